@@ -1,0 +1,1084 @@
+#include "graph/store/store.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "graph/store/key_codec.h"
+#include "graph/store/rocksdb_status.h"
+#include "graph/store/validate.h"
+#include "graph/store/vertex_record.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/snapshot.h"
+#include "rocksdb/table.h"
+#include "rocksdb/utilities/write_batch_with_index.h"
+#include "util/codes.h"
+#include "util/field_error.h"
+#include "util/status_macros.h"
+#include "util/text_normalize.h"
+
+namespace chainkg::graph {
+namespace {
+
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+// How many scanned entries between two deadline checks.
+constexpr int64_t kDeadlineCheckInterval = 256;
+
+enum ColumnFamily { kMeta = 0, kVertex, kOutEdge, kInEdge, kIndex, kCount };
+// "default" is RocksDB's kDefaultColumnFamilyName; it holds the metadata.
+constexpr std::array<const char*, kCount> kColumnFamilyNames = {
+    "default", "vertex", "out_edge", "in_edge", "index"};
+
+constexpr std::array<v1::VertexKind, 7> kAllVertexKinds = {
+    v1::VERTEX_KIND_FIRM,     v1::VERTEX_KIND_PRODUCT,
+    v1::VERTEX_KIND_CHAIN,    v1::VERTEX_KIND_CONSORTIUM,
+    v1::VERTEX_KIND_PLATFORM, v1::VERTEX_KIND_INDUSTRY,
+    v1::VERTEX_KIND_PROJECT};
+
+// Secondary index keys ('n', 'r', 'c') of a vertex with the given id.
+std::vector<std::string> SecondaryIndexKeys(const v1::Vertex& vertex,
+                                            VertexId id) {
+  std::vector<std::string> keys;
+  v1::VertexKind kind = KindOf(vertex);
+  for (const std::string& name : NormalizedNamesOf(vertex)) {
+    keys.push_back(NameIndexKey(kind, name, id));
+  }
+  std::optional<Location> location = LocationOf(vertex);
+  if (location.has_value()) {
+    keys.push_back(
+        RegionIndexKey(kind, location->country, location->region, id));
+    if (vertex.has_firm()) {
+      for (const v1::Credential& credential : vertex.firm().credentials()) {
+        keys.push_back(CredentialIndexKey(credential.kind(), location->country,
+                                          location->region, credential.level(),
+                                          id));
+      }
+    }
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+// ---------------------------------------------------------------------------
+// Page tokens: web-safe base64 of
+//   [version:1 = 1][purpose:1][fingerprint:8][resume key: rest]
+// The fingerprint is FNV-1a over the query's parameters, so a token only
+// continues the query that produced it. The resume key is the last key
+// returned; the next page starts strictly after it.
+// ---------------------------------------------------------------------------
+
+constexpr char kTokenVersion = 1;
+enum class TokenPurpose : char { kList = 'L', kSearch = 'S', kEdges = 'E' };
+
+class Fingerprint {
+ public:
+  Fingerprint& Add(absl::string_view bytes) {
+    for (char c : bytes) {
+      hash_ ^= static_cast<uint8_t>(c);
+      hash_ *= 1099511628211ull;
+    }
+    // Separator so ("ab","c") and ("a","bc") differ.
+    hash_ ^= 0xff;
+    hash_ *= 1099511628211ull;
+    return *this;
+  }
+  Fingerprint& Add(int64_t value) { return Add(absl::StrCat(value)); }
+  uint64_t value() const { return hash_; }
+
+ private:
+  uint64_t hash_ = 14695981039346656037ull;
+};
+
+std::string EncodeToken(TokenPurpose purpose, uint64_t fingerprint,
+                        absl::string_view resume_key) {
+  std::string raw;
+  raw.push_back(kTokenVersion);
+  raw.push_back(static_cast<char>(purpose));
+  AppendUint64(&raw, fingerprint);
+  raw.append(resume_key.data(), resume_key.size());
+  return absl::WebSafeBase64Escape(raw);
+}
+
+// The resume key of a token, or "" for an empty token.
+absl::StatusOr<std::string> DecodeToken(absl::string_view token,
+                                        TokenPurpose purpose,
+                                        uint64_t fingerprint) {
+  if (token.empty()) return std::string();
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() < 11 ||
+      raw[0] != kTokenVersion) {
+    return InvalidField("page_token", "not a token this server issued");
+  }
+  if (raw[1] != static_cast<char>(purpose) ||
+      ReadUint64(absl::string_view(raw).substr(2)) != fingerprint) {
+    return InvalidField("page_token",
+                        "token belongs to a different query; repeat the "
+                        "request with the same parameters");
+  }
+  return raw.substr(10);
+}
+
+absl::StatusOr<size_t> EffectivePageSize(int page_size) {
+  if (page_size < 0) return InvalidField("page_size", "must not be negative");
+  if (page_size == 0) return size_t{kDefaultPageSize};
+  return static_cast<size_t>(std::min(page_size, kMaxPageSize));
+}
+
+// Counts scanned entries and checks the deadline now and then.
+class ScanBudget {
+ public:
+  explicit ScanBudget(const ScanLimits& limits) : limits_(limits) {}
+
+  // DEADLINE_EXCEEDED when the deadline passed.
+  absl::Status Step() {
+    ++scanned_;
+    if (scanned_ % kDeadlineCheckInterval == 0 &&
+        absl::Now() > limits_.deadline) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "deadline passed after scanning ", scanned_, " entries"));
+    }
+    return absl::OkStatus();
+  }
+  bool Exhausted() const { return scanned_ >= limits_.max_scanned; }
+
+ private:
+  const ScanLimits& limits_;
+  int64_t scanned_ = 0;
+};
+
+rocksdb::Slice ToSlice(absl::string_view s) {
+  return rocksdb::Slice(s.data(), s.size());
+}
+
+absl::string_view ToView(const rocksdb::Slice& s) {
+  return absl::string_view(s.data(), s.size());
+}
+
+std::string KeyAfter(absl::string_view key) {
+  std::string next(key);
+  next.push_back('\0');
+  return next;
+}
+
+std::string RefText(const v1::VertexRef& ref) {
+  return absl::StrCat(KindName(ref.kind()), " \"", ref.key(), "\"");
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Impl: owns the DB and its column family handles.
+// ---------------------------------------------------------------------------
+
+struct Store::Impl {
+  ~Impl() {
+    for (rocksdb::ColumnFamilyHandle* handle : handles) {
+      if (handle != nullptr) db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+    }
+    handles.clear();
+    if (db != nullptr) db->Close().PermitUncheckedError();
+  }
+
+  rocksdb::ColumnFamilyHandle* cf(ColumnFamily which) const {
+    return handles[which];
+  }
+
+  // Reads one value on a snapshot; nullopt when absent.
+  absl::StatusOr<std::optional<std::string>> Read(
+      const rocksdb::ReadOptions& options, ColumnFamily which,
+      absl::string_view key) const {
+    std::string value;
+    rocksdb::Status status = db->Get(options, cf(which), ToSlice(key), &value);
+    if (status.IsNotFound()) return std::optional<std::string>();
+    if (!status.ok()) return FromRocksDb(status, "read");
+    return std::optional<std::string>(std::move(value));
+  }
+
+  absl::StatusOr<std::optional<VertexId>> LookupId(
+      const rocksdb::ReadOptions& options, const v1::VertexRef& ref) const {
+    CHAINKG_ASSIGN_OR_RETURN(
+        std::optional<std::string> value,
+        Read(options, kIndex, NaturalKeyIndexKey(ref.kind(), ref.key())));
+    if (!value.has_value()) return std::optional<VertexId>();
+    if (value->size() != kIdBytes) {
+      return absl::DataLossError(absl::StrCat("natural-key index entry of ",
+                                              RefText(ref), " is malformed"));
+    }
+    return std::optional<VertexId>(VertexId(ReadUint64(*value)));
+  }
+
+  absl::StatusOr<v1::Vertex> ReadVertex(const rocksdb::ReadOptions& options,
+                                        VertexId id) const {
+    CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                             Read(options, kVertex, VertexKey(id)));
+    if (!value.has_value()) {
+      return absl::DataLossError(absl::StrCat(
+          "index points to vertex ", id.value(), " which is missing"));
+    }
+    v1::Vertex vertex;
+    if (!vertex.ParseFromString(*value)) {
+      return absl::DataLossError(
+          absl::StrCat("vertex ", id.value(), " does not parse"));
+    }
+    return vertex;
+  }
+
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  StoreOptions options;
+
+  // Serializes writers, so a write's reads and its batch see one state.
+  absl::Mutex write_mu;
+  // Next unused sequence per vertex kind; persisted in the same batch as
+  // the vertices that use it.
+  std::array<uint64_t, 8> next_sequence ABSL_GUARDED_BY(write_mu) = {};
+};
+
+namespace {
+
+// One atomic write: a WriteBatchWithIndex, so later steps of the same call
+// read what earlier steps wrote (a key upserted twice, an edge to a vertex
+// deleted in the same call). Used under Impl::write_mu only.
+class WriteTxn {
+ public:
+  WriteTxn(Store::Impl& impl, std::array<uint64_t, 8> next_sequence)
+      : impl_(impl),
+        batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true),
+        next_sequence_(next_sequence) {}
+
+  const std::array<uint64_t, 8>& next_sequence() const {
+    return next_sequence_;
+  }
+
+  absl::StatusOr<std::optional<std::string>> Get(ColumnFamily which,
+                                                 absl::string_view key) {
+    std::string value;
+    rocksdb::Status status = batch_.GetFromBatchAndDB(
+        impl_.db.get(), rocksdb::ReadOptions(), impl_.cf(which), ToSlice(key),
+        &value);
+    if (status.IsNotFound()) return std::optional<std::string>();
+    if (!status.ok()) return FromRocksDb(status, "read");
+    return std::optional<std::string>(std::move(value));
+  }
+
+  absl::StatusOr<std::optional<VertexId>> LookupId(const v1::VertexRef& ref) {
+    CHAINKG_ASSIGN_OR_RETURN(
+        std::optional<std::string> value,
+        Get(kIndex, NaturalKeyIndexKey(ref.kind(), ref.key())));
+    if (!value.has_value()) return std::optional<VertexId>();
+    if (value->size() != kIdBytes) {
+      return absl::DataLossError(absl::StrCat("natural-key index entry of ",
+                                              RefText(ref), " is malformed"));
+    }
+    return std::optional<VertexId>(VertexId(ReadUint64(*value)));
+  }
+
+  absl::StatusOr<v1::Vertex> ReadVertex(VertexId id) {
+    CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                             Get(kVertex, VertexKey(id)));
+    v1::Vertex vertex;
+    if (!value.has_value() || !vertex.ParseFromString(*value)) {
+      return absl::DataLossError(
+          absl::StrCat("vertex ", id.value(), " is missing or corrupt"));
+    }
+    return vertex;
+  }
+
+  // Keys under prefix in one column family, as the batch would leave them.
+  absl::StatusOr<std::vector<std::string>> KeysWithPrefix(
+      ColumnFamily which, absl::string_view prefix) {
+    std::vector<std::string> keys;
+    std::unique_ptr<rocksdb::Iterator> it(batch_.NewIteratorWithBase(
+        impl_.cf(which),
+        impl_.db->NewIterator(rocksdb::ReadOptions(), impl_.cf(which))));
+    for (it->Seek(ToSlice(prefix));
+         it->Valid() && it->key().starts_with(ToSlice(prefix));
+         it->Next()) {
+      keys.push_back(it->key().ToString());
+    }
+    if (!it->status().ok()) return FromRocksDb(it->status(), "scan");
+    return keys;
+  }
+
+  absl::Status Put(ColumnFamily which, absl::string_view key,
+                   absl::string_view value) {
+    return FromRocksDb(batch_.Put(impl_.cf(which), ToSlice(key), ToSlice(value)), "batch put");
+  }
+  absl::Status Delete(ColumnFamily which, absl::string_view key) {
+    return FromRocksDb(batch_.Delete(impl_.cf(which), ToSlice(key)), "batch delete");
+  }
+
+  // Upserts one canonical vertex.
+  absl::Status UpsertVertex(const v1::Vertex& vertex, UpsertMode mode,
+                            WriteResult* result) {
+    v1::VertexRef ref = RefOf(vertex);
+    CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> existing, LookupId(ref));
+    VertexId id;
+    v1::Vertex stored_form;
+    if (existing.has_value()) {
+      id = *existing;
+      CHAINKG_ASSIGN_OR_RETURN(v1::Vertex old, ReadVertex(id));
+      stored_form = mode == UpsertMode::kMerge ? MergeVertex(old, vertex)
+                                               : vertex;
+      if (stored_form.SerializeAsString() == old.SerializeAsString()) {
+        ++result->unchanged;
+        return absl::OkStatus();
+      }
+      for (const std::string& key : SecondaryIndexKeys(old, id)) {
+        CHAINKG_RETURN_IF_ERROR(Delete(kIndex, key));
+      }
+      ++result->updated;
+    } else {
+      uint64_t& next = next_sequence_[ref.kind()];
+      if (next > VertexId::kSequenceMask) {
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "no ids left for ", KindName(ref.kind()), " vertices"));
+      }
+      id = VertexId::Make(ref.kind(), next++);
+      std::string next_value;
+      AppendUint64(&next_value, next);
+      CHAINKG_RETURN_IF_ERROR(Put(kMeta, NextSequenceKey(ref.kind()), next_value));
+      CHAINKG_RETURN_IF_ERROR(
+          Put(kIndex, NaturalKeyIndexKey(ref.kind(), ref.key()), VertexKey(id)));
+      stored_form = vertex;
+      ++result->created;
+    }
+    for (const std::string& key : SecondaryIndexKeys(stored_form, id)) {
+      CHAINKG_RETURN_IF_ERROR(Put(kIndex, key, ""));
+    }
+    return Put(kVertex, VertexKey(id), stored_form.SerializeAsString());
+  }
+
+  // Removes one edge given its out_edge key parts: both adjacency entries
+  // and its qualifier index entry.
+  absl::Status RemoveEdge(const EdgeKeyParts& out_parts) {
+    std::string out_key = EdgeKey(out_parts);
+    CHAINKG_RETURN_IF_ERROR(Delete(kOutEdge, out_key));
+    CHAINKG_RETURN_IF_ERROR(Delete(kInEdge, MirrorEdgeKey(out_parts)));
+    if (out_parts.qualifier != 0) {
+      CHAINKG_RETURN_IF_ERROR(Delete(
+          kIndex, QualifierIndexKey(VertexId(out_parts.qualifier), out_key)));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status DeleteVertex(const v1::VertexRef& ref, WriteResult* result) {
+    CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> existing, LookupId(ref));
+    if (!existing.has_value()) return absl::OkStatus();
+    VertexId id = *existing;
+    CHAINKG_ASSIGN_OR_RETURN(v1::Vertex old, ReadVertex(id));
+    // Out-edges, then in-edges: a self-loop is gone from in_edge by the time
+    // in-edges are listed, so it is counted once.
+    CHAINKG_ASSIGN_OR_RETURN(
+        std::vector<std::string> out_keys,
+        KeysWithPrefix(kOutEdge, EdgePrefix(id, v1::EDGE_KIND_UNSPECIFIED)));
+    for (const std::string& key : out_keys) {
+      CHAINKG_RETURN_IF_ERROR(RemoveEdge(*ParseEdgeKey(key)));
+      ++result->edges_deleted;
+    }
+    CHAINKG_ASSIGN_OR_RETURN(
+        std::vector<std::string> in_keys,
+        KeysWithPrefix(kInEdge, EdgePrefix(id, v1::EDGE_KIND_UNSPECIFIED)));
+    for (const std::string& key : in_keys) {
+      EdgeKeyParts in_parts = *ParseEdgeKey(key);
+      CHAINKG_RETURN_IF_ERROR(RemoveEdge(
+          {in_parts.far, in_parts.kind, in_parts.near, in_parts.qualifier}));
+      ++result->edges_deleted;
+    }
+    if (id.kind() == v1::VERTEX_KIND_PRODUCT) {
+      std::string prefix = QualifierIndexPrefix(id);
+      CHAINKG_ASSIGN_OR_RETURN(std::vector<std::string> qualified,
+                               KeysWithPrefix(kIndex, prefix));
+      for (const std::string& key : qualified) {
+        std::optional<EdgeKeyParts> parts =
+            ParseEdgeKey(absl::string_view(key).substr(prefix.size()));
+        if (!parts.has_value()) {
+          return absl::DataLossError("malformed qualifier index entry");
+        }
+        CHAINKG_RETURN_IF_ERROR(RemoveEdge(*parts));
+        ++result->edges_deleted;
+      }
+    }
+    for (const std::string& key : SecondaryIndexKeys(old, id)) {
+      CHAINKG_RETURN_IF_ERROR(Delete(kIndex, key));
+    }
+    CHAINKG_RETURN_IF_ERROR(
+        Delete(kIndex, NaturalKeyIndexKey(ref.kind(), ref.key())));
+    CHAINKG_RETURN_IF_ERROR(Delete(kVertex, VertexKey(id)));
+    ++result->deleted;
+    return absl::OkStatus();
+  }
+
+  // Resolves the out_edge key parts of a canonical edge. With
+  // require_endpoints, a missing endpoint is NOT_FOUND; otherwise nullopt.
+  absl::StatusOr<std::optional<EdgeKeyParts>> ResolveEdge(
+      const v1::Edge& edge, bool require_endpoints) {
+    auto resolve = [&](const v1::VertexRef& ref, absl::string_view field)
+        -> absl::StatusOr<std::optional<VertexId>> {
+      CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> id, LookupId(ref));
+      if (!id.has_value() && require_endpoints) {
+        return FieldError(absl::StatusCode::kNotFound, field,
+                          absl::StrCat("no ", RefText(ref)));
+      }
+      return id;
+    };
+    CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> from,
+                             resolve(edge.from(), "from"));
+    CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> to,
+                             resolve(edge.to(), "to"));
+    uint64_t qualifier = 0;
+    if (edge.has_supplies() && !edge.supplies().product_key().empty()) {
+      v1::VertexRef product;
+      product.set_kind(v1::VERTEX_KIND_PRODUCT);
+      product.set_key(edge.supplies().product_key());
+      CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> product_id,
+                               resolve(product, "supplies.product_key"));
+      if (!product_id.has_value()) return std::optional<EdgeKeyParts>();
+      qualifier = product_id->value();
+    }
+    if (!from.has_value() || !to.has_value()) {
+      return std::optional<EdgeKeyParts>();
+    }
+    return std::optional<EdgeKeyParts>(
+        EdgeKeyParts{*from, edge.kind(), *to, qualifier});
+  }
+
+  absl::Status UpsertEdge(const v1::Edge& edge, WriteResult* result) {
+    CHAINKG_ASSIGN_OR_RETURN(std::optional<EdgeKeyParts> parts,
+                             ResolveEdge(edge, /*require_endpoints=*/true));
+    std::string out_key = EdgeKey(*parts);
+    CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> old,
+                             Get(kOutEdge, out_key));
+    std::string value = edge.SerializeAsString();
+    if (old.has_value()) {
+      if (*old == value) {
+        ++result->unchanged;
+        return absl::OkStatus();
+      }
+      ++result->updated;
+    } else {
+      ++result->created;
+    }
+    CHAINKG_RETURN_IF_ERROR(Put(kOutEdge, out_key, value));
+    CHAINKG_RETURN_IF_ERROR(Put(kInEdge, MirrorEdgeKey(*parts), ""));
+    if (parts->qualifier != 0) {
+      CHAINKG_RETURN_IF_ERROR(Put(
+          kIndex, QualifierIndexKey(VertexId(parts->qualifier), out_key), ""));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status DeleteEdge(const v1::Edge& edge, WriteResult* result) {
+    CHAINKG_ASSIGN_OR_RETURN(std::optional<EdgeKeyParts> parts,
+                             ResolveEdge(edge, /*require_endpoints=*/false));
+    if (!parts.has_value()) return absl::OkStatus();
+    CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> old,
+                             Get(kOutEdge, EdgeKey(*parts)));
+    if (!old.has_value()) return absl::OkStatus();
+    CHAINKG_RETURN_IF_ERROR(RemoveEdge(*parts));
+    ++result->deleted;
+    return absl::OkStatus();
+  }
+
+  absl::Status Commit() {
+    rocksdb::WriteOptions options;
+    options.sync = impl_.options.sync_writes;
+    return FromRocksDb(impl_.db->Write(options, batch_.GetWriteBatch()),
+                       "write");
+  }
+
+ private:
+  Store::Impl& impl_;
+  rocksdb::WriteBatchWithIndex batch_;
+  std::array<uint64_t, 8> next_sequence_;
+};
+
+// Runs body against a fresh WriteTxn under the write lock and commits it.
+// The in-memory id counters advance only if the commit succeeds.
+template <typename Body>
+absl::StatusOr<WriteResult> RunWrite(Store::Impl& impl, Body body) {
+  absl::MutexLock lock(&impl.write_mu);
+  WriteTxn txn(impl, impl.next_sequence);
+  WriteResult result;
+  CHAINKG_RETURN_IF_ERROR(body(txn, &result));
+  CHAINKG_RETURN_IF_ERROR(txn.Commit());
+  impl.next_sequence = txn.next_sequence();
+  result.sequence = impl.db->GetLatestSequenceNumber();
+  return result;
+}
+
+rocksdb::Options DatabaseOptions(const StoreOptions& options) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = options.create_if_missing;
+  db_options.paranoid_checks = true;
+  // Refuse to open on any WAL corruption instead of silently dropping the
+  // acknowledged writes after it (the default point-in-time recovery does).
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kAbsoluteConsistency;
+  db_options.track_and_verify_wals_in_manifest = true;
+  db_options.IncreaseParallelism(2);
+  return db_options;
+}
+
+rocksdb::ColumnFamilyOptions FamilyOptions(ColumnFamily which) {
+  rocksdb::ColumnFamilyOptions options;
+  rocksdb::BlockBasedTableOptions table;
+  if (which == kIndex || which == kVertex) {
+    // Point lookups by natural key and id dominate these families.
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  }
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+}  // namespace
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Store::~Store() = default;
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(
+    const std::string& path, const StoreOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (int i = 0; i < kCount; ++i) {
+    families.emplace_back(kColumnFamilyNames[i],
+                          FamilyOptions(static_cast<ColumnFamily>(i)));
+  }
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status status = rocksdb::DB::Open(
+      DatabaseOptions(options), path, families, &impl->handles, &raw);
+  impl->db.reset(raw);
+  if (!status.ok()) {
+    if (status.IsInvalidArgument() &&
+        absl::StrContains(status.ToString(), "column famil")) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "open ", path, ": not a chainkg database (", status.ToString(), ")"));
+    }
+    if (status.IsInvalidArgument() &&
+        absl::StrContains(status.ToString(), "does not exist")) {
+      return absl::NotFoundError(absl::StrCat(
+          "open ", path, ": no database there (", status.ToString(), ")"));
+    }
+    return FromRocksDb(status, absl::StrCat("open ", path));
+  }
+
+  rocksdb::ReadOptions read;
+  CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> version,
+                           impl->Read(read, kMeta, kMetaFormatVersionKey));
+  if (!version.has_value()) {
+    rocksdb::WriteOptions write;
+    write.sync = true;
+    CHAINKG_RETURN_IF_ERROR(FromRocksDb(
+        impl->db->Put(write, impl->cf(kMeta), kMetaFormatVersionKey,
+                      absl::StrCat(kFormatVersion)),
+        "write format version"));
+  } else if (*version != absl::StrCat(kFormatVersion)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("open ", path, ": database format version ", *version,
+                     ", this build reads version ", kFormatVersion));
+  }
+  absl::MutexLock lock(&impl->write_mu);
+  for (v1::VertexKind kind : kAllVertexKinds) {
+    CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> next,
+                             impl->Read(read, kMeta, NextSequenceKey(kind)));
+    impl->next_sequence[kind] =
+        next.has_value() && next->size() == 8 ? ReadUint64(*next) : 1;
+  }
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+absl::StatusOr<WriteResult> Store::UpsertVertices(
+    absl::Span<const v1::Vertex> vertices, UpsertMode mode) {
+  std::vector<v1::Vertex> canonical(vertices.begin(), vertices.end());
+  std::vector<std::string> warnings;
+  for (size_t i = 0; i < canonical.size(); ++i) {
+    std::string field = absl::StrCat("vertices[", i, "]");
+    absl::StatusOr<std::vector<std::string>> vertex_warnings =
+        CanonicalizeVertex(&canonical[i]);
+    if (!vertex_warnings.ok()) return NestField(vertex_warnings.status(), field);
+    for (const std::string& warning : *vertex_warnings) {
+      warnings.push_back(absl::StrCat(field, ".", warning));
+    }
+  }
+  CHAINKG_ASSIGN_OR_RETURN(
+      WriteResult result,
+      RunWrite(*impl_, [&](WriteTxn& txn, WriteResult* out) -> absl::Status {
+        for (size_t i = 0; i < canonical.size(); ++i) {
+          absl::Status status = txn.UpsertVertex(canonical[i], mode, out);
+          if (!status.ok()) {
+            return NestField(status, absl::StrCat("vertices[", i, "]"));
+          }
+        }
+        return absl::OkStatus();
+      }));
+  result.warnings = std::move(warnings);
+  return result;
+}
+
+absl::StatusOr<WriteResult> Store::DeleteVertices(
+    absl::Span<const v1::VertexRef> refs) {
+  std::vector<v1::VertexRef> canonical(refs.begin(), refs.end());
+  for (size_t i = 0; i < canonical.size(); ++i) {
+    CHAINKG_RETURN_IF_ERROR(NestField(CanonicalizeRef(&canonical[i]),
+                                      absl::StrCat("refs[", i, "]")));
+  }
+  return RunWrite(*impl_, [&](WriteTxn& txn, WriteResult* out) -> absl::Status {
+    for (size_t i = 0; i < canonical.size(); ++i) {
+      CHAINKG_RETURN_IF_ERROR(NestField(txn.DeleteVertex(canonical[i], out),
+                                        absl::StrCat("refs[", i, "]")));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<WriteResult> Store::UpsertEdges(
+    absl::Span<const v1::Edge> edges) {
+  std::vector<v1::Edge> canonical(edges.begin(), edges.end());
+  for (size_t i = 0; i < canonical.size(); ++i) {
+    CHAINKG_RETURN_IF_ERROR(NestField(CanonicalizeEdge(&canonical[i]),
+                                      absl::StrCat("edges[", i, "]")));
+  }
+  return RunWrite(*impl_, [&](WriteTxn& txn, WriteResult* out) -> absl::Status {
+    for (size_t i = 0; i < canonical.size(); ++i) {
+      CHAINKG_RETURN_IF_ERROR(NestField(txn.UpsertEdge(canonical[i], out),
+                                        absl::StrCat("edges[", i, "]")));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<WriteResult> Store::DeleteEdges(
+    absl::Span<const v1::Edge> edges) {
+  std::vector<v1::Edge> canonical(edges.begin(), edges.end());
+  for (size_t i = 0; i < canonical.size(); ++i) {
+    CHAINKG_RETURN_IF_ERROR(NestField(CanonicalizeEdge(&canonical[i]),
+                                      absl::StrCat("edges[", i, "]")));
+  }
+  return RunWrite(*impl_, [&](WriteTxn& txn, WriteResult* out) -> absl::Status {
+    for (size_t i = 0; i < canonical.size(); ++i) {
+      CHAINKG_RETURN_IF_ERROR(NestField(txn.DeleteEdge(canonical[i], out),
+                                        absl::StrCat("edges[", i, "]")));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<VertexLookup> Store::GetVertex(const v1::VertexRef& ref) const {
+  CHAINKG_ASSIGN_OR_RETURN(BatchLookup batch, BatchGetVertices({ref}));
+  VertexLookup lookup;
+  lookup.vertex = std::move(batch.vertices[0]);
+  lookup.sequence = batch.sequence;
+  return lookup;
+}
+
+absl::StatusOr<BatchLookup> Store::BatchGetVertices(
+    absl::Span<const v1::VertexRef> refs) const {
+  std::vector<v1::VertexRef> canonical(refs.begin(), refs.end());
+  for (size_t i = 0; i < canonical.size(); ++i) {
+    absl::Status status = CanonicalizeRef(&canonical[i]);
+    if (!status.ok()) {
+      // A single Get names the ref's own fields; a batch names the index.
+      return refs.size() == 1 ? status
+                              : NestField(status, absl::StrCat("refs[", i, "]"));
+    }
+  }
+  rocksdb::ManagedSnapshot snapshot(impl_->db.get());
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot.snapshot();
+  BatchLookup result;
+  result.sequence = snapshot.snapshot()->GetSequenceNumber();
+  for (const v1::VertexRef& ref : canonical) {
+    CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> id,
+                             impl_->LookupId(read, ref));
+    if (!id.has_value()) {
+      result.vertices.emplace_back();
+      continue;
+    }
+    CHAINKG_ASSIGN_OR_RETURN(v1::Vertex vertex, impl_->ReadVertex(read, *id));
+    result.vertices.emplace_back(std::move(vertex));
+  }
+  return result;
+}
+
+absl::StatusOr<VertexPage> Store::ListVertices(v1::VertexKind kind,
+                                               const PageRequest& page,
+                                               const ScanLimits& limits) const {
+  if (kind == v1::VERTEX_KIND_UNSPECIFIED || !v1::VertexKind_IsValid(kind)) {
+    return InvalidField("kind", "required");
+  }
+  CHAINKG_ASSIGN_OR_RETURN(size_t page_size, EffectivePageSize(page.page_size));
+  uint64_t fingerprint = Fingerprint().Add(int64_t{kind}).value();
+  CHAINKG_ASSIGN_OR_RETURN(
+      std::string resume,
+      DecodeToken(page.page_token, TokenPurpose::kList, fingerprint));
+  std::string begin = VertexKindBegin(kind);
+  std::string end = VertexKindBegin(static_cast<v1::VertexKind>(kind + 1));
+  if (!resume.empty() && (resume < begin || resume >= end)) {
+    return InvalidField("page_token", "not a token for this kind");
+  }
+
+  rocksdb::ManagedSnapshot snapshot(impl_->db.get());
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot.snapshot();
+  rocksdb::Slice upper(end);
+  read.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(read, impl_->cf(kVertex)));
+  VertexPage result;
+  result.sequence = snapshot.snapshot()->GetSequenceNumber();
+  ScanBudget budget(limits);
+  bool more = false;
+  for (it->Seek(resume.empty() ? begin : KeyAfter(resume)); it->Valid();
+       it->Next()) {
+    if (result.vertices.size() == page_size || budget.Exhausted()) {
+      more = true;
+      break;
+    }
+    CHAINKG_RETURN_IF_ERROR(budget.Step());
+    v1::Vertex vertex;
+    if (!vertex.ParseFromArray(it->value().data(),
+                               static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat(
+          "vertex ", ReadUint64(ToView(it->key())), " does not parse"));
+    }
+    result.vertices.push_back(std::move(vertex));
+    resume = it->key().ToString();
+  }
+  if (!it->status().ok()) return FromRocksDb(it->status(), "list vertices");
+  if (more) {
+    result.next_page_token =
+        EncodeToken(TokenPurpose::kList, fingerprint, resume);
+  }
+  return result;
+}
+
+absl::StatusOr<VertexPage> Store::SearchVertices(
+    const SearchQuery& query, const PageRequest& page,
+    const ScanLimits& limits) const {
+  // --- Check the query.
+  v1::VertexKind kind = query.kind;
+  if (kind == v1::VERTEX_KIND_UNSPECIFIED) kind = v1::VERTEX_KIND_FIRM;
+  if (!v1::VertexKind_IsValid(kind)) return InvalidField("kind", "unknown");
+  bool located =
+      kind == v1::VERTEX_KIND_FIRM || kind == v1::VERTEX_KIND_PLATFORM;
+  if (!query.region_prefix.empty()) {
+    absl::Status status = ValidateRegionPrefix(query.region_prefix);
+    if (!status.ok()) return InvalidField("region_prefix", status.message());
+    if (!located) {
+      return InvalidField("region_prefix",
+                          "only firms and platforms have a region");
+    }
+  }
+  if (!query.country.empty()) {
+    absl::Status status = ValidateCountryCode(query.country);
+    if (!status.ok()) return InvalidField("country", status.message());
+    if (!located) {
+      return InvalidField("country", "only firms and platforms have a country");
+    }
+    if (!query.region_prefix.empty() && query.country != "CN") {
+      return InvalidField("region_prefix",
+                          "region codes are for CN; country is " +
+                              query.country);
+    }
+  }
+  bool by_credential =
+      query.credential_kind != v1::CREDENTIAL_KIND_UNSPECIFIED;
+  if (!by_credential && query.credential_level != v1::LEVEL_UNSPECIFIED) {
+    return InvalidField("credential_level", "needs credential_kind");
+  }
+  if (by_credential && kind != v1::VERTEX_KIND_FIRM) {
+    return InvalidField("credential_kind", "only firms hold credentials");
+  }
+  if (!query.as_of.empty()) {
+    absl::Status status = ValidateDate(query.as_of);
+    if (!status.ok()) return InvalidField("as_of", status.message());
+  }
+  CHAINKG_ASSIGN_OR_RETURN(size_t page_size, EffectivePageSize(page.page_size));
+  std::string text = NormalizeName(query.text);
+  uint64_t fingerprint = Fingerprint()
+                             .Add(int64_t{kind})
+                             .Add(text)
+                             .Add(static_cast<int64_t>(query.match))
+                             .Add(int64_t{query.credential_kind})
+                             .Add(int64_t{query.credential_level})
+                             .Add(query.as_of)
+                             .Add(query.region_prefix)
+                             .Add(query.country)
+                             .value();
+  CHAINKG_ASSIGN_OR_RETURN(
+      std::string resume,
+      DecodeToken(page.page_token, TokenPurpose::kSearch, fingerprint));
+
+  // --- Per-vertex predicates.
+  auto name_matches = [&](absl::string_view normalized) {
+    if (text.empty()) return true;
+    switch (query.match) {
+      case NameMatch::kPrefix:
+        return absl::StartsWith(normalized, text);
+      case NameMatch::kExact:
+        return normalized == text;
+      case NameMatch::kSubstring:
+        break;
+    }
+    return absl::StrContains(normalized, text);
+  };
+  auto credential_matches = [&](const v1::Credential& credential) {
+    return credential.kind() == query.credential_kind &&
+           (query.credential_level == v1::LEVEL_UNSPECIFIED ||
+            credential.level() == query.credential_level) &&
+           CredentialInForce(credential, query.as_of);
+  };
+  auto vertex_matches = [&](const v1::Vertex& vertex) {
+    if (KindOf(vertex) != kind) return false;
+    if (!text.empty()) {
+      bool any = false;
+      for (const std::string& name : NormalizedNamesOf(vertex)) {
+        any = any || name_matches(name);
+      }
+      if (!any) return false;
+    }
+    if (located) {
+      Location location = *LocationOf(vertex);
+      if (!query.country.empty() && location.country != query.country) {
+        return false;
+      }
+      if (!query.region_prefix.empty() &&
+          (location.country != "CN" ||
+           !absl::StartsWith(location.region, query.region_prefix))) {
+        return false;
+      }
+    }
+    if (by_credential) {
+      bool any = false;
+      for (const v1::Credential& credential : vertex.firm().credentials()) {
+        any = any || credential_matches(credential);
+      }
+      if (!any) return false;
+    }
+    return true;
+  };
+
+  // --- Choose the driving range. A vertex may own several entries in it
+  // (names, credentials); it is returned at the smallest entry that
+  // qualifies, so each vertex appears once across all pages.
+  enum class Driver { kVertices, kNames, kRegions, kCredentials };
+  Driver driver;
+  std::string range_prefix;
+  ColumnFamily family = kIndex;
+  if (!text.empty() && query.match != NameMatch::kSubstring) {
+    driver = Driver::kNames;
+    range_prefix = NameIndexPrefix(kind, text);
+    if (query.match == NameMatch::kExact) range_prefix.push_back('\0');
+  } else if (by_credential) {
+    driver = Driver::kCredentials;
+    std::string country =
+        !query.region_prefix.empty() ? "CN" : query.country;
+    range_prefix = CredentialIndexPrefix(query.credential_kind, country,
+                                         query.region_prefix);
+  } else if (!query.region_prefix.empty() || !query.country.empty()) {
+    driver = Driver::kRegions;
+    range_prefix = RegionIndexPrefix(
+        kind, query.region_prefix.empty() ? query.country : "CN",
+        query.region_prefix);
+  } else if (!text.empty()) {
+    driver = Driver::kNames;
+    range_prefix = NameIndexPrefix(kind, "");
+  } else {
+    driver = Driver::kVertices;
+    family = kVertex;
+  }
+  std::string begin = driver == Driver::kVertices ? VertexKindBegin(kind)
+                                                  : range_prefix;
+  std::string end =
+      driver == Driver::kVertices
+          ? VertexKindBegin(static_cast<v1::VertexKind>(kind + 1))
+          : PrefixSuccessor(range_prefix);
+  if (!resume.empty() && (resume < begin || (!end.empty() && resume >= end))) {
+    return InvalidField("page_token", "not a token for this query");
+  }
+
+  // Cheap test on the entry alone, before reading the vertex.
+  auto entry_may_match = [&](absl::string_view key) {
+    if (driver == Driver::kNames && !text.empty()) {
+      absl::string_view name = key.substr(2, key.size() - 2 - 1 - kIdBytes);
+      return name_matches(name);
+    }
+    if (driver == Driver::kCredentials &&
+        query.credential_level != v1::LEVEL_UNSPECIFIED) {
+      return CredentialIndexLevel(key) == query.credential_level;
+    }
+    return true;
+  };
+  // The smallest qualifying entry of a matching vertex in the driving range.
+  auto first_entry = [&](const v1::Vertex& vertex, VertexId id) {
+    std::string best;
+    auto consider = [&](std::string key) {
+      if (!absl::StartsWith(key, range_prefix)) return;
+      if (!entry_may_match(key)) return;
+      if (best.empty() || key < best) best = std::move(key);
+    };
+    switch (driver) {
+      case Driver::kVertices:
+        return VertexKey(id);
+      case Driver::kNames:
+        for (const std::string& name : NormalizedNamesOf(vertex)) {
+          consider(NameIndexKey(kind, name, id));
+        }
+        break;
+      case Driver::kRegions: {
+        Location location = *LocationOf(vertex);
+        consider(RegionIndexKey(kind, location.country, location.region, id));
+        break;
+      }
+      case Driver::kCredentials: {
+        Location location = *LocationOf(vertex);
+        for (const v1::Credential& credential : vertex.firm().credentials()) {
+          if (!credential_matches(credential)) continue;
+          consider(CredentialIndexKey(credential.kind(), location.country,
+                                      location.region, credential.level(), id));
+        }
+        break;
+      }
+    }
+    return best;
+  };
+
+  rocksdb::ManagedSnapshot snapshot(impl_->db.get());
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot.snapshot();
+  rocksdb::Slice upper(end);
+  if (!end.empty()) read.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(read, impl_->cf(family)));
+  VertexPage result;
+  result.sequence = snapshot.snapshot()->GetSequenceNumber();
+  ScanBudget budget(limits);
+  bool more = false;
+  for (it->Seek(resume.empty() ? begin : KeyAfter(resume)); it->Valid();
+       it->Next()) {
+    if (result.vertices.size() == page_size || budget.Exhausted()) {
+      more = true;
+      break;
+    }
+    CHAINKG_RETURN_IF_ERROR(budget.Step());
+    absl::string_view key = ToView(it->key());
+    resume = std::string(key);
+    if (!entry_may_match(key)) continue;
+    v1::Vertex vertex;
+    VertexId id;
+    if (driver == Driver::kVertices) {
+      id = VertexId(ReadUint64(key));
+      if (!vertex.ParseFromArray(it->value().data(),
+                                 static_cast<int>(it->value().size()))) {
+        return absl::DataLossError(
+            absl::StrCat("vertex ", id.value(), " does not parse"));
+      }
+    } else {
+      id = TrailingId(key);
+      CHAINKG_ASSIGN_OR_RETURN(vertex, impl_->ReadVertex(read, id));
+    }
+    if (!vertex_matches(vertex)) continue;
+    if (first_entry(vertex, id) != key) continue;
+    result.vertices.push_back(std::move(vertex));
+  }
+  if (!it->status().ok()) return FromRocksDb(it->status(), "search");
+  if (more) {
+    result.next_page_token =
+        EncodeToken(TokenPurpose::kSearch, fingerprint, resume);
+  }
+  return result;
+}
+
+absl::StatusOr<EdgePage> Store::ListEdges(const v1::VertexRef& ref,
+                                          Direction direction,
+                                          v1::EdgeKind kind,
+                                          const PageRequest& page,
+                                          const ScanLimits& limits) const {
+  v1::VertexRef canonical = ref;
+  CHAINKG_RETURN_IF_ERROR(NestField(CanonicalizeRef(&canonical), "ref"));
+  if (!v1::EdgeKind_IsValid(kind)) return InvalidField("kind", "unknown");
+  CHAINKG_ASSIGN_OR_RETURN(size_t page_size, EffectivePageSize(page.page_size));
+  uint64_t fingerprint = Fingerprint()
+                             .Add(int64_t{canonical.kind()})
+                             .Add(canonical.key())
+                             .Add(static_cast<int64_t>(direction))
+                             .Add(int64_t{kind})
+                             .value();
+  CHAINKG_ASSIGN_OR_RETURN(
+      std::string resume,
+      DecodeToken(page.page_token, TokenPurpose::kEdges, fingerprint));
+
+  rocksdb::ManagedSnapshot snapshot(impl_->db.get());
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot.snapshot();
+  CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> id,
+                           impl_->LookupId(read, canonical));
+  if (!id.has_value()) {
+    return FieldError(absl::StatusCode::kNotFound, "ref",
+                      absl::StrCat("no ", RefText(canonical)));
+  }
+  std::string prefix = EdgePrefix(*id, kind);
+  std::string end = PrefixSuccessor(prefix);
+  if (!resume.empty() && (resume < prefix || resume >= end)) {
+    return InvalidField("page_token", "not a token for this vertex");
+  }
+  rocksdb::Slice upper(end);
+  read.iterate_upper_bound = &upper;
+  ColumnFamily family = direction == Direction::kOut ? kOutEdge : kInEdge;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(read, impl_->cf(family)));
+  read.iterate_upper_bound = nullptr;
+  EdgePage result;
+  result.sequence = snapshot.snapshot()->GetSequenceNumber();
+  ScanBudget budget(limits);
+  bool more = false;
+  for (it->Seek(resume.empty() ? prefix : KeyAfter(resume)); it->Valid();
+       it->Next()) {
+    if (result.edges.size() == page_size || budget.Exhausted()) {
+      more = true;
+      break;
+    }
+    CHAINKG_RETURN_IF_ERROR(budget.Step());
+    resume = it->key().ToString();
+    std::string value;
+    if (direction == Direction::kOut) {
+      value = it->value().ToString();
+    } else {
+      std::optional<EdgeKeyParts> parts = ParseEdgeKey(resume);
+      if (!parts.has_value()) return absl::DataLossError("malformed in_edge key");
+      CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> out,
+                               impl_->Read(read, kOutEdge, MirrorEdgeKey(*parts)));
+      if (!out.has_value()) {
+        return absl::DataLossError("in_edge entry without its out_edge record");
+      }
+      value = std::move(*out);
+    }
+    v1::Edge edge;
+    if (!edge.ParseFromString(value)) {
+      return absl::DataLossError("edge record does not parse");
+    }
+    result.edges.push_back(std::move(edge));
+  }
+  if (!it->status().ok()) return FromRocksDb(it->status(), "list edges");
+  if (more) {
+    result.next_page_token =
+        EncodeToken(TokenPurpose::kEdges, fingerprint, resume);
+  }
+  return result;
+}
+
+uint64_t Store::LatestSequence() const {
+  return impl_->db->GetLatestSequenceNumber();
+}
+
+}  // namespace chainkg::graph

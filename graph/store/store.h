@@ -1,0 +1,189 @@
+// Store: the durable, indexed graph of chainkg on an embedded RocksDB. The
+// only component that talks to RocksDB; the key layout is in key_codec.h.
+//
+// Writes are upserts by natural key. Each write call is one atomic
+// WriteBatch holding the vertices, both adjacency entries of every edge and
+// every index entry it touches, synced to the WAL (StoreOptions) before the
+// call returns. Reads that take several steps pin one snapshot and report its
+// sequence number.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "chainkg/v1/model.pb.h"
+
+namespace chainkg::graph {
+
+struct StoreOptions {
+  // Create an empty database when the directory holds none.
+  bool create_if_missing = true;
+  // fsync the WAL before a write returns. Turning this off trades the
+  // durability of the last writes for speed (tests, bulk experiments).
+  bool sync_writes = true;
+};
+
+// How an upsert treats an existing vertex with the same natural key.
+enum class UpsertMode {
+  // Set fields overwrite, empty ones keep the stored value; former names and
+  // aliases are unioned; credentials merge by (kind, level, year, batch).
+  // See MergeVertex in vertex_record.h.
+  kMerge,
+  // The new record replaces the stored one.
+  kReplace,
+};
+
+// What a write call did.
+struct WriteResult {
+  int created = 0;
+  int updated = 0;
+  int unchanged = 0;  // upserts identical to what was stored
+  int deleted = 0;
+  int edges_deleted = 0;  // edges removed with deleted vertices
+  std::vector<std::string> warnings;
+  uint64_t sequence = 0;  // sequence number after the write
+};
+
+// Bounds on one read call. Exceeding the deadline gives DEADLINE_EXCEEDED;
+// reaching max_scanned ends a page early with a continuation token.
+struct ScanLimits {
+  absl::Time deadline = absl::InfiniteFuture();
+  int64_t max_scanned = 2'000'000;
+};
+
+// A page request. page_size 0 means 100; at most 1000 are returned.
+struct PageRequest {
+  int page_size = 0;
+  std::string page_token;  // opaque, from a previous page of the same query
+};
+
+struct VertexPage {
+  std::vector<v1::Vertex> vertices;
+  std::string next_page_token;  // empty when there is nothing more
+  uint64_t sequence = 0;
+};
+
+struct EdgePage {
+  std::vector<v1::Edge> edges;
+  std::string next_page_token;
+  uint64_t sequence = 0;
+};
+
+enum class NameMatch { kSubstring, kPrefix, kExact };
+
+// A vertex search; every set criterion must hold.
+struct SearchQuery {
+  v1::VertexKind kind = v1::VERTEX_KIND_FIRM;
+  // Compared after NormalizeName with the vertex's name, former names and
+  // aliases. Empty: any name.
+  std::string text;
+  NameMatch match = NameMatch::kSubstring;
+  // Firms holding a credential of this kind (and level when set), in force
+  // on as_of ("YYYY-MM-DD"; empty: not revoked).
+  v1::CredentialKind credential_kind = v1::CREDENTIAL_KIND_UNSPECIFIED;
+  v1::Level credential_level = v1::LEVEL_UNSPECIFIED;
+  std::string as_of;
+  // GB/T 2260 prefix (2-6 digits); implies country CN.
+  std::string region_prefix;
+  // ISO 3166-1 alpha-2; a record without a country counts as "CN".
+  std::string country;
+};
+
+enum class Direction { kOut, kIn };
+
+struct VertexLookup {
+  std::optional<v1::Vertex> vertex;  // nullopt: no such vertex
+  uint64_t sequence = 0;
+};
+
+struct BatchLookup {
+  std::vector<std::optional<v1::Vertex>> vertices;  // in request order
+  uint64_t sequence = 0;
+};
+
+// Thread-safe: any number of concurrent readers; writers are serialized
+// internally. Owns the RocksDB instance; destroying the Store closes it.
+class Store {
+ public:
+  // Opens (or, with create_if_missing, creates) the database in directory
+  // path. FAILED_PRECONDITION if the database has another format version or
+  // is not a chainkg database; DATA_LOSS if RocksDB finds corruption;
+  // UNAVAILABLE for I/O errors or a database locked by another process.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(
+      const std::string& path, const StoreOptions& options);
+
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Upserts vertices by natural key, all or nothing. Records are checked
+  // and canonicalized (validate.h) first: INVALID_ARGUMENT names the field
+  // as "vertices[i].<field>". A key repeated within the call applies in
+  // order.
+  absl::StatusOr<WriteResult> UpsertVertices(
+      absl::Span<const v1::Vertex> vertices, UpsertMode mode);
+
+  // Deletes vertices with all their edges (both directions, and SUPPLIES
+  // edges naming a deleted product) and index entries, all or nothing.
+  // Absent vertices are skipped. INVALID_ARGUMENT for malformed refs
+  // ("refs[i].key").
+  absl::StatusOr<WriteResult> DeleteVertices(
+      absl::Span<const v1::VertexRef> refs);
+
+  // Inserts or replaces edges, all or nothing. INVALID_ARGUMENT for a
+  // malformed edge ("edges[i].<field>"); NOT_FOUND when an endpoint or the
+  // supplied product does not exist ("edges[i].to").
+  absl::StatusOr<WriteResult> UpsertEdges(absl::Span<const v1::Edge> edges);
+
+  // Deletes edges by identity (kind, from, to, supplies.product_key), all
+  // or nothing. Absent edges are skipped.
+  absl::StatusOr<WriteResult> DeleteEdges(absl::Span<const v1::Edge> edges);
+
+  // Looks a vertex up by ref. INVALID_ARGUMENT for a malformed ref.
+  absl::StatusOr<VertexLookup> GetVertex(const v1::VertexRef& ref) const;
+
+  // Looks vertices up on one snapshot. INVALID_ARGUMENT ("refs[i].key").
+  absl::StatusOr<BatchLookup> BatchGetVertices(
+      absl::Span<const v1::VertexRef> refs) const;
+
+  // Lists the vertices of one kind in id order. INVALID_ARGUMENT for an
+  // unspecified kind, a negative page size or a page token from another
+  // query. Each vertex present for the whole pagination is returned exactly
+  // once, even while writes happen.
+  absl::StatusOr<VertexPage> ListVertices(v1::VertexKind kind,
+                                          const PageRequest& page,
+                                          const ScanLimits& limits) const;
+
+  // Searches vertices. Uses the most selective index the query allows
+  // (name prefix, credential, region) and filters the rest. A page may be
+  // short, even empty, with a token when limits.max_scanned is reached.
+  // INVALID_ARGUMENT names the bad criterion ("region_prefix").
+  absl::StatusOr<VertexPage> SearchVertices(const SearchQuery& query,
+                                            const PageRequest& page,
+                                            const ScanLimits& limits) const;
+
+  // Lists the edges of a vertex in one direction, optionally of one kind.
+  // NOT_FOUND when the vertex does not exist.
+  absl::StatusOr<EdgePage> ListEdges(const v1::VertexRef& ref,
+                                     Direction direction, v1::EdgeKind kind,
+                                     const PageRequest& page,
+                                     const ScanLimits& limits) const;
+
+  // The sequence number of the latest committed write.
+  uint64_t LatestSequence() const;
+
+  // Implementation detail, opaque outside store.cc.
+  struct Impl;
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace chainkg::graph

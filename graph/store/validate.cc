@@ -1,0 +1,391 @@
+#include "graph/store/validate.h"
+
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "graph/store/vertex_record.h"
+#include "util/codes.h"
+#include "util/field_error.h"
+#include "util/status_macros.h"
+#include "util/text_normalize.h"
+
+namespace chainkg::graph {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+constexpr size_t kMaxKeyBytes = 256;
+constexpr size_t kMaxStringBytes = 4096;
+
+// Every string in a record, nested ones included, must be valid UTF-8 and of
+// bounded size: nothing invalid is ever stored.
+absl::Status CheckStrings(const Message& message, const std::string& path) {
+  const auto* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    std::string field_path =
+        path.empty() ? field->name() : absl::StrCat(path, ".", field->name());
+    int count = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+    for (int i = 0; i < count; ++i) {
+      std::string item_path =
+          field->is_repeated() ? absl::StrCat(field_path, "[", i, "]")
+                               : field_path;
+      if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+        std::string value =
+            field->is_repeated()
+                ? reflection->GetRepeatedString(message, field, i)
+                : reflection->GetString(message, field);
+        if (!IsValidUtf8(value)) {
+          return InvalidField(item_path, "not valid UTF-8");
+        }
+        if (value.size() > kMaxStringBytes) {
+          return InvalidField(item_path,
+                              absl::StrCat("longer than ", kMaxStringBytes,
+                                           " bytes"));
+        }
+      } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+        const Message& child =
+            field->is_repeated()
+                ? reflection->GetRepeatedMessage(message, field, i)
+                : reflection->GetMessage(message, field);
+        CHAINKG_RETURN_IF_ERROR(CheckStrings(child, item_path));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string Trimmed(absl::string_view s) {
+  return std::string(absl::StripAsciiWhitespace(s));
+}
+
+bool HasControlCharacter(absl::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+// A firm key is a USCC, or "NS:ID" with an upper-case namespace.
+absl::Status CanonicalizeFirmKey(std::string* key,
+                                 std::vector<std::string>* warnings,
+                                 absl::string_view field) {
+  size_t colon = key->find(':');
+  if (colon == std::string::npos) {
+    absl::AsciiStrToUpper(key);
+    absl::Status shape = ValidateUsccShape(*key);
+    if (!shape.ok()) {
+      return InvalidField(
+          field, absl::StrCat(shape.message(),
+                              " (use \"NS:ID\", e.g. \"SSE:600373\", for firms "
+                              "without a USCC)"));
+    }
+    if (warnings != nullptr && !UsccCheckDigitOk(*key)) {
+      warnings->push_back(absl::StrCat(
+          field, ": USCC \"", *key, "\" fails the GB 32100-2015 check digit ",
+          "(expected '", std::string(1, UsccCheckCharacter(*key)),
+          "'); kept as given"));
+    }
+    return absl::OkStatus();
+  }
+  std::string ns = key->substr(0, colon);
+  absl::AsciiStrToUpper(&ns);
+  bool ns_ok = !ns.empty() && absl::ascii_isalpha(ns[0]);
+  for (char c : ns) {
+    if (!absl::ascii_isalnum(c) && c != '_') ns_ok = false;
+  }
+  if (!ns_ok) {
+    return InvalidField(field, absl::StrCat("namespace \"", key->substr(0, colon),
+                                            "\" must be letters, digits or _ "
+                                            "starting with a letter"));
+  }
+  std::string id = Trimmed(key->substr(colon + 1));
+  if (id.empty()) {
+    return InvalidField(field, absl::StrCat("namespaced key \"", *key,
+                                            "\" has nothing after ':'"));
+  }
+  *key = absl::StrCat(ns, ":", id);
+  return absl::OkStatus();
+}
+
+absl::Status CanonicalizeKey(v1::VertexKind kind, std::string* key,
+                             std::vector<std::string>* warnings,
+                             absl::string_view field) {
+  *key = Trimmed(*key);
+  if (key->empty()) return InvalidField(field, "required");
+  if (key->size() > kMaxKeyBytes) {
+    return InvalidField(field,
+                        absl::StrCat("longer than ", kMaxKeyBytes, " bytes"));
+  }
+  if (!IsValidUtf8(*key)) return InvalidField(field, "not valid UTF-8");
+  if (HasControlCharacter(*key)) {
+    return InvalidField(field, "contains a control character");
+  }
+  if (kind == v1::VERTEX_KIND_FIRM) {
+    return CanonicalizeFirmKey(key, warnings, field);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOptionalDate(const std::string& date,
+                               absl::string_view field) {
+  if (date.empty()) return absl::OkStatus();
+  absl::Status status = ValidateDate(date);
+  return status.ok() ? status : InvalidField(field, status.message());
+}
+
+absl::Status CanonicalizeLocation(std::string* country, std::string* region,
+                                  absl::string_view prefix) {
+  *country = Trimmed(*country);
+  absl::AsciiStrToUpper(country);
+  *region = Trimmed(*region);
+  if (!country->empty()) {
+    absl::Status status = ValidateCountryCode(*country);
+    if (!status.ok()) {
+      return InvalidField(absl::StrCat(prefix, ".country"), status.message());
+    }
+  }
+  if (!region->empty()) {
+    absl::Status status = ValidateRegionCode(*region);
+    if (!status.ok()) {
+      return InvalidField(absl::StrCat(prefix, ".region_code"),
+                          status.message());
+    }
+    if (!country->empty() && *country != "CN") {
+      return InvalidField(absl::StrCat(prefix, ".region_code"),
+                          absl::StrCat("GB/T 2260 region codes are for CN; "
+                                       "country is \"",
+                                       *country, "\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCredential(const v1::Credential& credential,
+                             const std::string& field) {
+  if (credential.kind() == v1::CREDENTIAL_KIND_UNSPECIFIED) {
+    return InvalidField(absl::StrCat(field, ".kind"), "required");
+  }
+  CHAINKG_RETURN_IF_ERROR(CheckOptionalDate(credential.valid_from(),
+                                            absl::StrCat(field, ".valid_from")));
+  CHAINKG_RETURN_IF_ERROR(
+      CheckOptionalDate(credential.valid_to(), absl::StrCat(field, ".valid_to")));
+  if (!credential.valid_from().empty() && !credential.valid_to().empty() &&
+      credential.valid_to() < credential.valid_from()) {
+    return InvalidField(absl::StrCat(field, ".valid_to"),
+                        "is before valid_from");
+  }
+  if (credential.year() < 0 || credential.year() > 9999) {
+    return InvalidField(absl::StrCat(field, ".year"), "must be 0..9999");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckShare(double share, absl::string_view field) {
+  if (!(share >= 0.0 && share <= 1.0)) {
+    return InvalidField(field, "must be in [0, 1]");
+  }
+  return absl::OkStatus();
+}
+
+bool AllowedEndpoints(v1::EdgeKind kind, v1::VertexKind from,
+                      v1::VertexKind to) {
+  using K = v1::VertexKind;
+  switch (kind) {
+    case v1::EDGE_KIND_PRODUCES:
+      return from == K::VERTEX_KIND_FIRM && to == K::VERTEX_KIND_PRODUCT;
+    case v1::EDGE_KIND_SUPPLIES:
+      return from == K::VERTEX_KIND_FIRM && to == K::VERTEX_KIND_FIRM;
+    case v1::EDGE_KIND_INPUT_TO:
+    case v1::EDGE_KIND_SUBCLASS_OF:
+      return from == K::VERTEX_KIND_PRODUCT && to == K::VERTEX_KIND_PRODUCT;
+    case v1::EDGE_KIND_IN_CHAIN:
+      return from == K::VERTEX_KIND_PRODUCT && to == K::VERTEX_KIND_CHAIN;
+    case v1::EDGE_KIND_LEADS:
+      return (from == K::VERTEX_KIND_FIRM &&
+              (to == K::VERTEX_KIND_CHAIN || to == K::VERTEX_KIND_PROJECT)) ||
+             (from == K::VERTEX_KIND_CONSORTIUM && to == K::VERTEX_KIND_PROJECT);
+    case v1::EDGE_KIND_MEMBER_OF:
+      return (from == K::VERTEX_KIND_FIRM || from == K::VERTEX_KIND_PLATFORM) &&
+             to == K::VERTEX_KIND_CONSORTIUM;
+    case v1::EDGE_KIND_SUPPORTS:
+      return (from == K::VERTEX_KIND_PLATFORM ||
+              from == K::VERTEX_KIND_CONSORTIUM) &&
+             to == K::VERTEX_KIND_PRODUCT;
+    case v1::EDGE_KIND_TARGETS:
+      return from == K::VERTEX_KIND_PROJECT && to == K::VERTEX_KIND_PRODUCT;
+    case v1::EDGE_KIND_IN_INDUSTRY:
+      return from == K::VERTEX_KIND_FIRM && to == K::VERTEX_KIND_INDUSTRY;
+    case v1::EDGE_KIND_SUBINDUSTRY_OF:
+      return from == K::VERTEX_KIND_INDUSTRY && to == K::VERTEX_KIND_INDUSTRY;
+    default:
+      return false;
+  }
+}
+
+// The props case an edge kind may carry (PROPS_NOT_SET: none).
+v1::Edge::PropsCase PropsFor(v1::EdgeKind kind) {
+  switch (kind) {
+    case v1::EDGE_KIND_PRODUCES:
+      return v1::Edge::kProduces;
+    case v1::EDGE_KIND_SUPPLIES:
+      return v1::Edge::kSupplies;
+    case v1::EDGE_KIND_INPUT_TO:
+      return v1::Edge::kInputTo;
+    case v1::EDGE_KIND_IN_CHAIN:
+      return v1::Edge::kInChain;
+    case v1::EDGE_KIND_MEMBER_OF:
+      return v1::Edge::kMemberOf;
+    default:
+      return v1::Edge::PROPS_NOT_SET;
+  }
+}
+
+absl::Status CanonicalizeRefAt(v1::VertexRef* ref, absl::string_view field) {
+  auto path = [field](absl::string_view name) {
+    return field.empty() ? std::string(name) : absl::StrCat(field, ".", name);
+  };
+  if (ref->kind() == v1::VERTEX_KIND_UNSPECIFIED ||
+      !v1::VertexKind_IsValid(ref->kind())) {
+    return InvalidField(path("kind"),
+                        "required (firm, product, chain, consortium, "
+                        "platform, industry or project)");
+  }
+  return CanonicalizeKey(ref->kind(), ref->mutable_key(), nullptr, path("key"));
+}
+
+}  // namespace
+
+absl::Status CanonicalizeRef(v1::VertexRef* ref) {
+  return CanonicalizeRefAt(ref, "");
+}
+
+absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(
+    v1::Vertex* vertex) {
+  std::vector<std::string> warnings;
+  v1::VertexKind kind = KindOf(*vertex);
+  if (kind == v1::VERTEX_KIND_UNSPECIFIED) {
+    return InvalidField("record",
+                        "no record set (one of firm, product, chain, "
+                        "consortium, platform, industry, project)");
+  }
+  std::string prefix(KindName(kind));
+  CHAINKG_RETURN_IF_ERROR(CheckStrings(*vertex, ""));
+
+  // Key and name live at the same field numbers in every record; reach them
+  // through the typed accessors per kind.
+  std::string* key = nullptr;
+  std::string* name = nullptr;
+  switch (vertex->record_case()) {
+    case v1::Vertex::kFirm: {
+      v1::Firm* firm = vertex->mutable_firm();
+      key = firm->mutable_key();
+      name = firm->mutable_name();
+      CHAINKG_RETURN_IF_ERROR(CanonicalizeLocation(
+          firm->mutable_country(), firm->mutable_region_code(), prefix));
+      std::string industry = Trimmed(firm->industry_code());
+      absl::AsciiStrToUpper(&industry);
+      firm->set_industry_code(industry);
+      if (!industry.empty()) {
+        absl::Status status = ValidateIndustryCode(industry);
+        if (!status.ok()) {
+          return InvalidField("firm.industry_code", status.message());
+        }
+      }
+      for (int i = 0; i < firm->credentials_size(); ++i) {
+        CHAINKG_RETURN_IF_ERROR(CheckCredential(
+            firm->credentials(i), absl::StrCat("firm.credentials[", i, "]")));
+      }
+      break;
+    }
+    case v1::Vertex::kProduct:
+      key = vertex->mutable_product()->mutable_key();
+      name = vertex->mutable_product()->mutable_name();
+      break;
+    case v1::Vertex::kChain:
+      key = vertex->mutable_chain()->mutable_key();
+      name = vertex->mutable_chain()->mutable_name();
+      break;
+    case v1::Vertex::kConsortium:
+      key = vertex->mutable_consortium()->mutable_key();
+      name = vertex->mutable_consortium()->mutable_name();
+      break;
+    case v1::Vertex::kPlatform: {
+      v1::Platform* platform = vertex->mutable_platform();
+      key = platform->mutable_key();
+      name = platform->mutable_name();
+      CHAINKG_RETURN_IF_ERROR(CanonicalizeLocation(
+          platform->mutable_country(), platform->mutable_region_code(),
+          prefix));
+      break;
+    }
+    case v1::Vertex::kIndustry:
+      key = vertex->mutable_industry()->mutable_key();
+      name = vertex->mutable_industry()->mutable_name();
+      break;
+    case v1::Vertex::kProject: {
+      v1::Project* project = vertex->mutable_project();
+      key = project->mutable_key();
+      name = project->mutable_name();
+      CHAINKG_RETURN_IF_ERROR(
+          CheckOptionalDate(project->start_date(), "project.start_date"));
+      CHAINKG_RETURN_IF_ERROR(
+          CheckOptionalDate(project->end_date(), "project.end_date"));
+      break;
+    }
+    case v1::Vertex::RECORD_NOT_SET:
+      break;
+  }
+  CHAINKG_RETURN_IF_ERROR(
+      CanonicalizeKey(kind, key, &warnings, absl::StrCat(prefix, ".key")));
+  *name = Trimmed(*name);
+  if (name->empty()) return InvalidField(absl::StrCat(prefix, ".name"), "required");
+  return warnings;
+}
+
+absl::Status CanonicalizeEdge(v1::Edge* edge) {
+  if (edge->kind() == v1::EDGE_KIND_UNSPECIFIED ||
+      !v1::EdgeKind_IsValid(edge->kind())) {
+    return InvalidField("kind", "required (an EdgeKind such as PRODUCES)");
+  }
+  CHAINKG_RETURN_IF_ERROR(CheckStrings(*edge, ""));
+  CHAINKG_RETURN_IF_ERROR(CanonicalizeRefAt(edge->mutable_from(), "from"));
+  CHAINKG_RETURN_IF_ERROR(CanonicalizeRefAt(edge->mutable_to(), "to"));
+  if (!AllowedEndpoints(edge->kind(), edge->from().kind(), edge->to().kind())) {
+    return InvalidField(
+        "kind", absl::StrCat(v1::EdgeKind_Name(edge->kind()), " cannot link ",
+                             KindName(edge->from().kind()), " -> ",
+                             KindName(edge->to().kind())));
+  }
+  if (edge->props_case() != v1::Edge::PROPS_NOT_SET &&
+      edge->props_case() != PropsFor(edge->kind())) {
+    return InvalidField("props", absl::StrCat("properties do not belong to a ",
+                                              v1::EdgeKind_Name(edge->kind()),
+                                              " edge"));
+  }
+  switch (edge->props_case()) {
+    case v1::Edge::kProduces:
+      return CheckShare(edge->produces().revenue_share(),
+                        "produces.revenue_share");
+    case v1::Edge::kSupplies: {
+      v1::SuppliesProps* supplies = edge->mutable_supplies();
+      supplies->set_product_key(Trimmed(supplies->product_key()));
+      CHAINKG_RETURN_IF_ERROR(CheckShare(supplies->share(), "supplies.share"));
+      CHAINKG_RETURN_IF_ERROR(
+          CheckShare(supplies->confidence(), "supplies.confidence"));
+      CHAINKG_RETURN_IF_ERROR(
+          CheckOptionalDate(supplies->since(), "supplies.since"));
+      return CheckOptionalDate(supplies->until(), "supplies.until");
+    }
+    default:
+      break;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace chainkg::graph

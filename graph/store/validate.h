@@ -1,0 +1,34 @@
+// Validation and canonical form of the records written to the store. Every
+// write path (RPCs, loaders, bulk import) goes through these, so the store
+// holds only records that pass them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "chainkg/v1/model.pb.h"
+
+namespace chainkg::graph {
+
+// Brings vertex to canonical form (trims keys and names, upper-cases USCCs
+// and country codes) and checks it. Returns warnings for accepted but
+// suspicious values (a USCC whose check digit fails). INVALID_ARGUMENT with a
+// field path relative to the vertex ("firm.key") for anything malformed: no
+// record, empty key or name, invalid UTF-8, malformed USCC or namespaced key,
+// region, country, industry code or date, credential without kind.
+absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(
+    v1::Vertex* vertex);
+
+// Canonicalizes and checks an edge: kind set, both refs named, endpoint
+// kinds allowed for the edge kind (e.g. PRODUCES is firm -> product),
+// properties matching the kind, shares in [0, 1], valid dates.
+// INVALID_ARGUMENT with a field path relative to the edge ("to.kind").
+absl::Status CanonicalizeEdge(v1::Edge* edge);
+
+// Canonicalizes and checks a ref (kind set, key non-empty), trimming the key
+// and upper-casing a USCC the way CanonicalizeVertex does, so the same
+// spelling finds the vertex.
+absl::Status CanonicalizeRef(v1::VertexRef* ref);
+
+}  // namespace chainkg::graph

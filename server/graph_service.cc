@@ -1,0 +1,282 @@
+#include "server/graph_service.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "server/grpc_status.h"
+#include "util/field_error.h"
+
+namespace chainkg::server {
+namespace {
+
+constexpr int kMaxRefsPerCall = 1000;
+constexpr int kMaxRecordsPerCall = 10000;
+
+grpc::Status TooMany(absl::string_view field, int limit,
+                     absl::string_view rpc) {
+  return ToGrpcStatus(
+      InvalidField(field, absl::StrCat("at most ", limit, " per call; split "
+                                       "the request")),
+      rpc);
+}
+
+// Fills source.client for records written without a source, so every
+// stored record says where it came from.
+template <typename Record>
+void StampClient(Record* record, const std::string& client) {
+  if (!record->has_source()) record->mutable_source()->set_client(client);
+}
+
+void StampVertex(v1::Vertex* vertex, const std::string& client) {
+  switch (vertex->record_case()) {
+    case v1::Vertex::kFirm:
+      StampClient(vertex->mutable_firm(), client);
+      break;
+    case v1::Vertex::kProduct:
+      StampClient(vertex->mutable_product(), client);
+      break;
+    case v1::Vertex::kChain:
+      StampClient(vertex->mutable_chain(), client);
+      break;
+    case v1::Vertex::kConsortium:
+      StampClient(vertex->mutable_consortium(), client);
+      break;
+    case v1::Vertex::kPlatform:
+      StampClient(vertex->mutable_platform(), client);
+      break;
+    case v1::Vertex::kIndustry:
+      StampClient(vertex->mutable_industry(), client);
+      break;
+    case v1::Vertex::kProject:
+      StampClient(vertex->mutable_project(), client);
+      break;
+    case v1::Vertex::RECORD_NOT_SET:
+      break;
+  }
+}
+
+std::string ClientOf(const grpc::ServerContext& context) {
+  return absl::StrCat("grpc:", context.peer());
+}
+
+graph::PageRequest PageOf(int page_size, const std::string& token) {
+  graph::PageRequest page;
+  page.page_size = page_size;
+  page.page_token = token;
+  return page;
+}
+
+}  // namespace
+
+GraphServiceImpl::GraphServiceImpl(graph::Store& store,
+                                   const GraphServiceOptions& options)
+    : store_(store), options_(options) {}
+
+graph::ScanLimits GraphServiceImpl::LimitsFor(
+    const grpc::ServerContext& context) const {
+  graph::ScanLimits limits;
+  limits.max_scanned = options_.max_scanned_per_call;
+  auto deadline = context.deadline();
+  limits.deadline =
+      deadline == std::chrono::system_clock::time_point::max()
+          ? absl::Now() + options_.default_deadline
+          : absl::FromChrono(deadline);
+  return limits;
+}
+
+grpc::Status GraphServiceImpl::GetVertex(grpc::ServerContext* /*context*/,
+                                         const v1::GetVertexRequest* request,
+                                         v1::GetVertexResponse* response) {
+  constexpr absl::string_view kRpc = "GetVertex";
+  absl::StatusOr<graph::VertexLookup> lookup = store_.GetVertex(request->ref());
+  if (!lookup.ok()) {
+    return ToGrpcStatus(NestField(lookup.status(), "ref"), kRpc);
+  }
+  if (!lookup->vertex.has_value()) {
+    return ToGrpcStatus(
+        FieldError(absl::StatusCode::kNotFound, "ref",
+                   absl::StrCat("no ",
+                                v1::VertexKind_Name(request->ref().kind()),
+                                " with key \"", request->ref().key(), "\"")),
+        kRpc);
+  }
+  *response->mutable_vertex() = std::move(*lookup->vertex);
+  response->set_sequence(lookup->sequence);
+  return grpc::Status::OK;
+}
+
+grpc::Status GraphServiceImpl::BatchGetVertices(
+    grpc::ServerContext* /*context*/, const v1::BatchGetVerticesRequest* request,
+    v1::BatchGetVerticesResponse* response) {
+  constexpr absl::string_view kRpc = "BatchGetVertices";
+  if (request->refs_size() > kMaxRefsPerCall) {
+    return TooMany("refs", kMaxRefsPerCall, kRpc);
+  }
+  std::vector<v1::VertexRef> refs(request->refs().begin(),
+                                  request->refs().end());
+  absl::StatusOr<graph::BatchLookup> lookup = store_.BatchGetVertices(refs);
+  if (!lookup.ok()) {
+    absl::Status status = lookup.status();
+    // A one-ref batch reports the ref's own field; name it under refs[0].
+    if (request->refs_size() == 1) status = NestField(status, "refs[0]");
+    return ToGrpcStatus(status, kRpc);
+  }
+  for (int i = 0; i < request->refs_size(); ++i) {
+    if (lookup->vertices[i].has_value()) {
+      *response->add_vertices() = std::move(*lookup->vertices[i]);
+    } else {
+      *response->add_missing() = request->refs(i);
+    }
+  }
+  response->set_sequence(lookup->sequence);
+  return grpc::Status::OK;
+}
+
+grpc::Status GraphServiceImpl::ListVertices(
+    grpc::ServerContext* context, const v1::ListVerticesRequest* request,
+    v1::ListVerticesResponse* response) {
+  absl::StatusOr<graph::VertexPage> page = store_.ListVertices(
+      request->kind(), PageOf(request->page_size(), request->page_token()),
+      LimitsFor(*context));
+  if (!page.ok()) return ToGrpcStatus(page.status(), "ListVertices");
+  for (v1::Vertex& vertex : page->vertices) {
+    *response->add_vertices() = std::move(vertex);
+  }
+  response->set_next_page_token(page->next_page_token);
+  response->set_sequence(page->sequence);
+  return grpc::Status::OK;
+}
+
+grpc::Status GraphServiceImpl::SearchVertices(
+    grpc::ServerContext* context, const v1::SearchVerticesRequest* request,
+    v1::SearchVerticesResponse* response) {
+  graph::SearchQuery query;
+  query.kind = request->kind();
+  query.text = request->text();
+  switch (request->match()) {
+    case v1::NAME_MATCH_PREFIX:
+      query.match = graph::NameMatch::kPrefix;
+      break;
+    case v1::NAME_MATCH_EXACT:
+      query.match = graph::NameMatch::kExact;
+      break;
+    default:
+      query.match = graph::NameMatch::kSubstring;
+      break;
+  }
+  query.credential_kind = request->credential_kind();
+  query.credential_level = request->credential_level();
+  query.as_of = request->as_of();
+  query.region_prefix = request->region_prefix();
+  query.country = request->country();
+  absl::StatusOr<graph::VertexPage> page = store_.SearchVertices(
+      query, PageOf(request->page_size(), request->page_token()),
+      LimitsFor(*context));
+  if (!page.ok()) return ToGrpcStatus(page.status(), "SearchVertices");
+  for (v1::Vertex& vertex : page->vertices) {
+    *response->add_vertices() = std::move(vertex);
+  }
+  response->set_next_page_token(page->next_page_token);
+  response->set_sequence(page->sequence);
+  return grpc::Status::OK;
+}
+
+grpc::Status GraphServiceImpl::UpsertVertices(
+    grpc::ServerContext* context, const v1::UpsertVerticesRequest* request,
+    v1::UpsertVerticesResponse* response) {
+  constexpr absl::string_view kRpc = "UpsertVertices";
+  if (request->vertices_size() > kMaxRecordsPerCall) {
+    return TooMany("vertices", kMaxRecordsPerCall, kRpc);
+  }
+  std::vector<v1::Vertex> vertices(request->vertices().begin(),
+                                   request->vertices().end());
+  std::string client = ClientOf(*context);
+  for (v1::Vertex& vertex : vertices) StampVertex(&vertex, client);
+  graph::UpsertMode mode = request->mode() == v1::UPSERT_MODE_REPLACE
+                               ? graph::UpsertMode::kReplace
+                               : graph::UpsertMode::kMerge;
+  absl::StatusOr<graph::WriteResult> result =
+      store_.UpsertVertices(vertices, mode);
+  if (!result.ok()) return ToGrpcStatus(result.status(), kRpc);
+  response->set_created(result->created);
+  response->set_updated(result->updated);
+  response->set_unchanged(result->unchanged);
+  for (const std::string& warning : result->warnings) {
+    response->add_warnings(warning);
+  }
+  response->set_sequence(result->sequence);
+  return grpc::Status::OK;
+}
+
+grpc::Status GraphServiceImpl::DeleteVertices(
+    grpc::ServerContext* /*context*/, const v1::DeleteVerticesRequest* request,
+    v1::DeleteVerticesResponse* response) {
+  constexpr absl::string_view kRpc = "DeleteVertices";
+  if (request->refs_size() > kMaxRecordsPerCall) {
+    return TooMany("refs", kMaxRecordsPerCall, kRpc);
+  }
+  std::vector<v1::VertexRef> refs(request->refs().begin(),
+                                  request->refs().end());
+  absl::StatusOr<graph::WriteResult> result = store_.DeleteVertices(refs);
+  if (!result.ok()) return ToGrpcStatus(result.status(), kRpc);
+  response->set_deleted(result->deleted);
+  response->set_edges_deleted(result->edges_deleted);
+  response->set_sequence(result->sequence);
+  return grpc::Status::OK;
+}
+
+grpc::Status GraphServiceImpl::UpsertEdges(
+    grpc::ServerContext* context, const v1::UpsertEdgesRequest* request,
+    v1::UpsertEdgesResponse* response) {
+  constexpr absl::string_view kRpc = "UpsertEdges";
+  if (request->edges_size() > kMaxRecordsPerCall) {
+    return TooMany("edges", kMaxRecordsPerCall, kRpc);
+  }
+  std::vector<v1::Edge> edges(request->edges().begin(),
+                              request->edges().end());
+  std::string client = ClientOf(*context);
+  for (v1::Edge& edge : edges) StampClient(&edge, client);
+  absl::StatusOr<graph::WriteResult> result = store_.UpsertEdges(edges);
+  if (!result.ok()) return ToGrpcStatus(result.status(), kRpc);
+  response->set_created(result->created);
+  response->set_updated(result->updated);
+  response->set_unchanged(result->unchanged);
+  response->set_sequence(result->sequence);
+  return grpc::Status::OK;
+}
+
+grpc::Status GraphServiceImpl::DeleteEdges(
+    grpc::ServerContext* /*context*/, const v1::DeleteEdgesRequest* request,
+    v1::DeleteEdgesResponse* response) {
+  constexpr absl::string_view kRpc = "DeleteEdges";
+  if (request->edges_size() > kMaxRecordsPerCall) {
+    return TooMany("edges", kMaxRecordsPerCall, kRpc);
+  }
+  std::vector<v1::Edge> edges(request->edges().begin(),
+                              request->edges().end());
+  absl::StatusOr<graph::WriteResult> result = store_.DeleteEdges(edges);
+  if (!result.ok()) return ToGrpcStatus(result.status(), kRpc);
+  response->set_deleted(result->deleted);
+  response->set_sequence(result->sequence);
+  return grpc::Status::OK;
+}
+
+grpc::Status GraphServiceImpl::ListEdges(grpc::ServerContext* context,
+                                         const v1::ListEdgesRequest* request,
+                                         v1::ListEdgesResponse* response) {
+  graph::Direction direction = request->direction() == v1::DIRECTION_IN
+                                   ? graph::Direction::kIn
+                                   : graph::Direction::kOut;
+  absl::StatusOr<graph::EdgePage> page = store_.ListEdges(
+      request->ref(), direction, request->kind(),
+      PageOf(request->page_size(), request->page_token()),
+      LimitsFor(*context));
+  if (!page.ok()) return ToGrpcStatus(page.status(), "ListEdges");
+  for (v1::Edge& edge : page->edges) *response->add_edges() = std::move(edge);
+  response->set_next_page_token(page->next_page_token);
+  response->set_sequence(page->sequence);
+  return grpc::Status::OK;
+}
+
+}  // namespace chainkg::server

@@ -1,0 +1,66 @@
+// ChainkgServer: opens the Store and serves GraphService, the standard
+// health service and server reflection (v1alpha) on one gRPC server. Used by
+// chainkg-server's main and by the end-to-end tests.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "graph/store/store.h"
+#include "server/graph_service.h"
+
+namespace grpc {
+class Server;
+}  // namespace grpc
+
+namespace chainkg::server {
+
+struct ServerOptions {
+  std::string db_path;
+  // host:port; port 0 picks a free port (see ChainkgServer::port()).
+  std::string listen_address = "127.0.0.1:50051";
+  graph::StoreOptions store;
+  GraphServiceOptions graph_service;
+  int max_receive_message_bytes = 64 << 20;
+  int max_send_message_bytes = 64 << 20;
+};
+
+// A running server. Thread-safe. Destroying it shuts the gRPC server down
+// (waiting for in-flight calls up to a short grace period) and then closes
+// the database.
+class ChainkgServer {
+ public:
+  // Opens the database and starts serving. Errors from Store::Open keep
+  // their codes; UNAVAILABLE when the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<ChainkgServer>> Start(
+      const ServerOptions& options);
+
+  ~ChainkgServer();
+  ChainkgServer(const ChainkgServer&) = delete;
+  ChainkgServer& operator=(const ChainkgServer&) = delete;
+
+  // The bound port.
+  int port() const { return port_; }
+  // "host:port" as bound.
+  const std::string& address() const { return address_; }
+
+  // Stops accepting calls, lets in-flight calls finish until grace has
+  // passed, then cancels the rest. Idempotent.
+  void Shutdown(absl::Duration grace);
+  // Blocks until the server has shut down.
+  void Wait();
+
+ private:
+  ChainkgServer() = default;
+
+  // Declared in destruction order: the service and store outlive the server.
+  std::unique_ptr<graph::Store> store_;
+  std::unique_ptr<GraphServiceImpl> graph_service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  std::string address_;
+};
+
+}  // namespace chainkg::server
