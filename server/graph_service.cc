@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "graph/store/vertex_record.h"
 #include "server/grpc_status.h"
 #include "util/field_error.h"
 
@@ -56,8 +57,13 @@ void StampVertex(v1::Vertex* vertex, const std::string& client) {
   }
 }
 
+// "grpc:ipv4:127.0.0.1" — the peer without its ephemeral port, which would
+// make every re-sent record look changed.
 std::string ClientOf(const grpc::ServerContext& context) {
-  return absl::StrCat("grpc:", context.peer());
+  std::string peer = context.peer();
+  size_t colon = peer.rfind(':');
+  if (colon != std::string::npos && colon > peer.find(':')) peer.resize(colon);
+  return absl::StrCat("grpc:", peer);
 }
 
 graph::PageRequest PageOf(int page_size, const std::string& token) {
@@ -96,8 +102,7 @@ grpc::Status GraphServiceImpl::GetVertex(grpc::ServerContext* /*context*/,
   if (!lookup->vertex.has_value()) {
     return ToGrpcStatus(
         FieldError(absl::StatusCode::kNotFound, "ref",
-                   absl::StrCat("no ",
-                                v1::VertexKind_Name(request->ref().kind()),
+                   absl::StrCat("no ", graph::KindName(request->ref().kind()),
                                 " with key \"", request->ref().key(), "\"")),
         kRpc);
   }

@@ -4,6 +4,8 @@
 #include <array>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -1075,6 +1077,99 @@ absl::StatusOr<EdgePage> Store::ListEdges(const v1::VertexRef& ref,
         EncodeToken(TokenPurpose::kEdges, fingerprint, resume);
   }
   return result;
+}
+
+absl::StatusOr<ConsistencyReport> Store::CheckConsistency() const {
+  rocksdb::ManagedSnapshot snapshot(impl_->db.get());
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot.snapshot();
+  ConsistencyReport report;
+  report.sequence = snapshot.snapshot()->GetSequenceNumber();
+  auto problem = [&report](std::string text) {
+    ++report.problem_count;
+    if (report.problems.size() < 100) report.problems.push_back(std::move(text));
+  };
+  auto hex = [](absl::string_view bytes) { return absl::BytesToHexString(bytes); };
+  auto scan = [&](ColumnFamily which, auto&& visit) -> absl::Status {
+    std::unique_ptr<rocksdb::Iterator> it(
+        impl_->db->NewIterator(read, impl_->cf(which)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      visit(ToView(it->key()), ToView(it->value()));
+    }
+    return FromRocksDb(it->status(), "consistency scan");
+  };
+
+  // Index entries every record implies, with their values.
+  absl::flat_hash_map<std::string, std::string> expected_index;
+  absl::flat_hash_set<uint64_t> vertex_ids;
+  CHAINKG_RETURN_IF_ERROR(scan(kVertex, [&](absl::string_view key,
+                                             absl::string_view value) {
+    ++report.vertices;
+    std::optional<VertexId> id = ParseVertexKey(key);
+    v1::Vertex vertex;
+    if (!id.has_value() || !vertex.ParseFromArray(value.data(), value.size())) {
+      problem(absl::StrCat("vertex ", hex(key), ": malformed"));
+      return;
+    }
+    if (KindOf(vertex) != id->kind()) {
+      problem(absl::StrCat("vertex ", id->value(), ": kind does not match id"));
+    }
+    vertex_ids.insert(id->value());
+    expected_index[NaturalKeyIndexKey(id->kind(), KeyOf(vertex))] =
+        VertexKey(*id);
+    for (std::string& index_key : SecondaryIndexKeys(vertex, *id)) {
+      expected_index[std::move(index_key)] = "";
+    }
+  }));
+  absl::flat_hash_set<std::string> expected_in;
+  CHAINKG_RETURN_IF_ERROR(scan(kOutEdge, [&](absl::string_view key,
+                                              absl::string_view value) {
+    ++report.edges;
+    std::optional<EdgeKeyParts> parts = ParseEdgeKey(key);
+    v1::Edge edge;
+    if (!parts.has_value() || !edge.ParseFromArray(value.data(), value.size()) ||
+        edge.kind() != parts->kind) {
+      problem(absl::StrCat("out_edge ", hex(key), ": malformed"));
+      return;
+    }
+    if (!vertex_ids.contains(parts->near.value()) ||
+        !vertex_ids.contains(parts->far.value())) {
+      problem(absl::StrCat("out_edge ", hex(key), ": dangling endpoint"));
+    }
+    if (parts->qualifier != 0) {
+      if (!vertex_ids.contains(parts->qualifier)) {
+        problem(absl::StrCat("out_edge ", hex(key), ": dangling product"));
+      }
+      expected_index[QualifierIndexKey(VertexId(parts->qualifier), key)] = "";
+    }
+    expected_in.insert(MirrorEdgeKey(*parts));
+  }));
+  CHAINKG_RETURN_IF_ERROR(
+      scan(kInEdge, [&](absl::string_view key, absl::string_view) {
+        if (expected_in.erase(key) == 0) {
+          problem(absl::StrCat("in_edge ", hex(key), ": no out_edge mirror"));
+        }
+      }));
+  for (const std::string& key : expected_in) {
+    problem(absl::StrCat("out_edge mirror ", hex(key), ": in_edge missing"));
+  }
+  CHAINKG_RETURN_IF_ERROR(scan(kIndex, [&](absl::string_view key,
+                                            absl::string_view value) {
+    ++report.index_entries;
+    auto it = expected_index.find(key);
+    if (it == expected_index.end()) {
+      problem(absl::StrCat("index ", hex(key), ": no record owns it"));
+      return;
+    }
+    if (it->second != value) {
+      problem(absl::StrCat("index ", hex(key), ": wrong value"));
+    }
+    expected_index.erase(it);
+  }));
+  for (const auto& [key, value] : expected_index) {
+    problem(absl::StrCat("index ", hex(key), ": missing"));
+  }
+  return report;
 }
 
 uint64_t Store::LatestSequence() const {

@@ -107,6 +107,16 @@ struct BatchLookup {
   uint64_t sequence = 0;
 };
 
+// What Store::CheckConsistency found.
+struct ConsistencyReport {
+  int64_t vertices = 0;
+  int64_t edges = 0;
+  int64_t index_entries = 0;
+  int64_t problem_count = 0;
+  std::vector<std::string> problems;  // the first 100, described
+  uint64_t sequence = 0;
+};
+
 // Thread-safe: any number of concurrent readers; writers are serialized
 // internally. Owns the RocksDB instance; destroying the Store closes it.
 class Store {
@@ -174,6 +184,14 @@ class Store {
                                      Direction direction, v1::EdgeKind kind,
                                      const PageRequest& page,
                                      const ScanLimits& limits) const;
+
+  // Scans the whole database on one snapshot and checks every invariant of
+  // the layout: each vertex has exactly its index entries, each index entry
+  // points to a vertex that owns it, each out_edge has its in_edge mirror
+  // and existing endpoints (and the reverse), SUPPLIES qualifiers exist.
+  // Time and memory are O(database size): an offline check for tests and
+  // operators. Errors only for I/O failures; findings go in the report.
+  absl::StatusOr<ConsistencyReport> CheckConsistency() const;
 
   // The sequence number of the latest committed write.
   uint64_t LatestSequence() const;

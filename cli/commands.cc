@@ -1,0 +1,542 @@
+#include "cli/commands.h"
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpcpp/grpcpp.h"
+#include "util/status_macros.h"
+
+namespace chainkg::cli {
+
+const char kUsage[] =
+    R"(usage: chainkg [--server HOST:PORT] [--format table|json|csv] VERB ...
+
+verbs:
+  get KIND KEY                  one vertex (KIND: firm product chain consortium
+                                platform industry project)
+  firm get KEY                  one firm
+  firm search [TEXT]            firms by name (full-width/half-width, brackets
+                                and spaces do not matter) and filters:
+      --credential K            chain_leader single_item_champion little_giant
+                                specialized_sme innovative_sme
+                                high_tech_enterprise smart_factory (or 链主 单项冠军
+                                小巨人 专精特新 创新型中小企业 高新技术企业 智能工厂)
+      --level L                 national provincial municipal (国家级 省级 市级)
+      --as-of YYYY-MM-DD        credentials in force on that date
+      --region PREFIX           GB/T 2260 prefix, e.g. 4419 (Dongguan)
+      --country CC              ISO 3166 alpha-2, e.g. CN, JP
+      --match substring|prefix|exact   (default substring)
+  search KIND [TEXT]            the same for any kind
+  list KIND                     vertices of one kind
+  edges KIND KEY                edges of a vertex
+      --direction out|in        (default out)
+      --edge-kind K             produces supplies input_to subclass_of in_chain
+                                leads member_of supports targets in_industry
+                                subindustry_of
+  upsert KIND|edge              records as JSON from stdin or --file F: one
+                                object, an array, or one object per line
+      --replace                 replace stored records instead of merging
+  delete KIND KEY...            vertices with their edges
+
+options:
+  --server HOST:PORT            default $CHAINKG_SERVER or 127.0.0.1:50051
+  --format table|json|csv       json: proto3 JSON of the response; csv: UTF-8
+                                with BOM (opens in Excel)
+  --limit N                     at most N results, following pages (default
+                                100; 0 = all)
+  --timeout-ms N                per-call deadline (default 30000)
+)";
+
+namespace {
+
+using google::protobuf::EnumDescriptor;
+
+absl::Status Usage(absl::string_view message) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(message, " (chainkg --help for usage)"));
+}
+
+// Maps a failed RPC to an absl::Status with the same code.
+absl::Status FromRpc(const grpc::Status& status, const Context& context) {
+  if (status.ok()) return absl::OkStatus();
+  std::string message = status.error_message();
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    message = absl::StrCat("cannot reach chainkg-server at ",
+                           context.server_address, ": ", message);
+  }
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      message);
+}
+
+std::unique_ptr<grpc::ClientContext> CallContext(const Context& context) {
+  auto call = std::make_unique<grpc::ClientContext>();
+  call->set_deadline(absl::ToChronoTime(absl::Now() + context.timeout));
+  return call;
+}
+
+// Parses an enum value from a lower-case short name ("little_giant"), the
+// full name ("CREDENTIAL_KIND_LITTLE_GIANT") or the short upper-case name.
+absl::StatusOr<int> ParseEnum(const EnumDescriptor* descriptor,
+                              absl::string_view text, absl::string_view flag) {
+  std::string upper = absl::AsciiStrToUpper(text);
+  std::string prefix = descriptor->value(0)->name();
+  prefix.resize(prefix.rfind("UNSPECIFIED"));
+  for (const std::string& name : {upper, absl::StrCat(prefix, upper)}) {
+    const auto* value = descriptor->FindValueByName(name);
+    if (value != nullptr && value->number() != 0) return value->number();
+  }
+  std::vector<std::string> names;
+  for (int i = 1; i < descriptor->value_count(); ++i) {
+    names.push_back(absl::AsciiStrToLower(
+        absl::StripPrefix(descriptor->value(i)->name(), prefix)));
+  }
+  return Usage(absl::StrCat(flag, ": unknown value \"", text, "\"; one of ",
+                            absl::StrJoin(names, ", ")));
+}
+
+absl::StatusOr<v1::VertexKind> ParseKind(absl::string_view text) {
+  CHAINKG_ASSIGN_OR_RETURN(int value,
+                           ParseEnum(v1::VertexKind_descriptor(), text, "KIND"));
+  return static_cast<v1::VertexKind>(value);
+}
+
+absl::StatusOr<v1::CredentialKind> ParseCredential(absl::string_view text) {
+  static const std::pair<const char*, v1::CredentialKind> kChinese[] = {
+      {"链主", v1::CREDENTIAL_KIND_CHAIN_LEADER},
+      {"单项冠军", v1::CREDENTIAL_KIND_SINGLE_ITEM_CHAMPION},
+      {"小巨人", v1::CREDENTIAL_KIND_LITTLE_GIANT},
+      {"专精特新", v1::CREDENTIAL_KIND_SPECIALIZED_SME},
+      {"创新型中小企业", v1::CREDENTIAL_KIND_INNOVATIVE_SME},
+      {"高新技术企业", v1::CREDENTIAL_KIND_HIGH_TECH_ENTERPRISE},
+      {"智能工厂", v1::CREDENTIAL_KIND_SMART_FACTORY}};
+  for (const auto& [name, kind] : kChinese) {
+    if (text == name) return kind;
+  }
+  CHAINKG_ASSIGN_OR_RETURN(
+      int value,
+      ParseEnum(v1::CredentialKind_descriptor(), text, "--credential"));
+  return static_cast<v1::CredentialKind>(value);
+}
+
+absl::StatusOr<v1::Level> ParseLevel(absl::string_view text) {
+  if (text == "国家级") return v1::LEVEL_NATIONAL;
+  if (text == "省级") return v1::LEVEL_PROVINCIAL;
+  if (text == "市级") return v1::LEVEL_MUNICIPAL;
+  CHAINKG_ASSIGN_OR_RETURN(int value,
+                           ParseEnum(v1::Level_descriptor(), text, "--level"));
+  return static_cast<v1::Level>(value);
+}
+
+absl::StatusOr<int> Limit(const CommandLine& flags) {
+  CHAINKG_ASSIGN_OR_RETURN(long long limit, flags.GetInt("limit", 100));
+  if (limit < 0) return Usage("--limit must not be negative");
+  return static_cast<int>(std::min<long long>(limit, 1 << 30));
+}
+
+// Prints vertices in the chosen format; json prints `response`.
+void PrintVertices(const std::vector<v1::Vertex>& vertices,
+                   const google::protobuf::Message& response,
+                   const Context& context, bool single) {
+  switch (context.format) {
+    case Format::kJson:
+      WriteJson(response, *context.out);
+      return;
+    case Format::kCsv:
+      WriteCsv(VertexRows(vertices, /*for_table=*/false), *context.out);
+      return;
+    case Format::kTable:
+      break;
+  }
+  if (vertices.empty()) {
+    *context.out << "(no results)\n";
+    return;
+  }
+  // Mixed kinds would need different columns: print one table per kind.
+  std::vector<v1::Vertex> group;
+  auto flush = [&] {
+    if (group.empty()) return;
+    Rows rows = VertexRows(group, /*for_table=*/true);
+    if (single) {
+      WriteRecord(rows, *context.out);
+    } else {
+      WriteTable(rows, *context.out);
+    }
+    group.clear();
+  };
+  for (const v1::Vertex& vertex : vertices) {
+    if (!group.empty() && group.back().record_case() != vertex.record_case()) {
+      flush();
+    }
+    group.push_back(vertex);
+  }
+  flush();
+}
+
+absl::Status CmdGet(v1::VertexKind kind, const std::string& key,
+                    Context& context) {
+  v1::GetVertexRequest request;
+  request.mutable_ref()->set_kind(kind);
+  request.mutable_ref()->set_key(key);
+  v1::GetVertexResponse response;
+  auto call = CallContext(context);
+  CHAINKG_RETURN_IF_ERROR(
+      FromRpc(context.graph->GetVertex(call.get(), request, &response), context));
+  PrintVertices({response.vertex()}, response, context, /*single=*/true);
+  return absl::OkStatus();
+}
+
+absl::Status CmdSearch(v1::VertexKind kind, const std::string& text,
+                       const CommandLine& flags, Context& context) {
+  v1::SearchVerticesRequest request;
+  request.set_kind(kind);
+  request.set_text(text);
+  if (flags.Has("credential")) {
+    CHAINKG_ASSIGN_OR_RETURN(v1::CredentialKind credential,
+                             ParseCredential(flags.Get("credential", "")));
+    request.set_credential_kind(credential);
+  }
+  if (flags.Has("level")) {
+    CHAINKG_ASSIGN_OR_RETURN(v1::Level level, ParseLevel(flags.Get("level", "")));
+    request.set_credential_level(level);
+  }
+  std::string match = flags.Get("match", "substring");
+  if (match == "prefix") {
+    request.set_match(v1::NAME_MATCH_PREFIX);
+  } else if (match == "exact") {
+    request.set_match(v1::NAME_MATCH_EXACT);
+  } else if (match != "substring") {
+    return Usage("--match must be substring, prefix or exact");
+  }
+  request.set_as_of(flags.Get("as-of", ""));
+  request.set_region_prefix(flags.Get("region", ""));
+  request.set_country(flags.Get("country", ""));
+  CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags));
+
+  // Follow pages until the limit or the end, merging into one response.
+  v1::SearchVerticesResponse merged;
+  do {
+    int wanted = limit == 0 ? 1000 : limit - merged.vertices_size();
+    request.set_page_size(std::min(wanted, 1000));
+    v1::SearchVerticesResponse page;
+    auto call = CallContext(context);
+    CHAINKG_RETURN_IF_ERROR(FromRpc(
+        context.graph->SearchVertices(call.get(), request, &page), context));
+    for (auto& vertex : *page.mutable_vertices()) {
+      *merged.add_vertices() = std::move(vertex);
+    }
+    merged.set_next_page_token(page.next_page_token());
+    merged.set_sequence(page.sequence());
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty() &&
+           (limit == 0 || merged.vertices_size() < limit));
+  std::vector<v1::Vertex> vertices(merged.vertices().begin(),
+                                   merged.vertices().end());
+  PrintVertices(vertices, merged, context, /*single=*/false);
+  if (context.format == Format::kTable && !merged.next_page_token().empty()) {
+    *context.err << "(more results; raise --limit, or --limit 0 for all)\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CmdList(v1::VertexKind kind, const CommandLine& flags,
+                     Context& context) {
+  CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags));
+  v1::ListVerticesRequest request;
+  request.set_kind(kind);
+  v1::ListVerticesResponse merged;
+  do {
+    int wanted = limit == 0 ? 1000 : limit - merged.vertices_size();
+    request.set_page_size(std::min(wanted, 1000));
+    v1::ListVerticesResponse page;
+    auto call = CallContext(context);
+    CHAINKG_RETURN_IF_ERROR(FromRpc(
+        context.graph->ListVertices(call.get(), request, &page), context));
+    for (auto& vertex : *page.mutable_vertices()) {
+      *merged.add_vertices() = std::move(vertex);
+    }
+    merged.set_next_page_token(page.next_page_token());
+    merged.set_sequence(page.sequence());
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty() &&
+           (limit == 0 || merged.vertices_size() < limit));
+  std::vector<v1::Vertex> vertices(merged.vertices().begin(),
+                                   merged.vertices().end());
+  PrintVertices(vertices, merged, context, /*single=*/false);
+  return absl::OkStatus();
+}
+
+absl::Status CmdEdges(v1::VertexKind kind, const std::string& key,
+                      const CommandLine& flags, Context& context) {
+  v1::ListEdgesRequest request;
+  request.mutable_ref()->set_kind(kind);
+  request.mutable_ref()->set_key(key);
+  std::string direction = flags.Get("direction", "out");
+  if (direction == "in") {
+    request.set_direction(v1::DIRECTION_IN);
+  } else if (direction == "out") {
+    request.set_direction(v1::DIRECTION_OUT);
+  } else {
+    return Usage("--direction must be out or in");
+  }
+  if (flags.Has("edge-kind")) {
+    CHAINKG_ASSIGN_OR_RETURN(int edge_kind,
+                             ParseEnum(v1::EdgeKind_descriptor(),
+                                       flags.Get("edge-kind", ""), "--edge-kind"));
+    request.set_kind(static_cast<v1::EdgeKind>(edge_kind));
+  }
+  CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags));
+  v1::ListEdgesResponse merged;
+  do {
+    int wanted = limit == 0 ? 1000 : limit - merged.edges_size();
+    request.set_page_size(std::min(wanted, 1000));
+    v1::ListEdgesResponse page;
+    auto call = CallContext(context);
+    CHAINKG_RETURN_IF_ERROR(
+        FromRpc(context.graph->ListEdges(call.get(), request, &page), context));
+    for (auto& edge : *page.mutable_edges()) *merged.add_edges() = std::move(edge);
+    merged.set_next_page_token(page.next_page_token());
+    merged.set_sequence(page.sequence());
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty() &&
+           (limit == 0 || merged.edges_size() < limit));
+  std::vector<v1::Edge> edges(merged.edges().begin(), merged.edges().end());
+  switch (context.format) {
+    case Format::kJson:
+      WriteJson(merged, *context.out);
+      break;
+    case Format::kCsv:
+      WriteCsv(EdgeRows(edges, /*for_table=*/false), *context.out);
+      break;
+    case Format::kTable:
+      if (edges.empty()) {
+        *context.out << "(no edges)\n";
+      } else {
+        WriteTable(EdgeRows(edges, /*for_table=*/true), *context.out);
+      }
+      break;
+  }
+  return absl::OkStatus();
+}
+
+// Splits upsert input into JSON texts of single records: a JSON array, one
+// object, or one object per line. Each text is paired with its line number.
+absl::StatusOr<std::vector<std::pair<int, std::string>>> SplitRecords(
+    const std::string& input, absl::string_view source_name) {
+  std::vector<std::pair<int, std::string>> records;
+  absl::string_view trimmed = absl::StripAsciiWhitespace(input);
+  if (absl::StartsWith(trimmed, "[")) {
+    google::protobuf::Value value;
+    auto status = google::protobuf::util::JsonStringToMessage(
+        std::string(trimmed), &value);
+    if (!status.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          source_name, ": not a JSON array: ", status.message().as_string()));
+    }
+    for (const auto& item : value.list_value().values()) {
+      std::string json;
+      if (!google::protobuf::util::MessageToJsonString(item, &json).ok()) {
+        return absl::InternalError("re-encoding a JSON array element failed");
+      }
+      records.emplace_back(0, std::move(json));
+    }
+    return records;
+  }
+  // One object spread over several lines, or one object per line: try the
+  // whole text as one object first.
+  google::protobuf::Value whole;
+  if (google::protobuf::util::JsonStringToMessage(std::string(trimmed), &whole)
+          .ok() &&
+      whole.has_struct_value()) {
+    records.emplace_back(0, std::string(trimmed));
+    return records;
+  }
+  int line_number = 0;
+  for (absl::string_view line : absl::StrSplit(input, '\n')) {
+    ++line_number;
+    line = absl::StripAsciiWhitespace(line);
+    if (line.empty()) continue;
+    records.emplace_back(line_number, std::string(line));
+  }
+  return records;
+}
+
+absl::StatusOr<std::string> ReadInput(const CommandLine& flags,
+                                      Context& context, std::string* name) {
+  std::stringstream buffer;
+  if (flags.Has("file")) {
+    *name = flags.Get("file", "");
+    std::ifstream file(*name, std::ios::binary);
+    if (!file) {
+      return absl::NotFoundError(absl::StrCat(*name, ": cannot open"));
+    }
+    buffer << file.rdbuf();
+  } else {
+    *name = "stdin";
+    buffer << context.in->rdbuf();
+  }
+  return buffer.str();
+}
+
+template <typename Message>
+absl::Status ParseRecord(const std::pair<int, std::string>& record,
+                         size_t index, absl::string_view source_name,
+                         Message* message) {
+  google::protobuf::util::JsonParseOptions options;
+  auto status =
+      google::protobuf::util::JsonStringToMessage(record.second, message, options);
+  if (!status.ok()) {
+    std::string where = record.first > 0
+                            ? absl::StrCat(source_name, ":", record.first)
+                            : absl::StrCat(source_name, " record ", index + 1);
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, ": ", status.message().as_string()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CmdUpsert(const std::string& what, const CommandLine& flags,
+                       Context& context) {
+  std::string source_name;
+  CHAINKG_ASSIGN_OR_RETURN(std::string input,
+                           ReadInput(flags, context, &source_name));
+  CHAINKG_ASSIGN_OR_RETURN(auto records, SplitRecords(input, source_name));
+  if (records.empty()) return Usage(absl::StrCat(source_name, ": no records"));
+  auto call = CallContext(context);
+  if (what == "edge") {
+    v1::UpsertEdgesRequest request;
+    for (size_t i = 0; i < records.size(); ++i) {
+      CHAINKG_RETURN_IF_ERROR(
+          ParseRecord(records[i], i, source_name, request.add_edges()));
+    }
+    v1::UpsertEdgesResponse response;
+    CHAINKG_RETURN_IF_ERROR(FromRpc(
+        context.graph->UpsertEdges(call.get(), request, &response), context));
+    if (context.format == Format::kJson) {
+      WriteJson(response, *context.out);
+    } else {
+      *context.out << "edges: created " << response.created() << ", updated "
+                   << response.updated() << ", unchanged "
+                   << response.unchanged() << "\n";
+    }
+    return absl::OkStatus();
+  }
+  CHAINKG_ASSIGN_OR_RETURN(v1::VertexKind kind, ParseKind(what));
+  v1::UpsertVerticesRequest request;
+  request.set_mode(flags.Has("replace") ? v1::UPSERT_MODE_REPLACE
+                                        : v1::UPSERT_MODE_MERGE);
+  const auto* record_field = v1::Vertex::descriptor()->FindFieldByNumber(kind);
+  for (size_t i = 0; i < records.size(); ++i) {
+    v1::Vertex* vertex = request.add_vertices();
+    google::protobuf::Message* record =
+        vertex->GetReflection()->MutableMessage(vertex, record_field);
+    CHAINKG_RETURN_IF_ERROR(ParseRecord(records[i], i, source_name, record));
+  }
+  v1::UpsertVerticesResponse response;
+  CHAINKG_RETURN_IF_ERROR(FromRpc(
+      context.graph->UpsertVertices(call.get(), request, &response), context));
+  for (const std::string& warning : response.warnings()) {
+    *context.err << "warning: " << warning << "\n";
+  }
+  if (context.format == Format::kJson) {
+    WriteJson(response, *context.out);
+  } else {
+    *context.out << record_field->name() << ": created " << response.created()
+                 << ", updated " << response.updated() << ", unchanged "
+                 << response.unchanged() << "\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CmdDelete(v1::VertexKind kind, const std::vector<std::string>& keys,
+                       Context& context) {
+  v1::DeleteVerticesRequest request;
+  for (const std::string& key : keys) {
+    v1::VertexRef* ref = request.add_refs();
+    ref->set_kind(kind);
+    ref->set_key(key);
+  }
+  v1::DeleteVerticesResponse response;
+  auto call = CallContext(context);
+  CHAINKG_RETURN_IF_ERROR(FromRpc(
+      context.graph->DeleteVertices(call.get(), request, &response), context));
+  if (context.format == Format::kJson) {
+    WriteJson(response, *context.out);
+  } else {
+    *context.out << "deleted " << response.deleted() << " vertices and "
+                 << response.edges_deleted() << " edges\n";
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::vector<FlagSpec> CommandFlags() {
+  return {{"server"},     {"format"},    {"timeout-ms"}, {"credential"},
+          {"level"},      {"region"},    {"country"},    {"as-of"},
+          {"match"},      {"limit"},     {"file"},       {"replace", false},
+          {"direction"},  {"edge-kind"}, {"help", false}};
+}
+
+absl::Status RunCommand(const CommandLine& command_line, Context& context) {
+  const std::vector<std::string>& args = command_line.positional();
+  if (args.empty()) return Usage("no verb given");
+  const std::string& verb = args[0];
+  auto need = [&](size_t count, absl::string_view form) -> absl::Status {
+    if (args.size() < count) return Usage(absl::StrCat("usage: chainkg ", form));
+    return absl::OkStatus();
+  };
+  if (verb == "firm") {
+    CHAINKG_RETURN_IF_ERROR(need(2, "firm get KEY | firm search [TEXT]"));
+    if (args[1] == "get") {
+      CHAINKG_RETURN_IF_ERROR(need(3, "firm get KEY"));
+      return CmdGet(v1::VERTEX_KIND_FIRM, args[2], context);
+    }
+    if (args[1] == "search") {
+      return CmdSearch(v1::VERTEX_KIND_FIRM, args.size() > 2 ? args[2] : "",
+                       command_line, context);
+    }
+    return Usage(absl::StrCat("unknown firm verb \"", args[1], "\""));
+  }
+  if (verb == "get") {
+    CHAINKG_RETURN_IF_ERROR(need(3, "get KIND KEY"));
+    CHAINKG_ASSIGN_OR_RETURN(v1::VertexKind kind, ParseKind(args[1]));
+    return CmdGet(kind, args[2], context);
+  }
+  if (verb == "search") {
+    CHAINKG_RETURN_IF_ERROR(need(2, "search KIND [TEXT]"));
+    CHAINKG_ASSIGN_OR_RETURN(v1::VertexKind kind, ParseKind(args[1]));
+    return CmdSearch(kind, args.size() > 2 ? args[2] : "", command_line,
+                     context);
+  }
+  if (verb == "list") {
+    CHAINKG_RETURN_IF_ERROR(need(2, "list KIND"));
+    CHAINKG_ASSIGN_OR_RETURN(v1::VertexKind kind, ParseKind(args[1]));
+    return CmdList(kind, command_line, context);
+  }
+  if (verb == "edges") {
+    CHAINKG_RETURN_IF_ERROR(need(3, "edges KIND KEY"));
+    CHAINKG_ASSIGN_OR_RETURN(v1::VertexKind kind, ParseKind(args[1]));
+    return CmdEdges(kind, args[2], command_line, context);
+  }
+  if (verb == "upsert") {
+    CHAINKG_RETURN_IF_ERROR(need(2, "upsert KIND|edge [--file F]"));
+    return CmdUpsert(args[1], command_line, context);
+  }
+  if (verb == "delete") {
+    CHAINKG_RETURN_IF_ERROR(need(3, "delete KIND KEY..."));
+    CHAINKG_ASSIGN_OR_RETURN(v1::VertexKind kind, ParseKind(args[1]));
+    return CmdDelete(kind, {args.begin() + 2, args.end()}, context);
+  }
+  return Usage(absl::StrCat("unknown verb \"", verb, "\""));
+}
+
+}  // namespace chainkg::cli

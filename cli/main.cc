@@ -1,0 +1,62 @@
+// chainkg: the command-line client of chainkg-server. See kUsage in
+// commands.cc, or run `chainkg --help`.
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "cli/commands.h"
+#include "grpcpp/grpcpp.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  absl::StatusOr<chainkg::CommandLine> flags =
+      chainkg::CommandLine::Parse(args, chainkg::cli::CommandFlags());
+  if (!flags.ok()) {
+    std::cerr << "chainkg: " << flags.status().message()
+              << " (chainkg --help for usage)\n";
+    return 2;
+  }
+  if (flags->Has("help") || flags->positional().empty()) {
+    std::cout << chainkg::cli::kUsage;
+    return flags->Has("help") ? 0 : 2;
+  }
+  chainkg::cli::Context context;
+  const char* env_server = std::getenv("CHAINKG_SERVER");
+  context.server_address =
+      flags->Get("server", env_server != nullptr ? env_server : "127.0.0.1:50051");
+  absl::StatusOr<chainkg::cli::Format> format =
+      chainkg::cli::ParseFormat(flags->Get("format", "table"));
+  absl::StatusOr<long long> timeout_ms = flags->GetInt("timeout-ms", 30000);
+  if (!format.ok() || !timeout_ms.ok() || *timeout_ms <= 0) {
+    std::cerr << "chainkg: "
+              << (!format.ok() ? format.status().message()
+                  : !timeout_ms.ok() ? timeout_ms.status().message()
+                                     : "--timeout-ms must be positive")
+              << "\n";
+    return 2;
+  }
+  context.format = *format;
+  context.timeout = absl::Milliseconds(*timeout_ms);
+  grpc::ChannelArguments channel_args;
+  channel_args.SetMaxReceiveMessageSize(64 << 20);
+  auto channel = grpc::CreateCustomChannel(
+      context.server_address, grpc::InsecureChannelCredentials(), channel_args);
+  std::unique_ptr<chainkg::v1::GraphService::Stub> stub =
+      chainkg::v1::GraphService::NewStub(channel);
+  context.graph = stub.get();
+
+  absl::Status status = chainkg::cli::RunCommand(*flags, context);
+  std::cout.flush();
+  if (!status.ok()) {
+    std::cerr << "chainkg: " << absl::StatusCodeToString(status.code()) << ": "
+              << status.message() << "\n";
+    return status.code() == absl::StatusCode::kInvalidArgument &&
+                   status.message().find("chainkg --help") != std::string::npos
+               ? 2
+               : 1;
+  }
+  return 0;
+}

@@ -1,0 +1,329 @@
+#include "cli/output.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/util/json_util.h"
+#include "util/text_normalize.h"
+
+namespace chainkg::cli {
+namespace {
+
+using google::protobuf::EnumValueDescriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+constexpr int kMaxTableCellWidth = 60;
+
+// "PRODUCT_KIND_MATERIAL" -> "material": the enum's own prefix removed.
+std::string EnumText(const EnumValueDescriptor* value) {
+  std::string name = value->name();
+  std::string prefix = value->type()->value(0)->name();
+  size_t cut = prefix.rfind("UNSPECIFIED");
+  if (cut != std::string::npos) prefix.resize(cut);
+  if (name.compare(0, prefix.size(), prefix) == 0) name = name.substr(prefix.size());
+  if (value->number() == 0) return "";
+  return absl::AsciiStrToLower(name);
+}
+
+std::string ChineseCredential(v1::CredentialKind kind) {
+  switch (kind) {
+    case v1::CREDENTIAL_KIND_CHAIN_LEADER:
+      return "链主";
+    case v1::CREDENTIAL_KIND_SINGLE_ITEM_CHAMPION:
+      return "单项冠军";
+    case v1::CREDENTIAL_KIND_LITTLE_GIANT:
+      return "小巨人";
+    case v1::CREDENTIAL_KIND_SPECIALIZED_SME:
+      return "专精特新";
+    case v1::CREDENTIAL_KIND_INNOVATIVE_SME:
+      return "创新型中小企业";
+    case v1::CREDENTIAL_KIND_HIGH_TECH_ENTERPRISE:
+      return "高新技术企业";
+    case v1::CREDENTIAL_KIND_SMART_FACTORY:
+      return "智能工厂";
+    default:
+      return "?";
+  }
+}
+
+std::string ChineseLevel(v1::Level level) {
+  switch (level) {
+    case v1::LEVEL_NATIONAL:
+      return "国家级";
+    case v1::LEVEL_PROVINCIAL:
+      return "省级";
+    case v1::LEVEL_MUNICIPAL:
+      return "市级";
+    default:
+      return "";
+  }
+}
+
+std::string SourceText(const v1::Source& source) {
+  std::vector<std::string> parts;
+  if (!source.file().empty()) {
+    parts.push_back(source.line() > 0
+                        ? absl::StrCat(source.file(), ":", source.line())
+                        : source.file());
+  }
+  if (!source.dataset().empty()) parts.push_back(source.dataset());
+  if (!source.client().empty()) parts.push_back(source.client());
+  if (!source.observed_on().empty()) parts.push_back(source.observed_on());
+  return absl::StrJoin(parts, " ");
+}
+
+// Full form: every field, "|"-separated, one credential per "; " item.
+std::string CredentialText(const v1::Credential& c) {
+  return absl::StrJoin(
+      {EnumText(v1::CredentialKind_descriptor()->FindValueByNumber(c.kind())),
+       EnumText(v1::Level_descriptor()->FindValueByNumber(c.level())),
+       c.year() == 0 ? std::string() : absl::StrCat(c.year()), c.batch(),
+       c.valid_from(), c.valid_to(),
+       EnumText(
+           v1::CredentialStatus_descriptor()->FindValueByNumber(c.status()))},
+      "|");
+}
+
+std::string CredentialSummary(const v1::Credential& c) {
+  std::string text = ChineseCredential(c.kind());
+  std::vector<std::string> detail;
+  if (c.level() != v1::LEVEL_UNSPECIFIED) detail.push_back(ChineseLevel(c.level()));
+  if (c.year() != 0) detail.push_back(absl::StrCat(c.year()));
+  if (c.status() == v1::CREDENTIAL_STATUS_REVOKED) detail.push_back("已撤销");
+  if (!detail.empty()) absl::StrAppend(&text, "(", absl::StrJoin(detail, ","), ")");
+  return text;
+}
+
+std::string FieldText(const Message& message, const FieldDescriptor* field,
+                      bool for_table) {
+  const auto* reflection = message.GetReflection();
+  if (field->is_repeated()) {
+    std::vector<std::string> items;
+    for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
+      if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+        items.push_back(reflection->GetRepeatedString(message, field, i));
+      } else if (field->message_type() == v1::Credential::descriptor()) {
+        const auto& c = static_cast<const v1::Credential&>(
+            reflection->GetRepeatedMessage(message, field, i));
+        items.push_back(for_table ? CredentialSummary(c) : CredentialText(c));
+      }
+    }
+    return absl::StrJoin(items, for_table ? " " : "; ");
+  }
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING:
+      return reflection->GetString(message, field);
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return reflection->GetBool(message, field) ? "yes" : "";
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return EnumText(reflection->GetEnum(message, field));
+    case FieldDescriptor::CPPTYPE_INT32:
+      return absl::StrCat(reflection->GetInt32(message, field));
+    case FieldDescriptor::CPPTYPE_INT64:
+      return absl::StrCat(reflection->GetInt64(message, field));
+    case FieldDescriptor::CPPTYPE_DOUBLE: {
+      double value = reflection->GetDouble(message, field);
+      return value == 0 ? "" : absl::StrCat(value);
+    }
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      if (field->message_type() == v1::Source::descriptor()) {
+        return SourceText(static_cast<const v1::Source&>(
+            reflection->GetMessage(message, field)));
+      }
+      return "";
+    default:
+      return "";
+  }
+}
+
+const Message* RecordOf(const v1::Vertex& vertex) {
+  const auto* oneof = v1::Vertex::descriptor()->FindOneofByName("record");
+  const FieldDescriptor* field =
+      vertex.GetReflection()->GetOneofFieldDescriptor(vertex, oneof);
+  if (field == nullptr) return nullptr;
+  return &vertex.GetReflection()->GetMessage(vertex, field);
+}
+
+void AppendPadded(std::string* line, const std::string& cell, int width) {
+  line->append(cell);
+  line->append(static_cast<size_t>(std::max(0, width - DisplayWidth(cell))),
+               ' ');
+}
+
+// Cuts a cell to at most max_width display columns, marking the cut.
+std::string Clip(const std::string& cell, int max_width) {
+  if (DisplayWidth(cell) <= max_width) return cell;
+  std::string out;
+  // Walk UTF-8 sequences so a character is never split.
+  for (size_t i = 0; i < cell.size();) {
+    size_t len = 1;
+    auto byte = static_cast<unsigned char>(cell[i]);
+    if (byte >= 0xf0) len = 4;
+    else if (byte >= 0xe0) len = 3;
+    else if (byte >= 0xc0) len = 2;
+    std::string next = out + cell.substr(i, len);
+    if (DisplayWidth(next) > max_width - 1) break;
+    out = std::move(next);
+    i += len;
+  }
+  return out + "…";
+}
+
+std::string CsvCell(const std::string& cell) {
+  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+  std::string out = "\"";
+  for (char c : cell) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<Format> ParseFormat(absl::string_view text) {
+  if (text == "table") return Format::kTable;
+  if (text == "json") return Format::kJson;
+  if (text == "csv") return Format::kCsv;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--format must be table, json or csv, got \"", text, "\""));
+}
+
+Rows VertexRows(const std::vector<v1::Vertex>& vertices, bool for_table) {
+  Rows rows;
+  for (const v1::Vertex& vertex : vertices) {
+    const Message* record = RecordOf(vertex);
+    if (record == nullptr) continue;
+    const auto* descriptor = record->GetDescriptor();
+    if (rows.header.empty()) {
+      for (int i = 0; i < descriptor->field_count(); ++i) {
+        if (for_table && descriptor->field(i)->name() == "source") continue;
+        rows.header.push_back(descriptor->field(i)->name());
+      }
+    }
+    std::vector<std::string> row;
+    for (int i = 0; i < descriptor->field_count(); ++i) {
+      if (for_table && descriptor->field(i)->name() == "source") continue;
+      row.push_back(FieldText(*record, descriptor->field(i), for_table));
+    }
+    rows.cells.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Rows EdgeRows(const std::vector<v1::Edge>& edges, bool for_table) {
+  Rows rows;
+  rows.header = {"kind", "from_kind", "from_key", "to_kind", "to_key",
+                 "properties"};
+  if (!for_table) rows.header.push_back("source");
+  for (const v1::Edge& edge : edges) {
+    std::vector<std::string> props;
+    const auto* oneof = v1::Edge::descriptor()->FindOneofByName("props");
+    const FieldDescriptor* field =
+        edge.GetReflection()->GetOneofFieldDescriptor(edge, oneof);
+    if (field != nullptr) {
+      const Message& message = edge.GetReflection()->GetMessage(edge, field);
+      const auto* descriptor = message.GetDescriptor();
+      for (int i = 0; i < descriptor->field_count(); ++i) {
+        std::string text = FieldText(message, descriptor->field(i), for_table);
+        if (!text.empty()) {
+          props.push_back(absl::StrCat(descriptor->field(i)->name(), "=", text));
+        }
+      }
+    }
+    std::vector<std::string> row = {
+        EnumText(v1::EdgeKind_descriptor()->FindValueByNumber(edge.kind())),
+        EnumText(v1::VertexKind_descriptor()->FindValueByNumber(
+            edge.from().kind())),
+        edge.from().key(),
+        EnumText(
+            v1::VertexKind_descriptor()->FindValueByNumber(edge.to().kind())),
+        edge.to().key(),
+        absl::StrJoin(props, " ")};
+    if (!for_table) row.push_back(SourceText(edge.source()));
+    rows.cells.push_back(std::move(row));
+  }
+  return rows;
+}
+
+void WriteTable(const Rows& rows, std::ostream& out) {
+  if (rows.header.empty()) return;
+  std::vector<std::vector<std::string>> clipped;
+  for (const auto& row : rows.cells) {
+    std::vector<std::string> cells;
+    for (const std::string& cell : row) {
+      cells.push_back(Clip(cell, kMaxTableCellWidth));
+    }
+    clipped.push_back(std::move(cells));
+  }
+  std::vector<int> widths;
+  for (const std::string& title : rows.header) {
+    widths.push_back(DisplayWidth(title));
+  }
+  for (const auto& row : clipped) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      widths[i] = std::max(widths[i], DisplayWidth(row[i]));
+    }
+  }
+  auto write_row = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i + 1 == row.size()) {
+        line.append(row[i]);
+      } else {
+        AppendPadded(&line, row[i], widths[i]);
+        line.append("  ");
+      }
+    }
+    out << line << "\n";
+  };
+  write_row(rows.header);
+  std::vector<std::string> rule;
+  for (int width : widths) rule.emplace_back(static_cast<size_t>(width), '-');
+  write_row(rule);
+  for (const auto& row : clipped) write_row(row);
+}
+
+void WriteCsv(const Rows& rows, std::ostream& out) {
+  out << "\xEF\xBB\xBF";  // UTF-8 BOM: Excel then reads the file as UTF-8
+  auto write_row = [&](const std::vector<std::string>& row) {
+    std::vector<std::string> cells;
+    for (const std::string& cell : row) cells.push_back(CsvCell(cell));
+    out << absl::StrJoin(cells, ",") << "\r\n";
+  };
+  write_row(rows.header);
+  for (const auto& row : rows.cells) write_row(row);
+}
+
+void WriteRecord(const Rows& rows, std::ostream& out) {
+  int width = 0;
+  for (const std::string& title : rows.header) {
+    width = std::max(width, DisplayWidth(title));
+  }
+  for (const auto& row : rows.cells) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      std::string line;
+      AppendPadded(&line, rows.header[i], width);
+      out << line << "  " << row[i] << "\n";
+    }
+  }
+}
+
+void WriteJson(const google::protobuf::Message& message, std::ostream& out) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  // Printing a valid message cannot fail; protobuf 3.21's own Status type
+  // is not [[nodiscard]], and an error would be a protobuf bug.
+  google::protobuf::util::MessageToJsonString(message, &json, options);
+  out << json;
+  if (json.empty() || json.back() != '\n') out << "\n";
+}
+
+}  // namespace chainkg::cli

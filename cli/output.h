@@ -1,0 +1,43 @@
+// Rendering of chainkg records for the CLI: aligned tables (display-width
+// aware, so Chinese text lines up), CSV with a UTF-8 BOM for Excel, and the
+// proto3 JSON of a response.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "chainkg/v1/model.pb.h"
+#include "google/protobuf/message.h"
+
+namespace chainkg::cli {
+
+enum class Format { kTable, kJson, kCsv };
+
+// Parses "table", "json" or "csv". INVALID_ARGUMENT otherwise.
+absl::StatusOr<Format> ParseFormat(absl::string_view text);
+
+// Rows of text with a header; every row has header.size() cells.
+struct Rows {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> cells;
+};
+
+// One row per record of the same kind: every field of the record in
+// declaration order (repeated strings joined by "; ", credentials in full,
+// source as "file:line" or client). `for_table` shortens credentials to a
+// readable Chinese summary and leaves out the source.
+Rows VertexRows(const std::vector<v1::Vertex>& vertices, bool for_table);
+Rows EdgeRows(const std::vector<v1::Edge>& edges, bool for_table);
+
+// Writes rows as a table whose columns are aligned by display width.
+void WriteTable(const Rows& rows, std::ostream& out);
+// Writes rows as RFC 4180 CSV preceded by a UTF-8 BOM.
+void WriteCsv(const Rows& rows, std::ostream& out);
+// Writes one record as "field  value" lines (for a single `get`).
+void WriteRecord(const Rows& rows, std::ostream& out);
+// Writes the proto3 JSON of message, indented, field names as in the .proto.
+void WriteJson(const google::protobuf::Message& message, std::ostream& out);
+
+}  // namespace chainkg::cli

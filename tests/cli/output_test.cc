@@ -1,0 +1,76 @@
+#include "cli/output.h"
+
+#include <sstream>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/records.h"
+#include "util/text_normalize.h"
+
+namespace chainkg::cli {
+namespace {
+
+using ::chainkg::testing::MakeCredential;
+using ::chainkg::testing::MakeFirm;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+TEST(OutputTest, TableColumnsAlignByDisplayWidth) {
+  std::vector<v1::Vertex> firms = {MakeFirm("EXT:A", "东莞市甲科技有限公司"),
+                                   MakeFirm("EXT:BB", "Foo Ltd", "", "JP")};
+  std::ostringstream out;
+  WriteTable(VertexRows(firms, /*for_table=*/true), out);
+  std::istringstream lines(out.str());
+  std::string line;
+  // The region column starts at the same display column on the header and
+  // on the row whose name is Chinese.
+  std::vector<int> region_columns;
+  while (std::getline(lines, line)) {
+    size_t at = line.find("441900");
+    if (at == std::string::npos) at = line.find("region_code");
+    if (at != std::string::npos) {
+      region_columns.push_back(DisplayWidth(line.substr(0, at)));
+    }
+  }
+  ASSERT_GE(region_columns.size(), 2u);
+  for (int column : region_columns) EXPECT_EQ(column, region_columns[0]);
+}
+
+TEST(OutputTest, CsvStartsWithBomAndQuotesWhereNeeded) {
+  v1::Vertex firm = MakeFirm("EXT:A", "甲,\"乙\"公司");
+  *firm.mutable_firm()->add_credentials() =
+      MakeCredential(v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2021);
+  std::ostringstream out;
+  WriteCsv(VertexRows({firm}, /*for_table=*/false), out);
+  EXPECT_THAT(out.str(), StartsWith("\xEF\xBB\xBFkey,name,"));
+  EXPECT_THAT(out.str(), HasSubstr("\"甲,\"\"乙\"\"公司\""));
+  EXPECT_THAT(out.str(), HasSubstr("little_giant|national|2021"));
+}
+
+TEST(OutputTest, TableSummarizesCredentialsInChinese) {
+  v1::Vertex firm = MakeFirm("EXT:A", "甲");
+  *firm.mutable_firm()->add_credentials() =
+      MakeCredential(v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2021);
+  std::ostringstream out;
+  WriteTable(VertexRows({firm}, /*for_table=*/true), out);
+  EXPECT_THAT(out.str(), HasSubstr("小巨人(国家级,2021)"));
+}
+
+TEST(OutputTest, EdgeRowsShowBothEndsAndProperties) {
+  v1::Edge edge = ::chainkg::testing::MakeEdge(
+      v1::EDGE_KIND_SUPPLIES,
+      ::chainkg::testing::Ref(v1::VERTEX_KIND_FIRM, "EXT:A"),
+      ::chainkg::testing::Ref(v1::VERTEX_KIND_FIRM, "EXT:B"));
+  edge.mutable_supplies()->set_product_key("电芯");
+  edge.mutable_supplies()->set_share(0.4);
+  Rows rows = EdgeRows({edge}, /*for_table=*/false);
+  ASSERT_EQ(rows.cells.size(), 1u);
+  EXPECT_EQ(rows.cells[0][0], "supplies");
+  EXPECT_EQ(rows.cells[0][2], "EXT:A");
+  EXPECT_EQ(rows.cells[0][4], "EXT:B");
+  EXPECT_THAT(rows.cells[0][5], HasSubstr("product_key=电芯"));
+  EXPECT_THAT(rows.cells[0][5], HasSubstr("share=0.4"));
+}
+
+}  // namespace
+}  // namespace chainkg::cli

@@ -1,0 +1,168 @@
+// The chainkg CLI binary against a real server, and the chainkg-server
+// binary itself (start-up line, SIGTERM).
+#include <signal.h>
+
+#include "absl/strings/str_split.h"
+#include "chainkg/v1/graph_service.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "tests/e2e/server_fixture.h"
+#include "tests/testing/subprocess.h"
+
+namespace chainkg {
+namespace {
+
+using ::chainkg::testing::ChildProcess;
+using ::chainkg::testing::ProcessResult;
+using ::chainkg::testing::RunProcess;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr char kFirmJson[] = R"({
+  "key": "91441900708017879M",
+  "name": "广东拓斯达科技股份有限公司（东莞）",
+  "region_code": "441900",
+  "credentials": [
+    {"kind": "CREDENTIAL_KIND_CHAIN_LEADER", "level": "LEVEL_MUNICIPAL", "year": 2022},
+    {"kind": "CREDENTIAL_KIND_LITTLE_GIANT", "level": "LEVEL_NATIONAL", "year": 2021,
+     "valid_from": "2021-07-01", "valid_to": "2024-06-30"}
+  ]
+})";
+
+class CliTest : public testing::ServerFixture {
+ protected:
+  ProcessResult Cli(std::vector<std::string> args,
+                    const std::string& stdin_text = "") {
+    args.insert(args.begin(), {CHAINKG_CLI_PATH, "--server", server_->address()});
+    return RunProcess(args, stdin_text);
+  }
+};
+
+TEST_F(CliTest, UpsertedFirmIsFoundByHalfWidthSpellingAfterRestart) {
+  ProcessResult upsert = Cli({"upsert", "firm"}, kFirmJson);
+  ASSERT_EQ(upsert.exit_code, 0) << upsert.err;
+  EXPECT_THAT(upsert.out, HasSubstr("created 1"));
+
+  StopServer();
+  StartServer();
+
+  ProcessResult table = Cli({"firm", "search", "拓斯达科技股份有限公司(东莞)"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("91441900708017879M"));
+  EXPECT_THAT(table.out, HasSubstr("小巨人(国家级,2021)"));
+
+  ProcessResult by_credential =
+      Cli({"firm", "search", "--credential", "小巨人", "--region", "4419"});
+  ASSERT_EQ(by_credential.exit_code, 0) << by_credential.err;
+  EXPECT_THAT(by_credential.out, HasSubstr("91441900708017879M"));
+}
+
+TEST_F(CliTest, JsonAndCsvCarryTheSameData) {
+  ASSERT_EQ(Cli({"upsert", "firm"}, kFirmJson).exit_code, 0);
+  ProcessResult json = Cli({"--format", "json", "firm", "search", "拓斯达"});
+  ProcessResult csv = Cli({"--format", "csv", "firm", "search", "拓斯达"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+
+  v1::SearchVerticesResponse response;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(json.out, &response).ok())
+      << json.out;
+  ASSERT_EQ(response.vertices_size(), 1);
+  const v1::Firm& firm = response.vertices(0).firm();
+
+  ASSERT_THAT(csv.out, StartsWith("\xEF\xBB\xBF"));
+  std::vector<std::string> lines =
+      absl::StrSplit(csv.out.substr(3), "\r\n", absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 2u) << csv.out;
+  std::vector<std::string> header = absl::StrSplit(lines[0], ',');
+  std::vector<std::string> row = absl::StrSplit(lines[1], ',');
+  ASSERT_EQ(header.size(), row.size());
+  auto cell = [&](const std::string& column) {
+    for (size_t i = 0; i < header.size(); ++i) {
+      if (header[i] == column) return row[i];
+    }
+    return std::string("<no column ") + column + ">";
+  };
+  EXPECT_EQ(cell("key"), firm.key());
+  EXPECT_EQ(cell("name"), firm.name());
+  EXPECT_EQ(cell("region_code"), firm.region_code());
+  ASSERT_EQ(firm.credentials_size(), 2);
+  EXPECT_EQ(cell("credentials"),
+            "chain_leader|municipal|2022||||; "
+            "little_giant|national|2021||2021-07-01|2024-06-30|");
+}
+
+TEST_F(CliTest, BadInputExitsNonZeroWithOneClearLine) {
+  ProcessResult bad = Cli({"upsert", "firm"}, R"({"key": "123", "name": "x"})");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+  EXPECT_THAT(bad.err, HasSubstr("INVALID_ARGUMENT"));
+  EXPECT_THAT(bad.err, HasSubstr("vertices[0].firm.key"));
+
+  ProcessResult missing = Cli({"get", "firm", "EXT:none"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("NOT_FOUND"));
+
+  ProcessResult usage = Cli({"get", "planet", "x"});
+  EXPECT_EQ(usage.exit_code, 2);
+  EXPECT_THAT(usage.err, HasSubstr("unknown value \"planet\""));
+
+  ProcessResult not_json = Cli({"upsert", "product"}, "{\"key\": 1,,}\n");
+  EXPECT_NE(not_json.exit_code, 0);
+  EXPECT_THAT(not_json.err, HasSubstr("stdin:1"));
+}
+
+TEST_F(CliTest, EdgesAreUpsertedAndListed) {
+  ASSERT_EQ(Cli({"upsert", "firm"}, kFirmJson).exit_code, 0);
+  ASSERT_EQ(Cli({"upsert", "product"},
+                "{\"key\": \"robot\", \"name\": \"工业机器人\"}\n"
+                "{\"key\": \"servo\", \"name\": \"伺服电机\"}\n")
+                .exit_code,
+            0);
+  ProcessResult edge = Cli(
+      {"upsert", "edge"},
+      R"([{"kind": "EDGE_KIND_PRODUCES",
+           "from": {"kind": "VERTEX_KIND_FIRM", "key": "91441900708017879M"},
+           "to": {"kind": "VERTEX_KIND_PRODUCT", "key": "robot"},
+           "produces": {"maturity": "MATURITY_MASS"}},
+          {"kind": "EDGE_KIND_INPUT_TO",
+           "from": {"kind": "VERTEX_KIND_PRODUCT", "key": "servo"},
+           "to": {"kind": "VERTEX_KIND_PRODUCT", "key": "robot"},
+           "input_to": {"essential": true}}])");
+  ASSERT_EQ(edge.exit_code, 0) << edge.err;
+  EXPECT_THAT(edge.out, HasSubstr("created 2"));
+  ProcessResult in = Cli({"edges", "product", "robot", "--direction", "in"});
+  ASSERT_EQ(in.exit_code, 0) << in.err;
+  EXPECT_THAT(in.out, HasSubstr("91441900708017879M"));
+  EXPECT_THAT(in.out, HasSubstr("servo"));
+  EXPECT_THAT(in.out, HasSubstr("essential=yes"));
+}
+
+TEST(ServerBinaryTest, SaysWhereItListensAndStopsCleanlyOnSigterm) {
+  testing::TempDir dir;
+  std::string db = dir.Sub("db");
+  {
+    ChildProcess server(
+        {CHAINKG_SERVER_PATH, "--db", db, "--listen", "127.0.0.1:0"});
+    std::string line = server.ReadLine(absl::Seconds(20));
+    EXPECT_THAT(line, HasSubstr("listening on 127.0.0.1:"));
+    server.Signal(SIGTERM);
+    EXPECT_EQ(server.Wait(absl::Seconds(20)), 0);
+  }
+  // The database lock was released: it opens again.
+  ChildProcess again({CHAINKG_SERVER_PATH, "--db", db, "--listen", "127.0.0.1:0"});
+  EXPECT_THAT(again.ReadLine(absl::Seconds(20)), HasSubstr("listening on"));
+  again.Signal(SIGTERM);
+  EXPECT_EQ(again.Wait(absl::Seconds(20)), 0);
+}
+
+TEST(ServerBinaryTest, RefusesToStartWithoutDb) {
+  ProcessResult result = RunProcess({CHAINKG_SERVER_PATH});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, HasSubstr("--db DIR is required"));
+}
+
+}  // namespace
+}  // namespace chainkg

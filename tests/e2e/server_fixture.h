@@ -1,0 +1,55 @@
+// A real ChainkgServer on a free loopback port with a fresh database, and a
+// GraphService stub connected to it.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "chainkg/v1/graph_service.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "server/server.h"
+#include "tests/testing/temp_dir.h"
+
+namespace chainkg::testing {
+
+class ServerFixture : public ::testing::Test {
+ protected:
+  void SetUp() override { StartServer(); }
+
+  // (Re)starts the server on the fixture's database.
+  void StartServer() {
+    server::ServerOptions options;
+    options.db_path = dir_.Sub("db");
+    options.listen_address = "127.0.0.1:0";
+    absl::StatusOr<std::unique_ptr<server::ChainkgServer>> started =
+        server::ChainkgServer::Start(options);
+    ASSERT_TRUE(started.ok()) << started.status();
+    server_ = std::move(*started);
+    channel_ = grpc::CreateChannel(server_->address(),
+                                   grpc::InsecureChannelCredentials());
+    ASSERT_TRUE(channel_->WaitForConnected(
+        std::chrono::system_clock::now() + std::chrono::seconds(10)));
+    stub_ = v1::GraphService::NewStub(channel_);
+  }
+
+  void StopServer() {
+    stub_.reset();
+    channel_.reset();
+    server_.reset();
+  }
+
+  std::unique_ptr<grpc::ClientContext> Call() {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(10));
+    return context;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<server::ChainkgServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::GraphService::Stub> stub_;
+};
+
+}  // namespace chainkg::testing

@@ -1,0 +1,559 @@
+// Store on a real RocksDB in a temporary directory: atomicity, reopening,
+// pagination under concurrent inserts, deletes that leave nothing dangling,
+// search, and a randomized comparison against an in-memory model.
+#include "graph/store/store.h"
+
+#include <map>
+#include <random>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "tests/testing/records.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace chainkg::graph {
+namespace {
+
+using ::chainkg::testing::MakeCredential;
+using ::chainkg::testing::MakeEdge;
+using ::chainkg::testing::MakeFirm;
+using ::chainkg::testing::MakeProduct;
+using ::chainkg::testing::Ref;
+using ::chainkg::testing::StatusIs;
+using ::chainkg::testing::TempDir;
+using ::chainkg::testing::ValidUscc;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAreArray;
+
+std::string FirmKey(int i) { return absl::StrCat("EXT:firm", i); }
+
+std::unique_ptr<Store> OpenStore(const std::string& path) {
+  StoreOptions options;
+  options.sync_writes = false;  // speed; durability is tested elsewhere
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path, options);
+  EXPECT_OK(store);
+  return store.ok() ? std::move(*store) : nullptr;
+}
+
+void ExpectConsistent(const Store& store) {
+  absl::StatusOr<ConsistencyReport> report = store.CheckConsistency();
+  ASSERT_OK(report);
+  EXPECT_EQ(report->problem_count, 0)
+      << ::testing::PrintToString(report->problems);
+}
+
+std::vector<std::string> Keys(const std::vector<v1::Vertex>& vertices) {
+  std::vector<std::string> keys;
+  for (const v1::Vertex& vertex : vertices) {
+    keys.push_back(vertex.has_firm() ? vertex.firm().key()
+                                     : vertex.product().key());
+  }
+  return keys;
+}
+
+std::vector<std::string> SearchAll(const Store& store, const SearchQuery& query,
+                                   int page_size = 0) {
+  std::vector<std::string> keys;
+  PageRequest page;
+  page.page_size = page_size;
+  do {
+    absl::StatusOr<VertexPage> result =
+        store.SearchVertices(query, page, ScanLimits());
+    EXPECT_OK(result);
+    if (!result.ok()) break;
+    for (const std::string& key : Keys(result->vertices)) keys.push_back(key);
+    page.page_token = result->next_page_token;
+  } while (!page.page_token.empty());
+  return keys;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { store_ = OpenStore(dir_.Sub("db")); }
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreTest, EverythingSurvivesReopen) {
+  v1::Vertex firm = MakeFirm(ValidUscc("91441900708017879"), "广东拓斯达科技");
+  *firm.mutable_firm()->add_credentials() =
+      MakeCredential(v1::CREDENTIAL_KIND_CHAIN_LEADER, v1::LEVEL_MUNICIPAL, 2022);
+  ASSERT_OK(store_->UpsertVertices({firm, MakeProduct("机器人", "工业机器人")},
+                                   UpsertMode::kMerge));
+  ASSERT_OK(store_->UpsertEdges({MakeEdge(
+      v1::EDGE_KIND_PRODUCES, Ref(v1::VERTEX_KIND_FIRM, firm.firm().key()),
+      Ref(v1::VERTEX_KIND_PRODUCT, "机器人"))}));
+  store_.reset();
+  store_ = OpenStore(dir_.Sub("db"));
+  ASSERT_NE(store_, nullptr);
+
+  ASSERT_OK_AND_ASSIGN(
+      VertexLookup lookup,
+      store_->GetVertex(Ref(v1::VERTEX_KIND_FIRM, firm.firm().key())));
+  ASSERT_TRUE(lookup.vertex.has_value());
+  EXPECT_EQ(lookup.vertex->firm().credentials_size(), 1);
+  ASSERT_OK_AND_ASSIGN(
+      EdgePage in_edges,
+      store_->ListEdges(Ref(v1::VERTEX_KIND_PRODUCT, "机器人"), Direction::kIn,
+                        v1::EDGE_KIND_UNSPECIFIED, PageRequest(),
+                        ScanLimits()));
+  ASSERT_EQ(in_edges.edges.size(), 1u);
+  EXPECT_EQ(in_edges.edges[0].from().key(), firm.firm().key());
+
+  // New ids after reopen do not collide with the old ones.
+  ASSERT_OK(store_->UpsertVertices({MakeFirm("EXT:new", "新公司")},
+                                   UpsertMode::kMerge));
+  ASSERT_OK_AND_ASSIGN(
+      VertexPage all,
+      store_->ListVertices(v1::VERTEX_KIND_FIRM, PageRequest(), ScanLimits()));
+  EXPECT_EQ(all.vertices.size(), 2u);
+  ExpectConsistent(*store_);
+}
+
+TEST_F(StoreTest, ABatchWithOneBadRecordWritesNothing) {
+  uint64_t before = store_->LatestSequence();
+  absl::StatusOr<WriteResult> result = store_->UpsertVertices(
+      {MakeFirm("EXT:good", "好公司"), MakeFirm("123", "坏代码")},
+      UpsertMode::kMerge);
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kInvalidArgument,
+                               HasSubstr("vertices[1].firm.key")));
+  EXPECT_EQ(store_->LatestSequence(), before);
+  ASSERT_OK_AND_ASSIGN(VertexLookup lookup,
+                       store_->GetVertex(Ref(v1::VERTEX_KIND_FIRM, "EXT:good")));
+  EXPECT_FALSE(lookup.vertex.has_value());
+
+  // An edge whose endpoint is missing fails the whole edge batch.
+  ASSERT_OK(store_->UpsertVertices(
+      {MakeFirm("EXT:a", "甲"), MakeProduct("p", "产品")}, UpsertMode::kMerge));
+  before = store_->LatestSequence();
+  absl::StatusOr<WriteResult> edges = store_->UpsertEdges(
+      {MakeEdge(v1::EDGE_KIND_PRODUCES, Ref(v1::VERTEX_KIND_FIRM, "EXT:a"),
+                Ref(v1::VERTEX_KIND_PRODUCT, "p")),
+       MakeEdge(v1::EDGE_KIND_PRODUCES, Ref(v1::VERTEX_KIND_FIRM, "EXT:a"),
+                Ref(v1::VERTEX_KIND_PRODUCT, "missing"))});
+  EXPECT_THAT(edges, StatusIs(absl::StatusCode::kNotFound,
+                              HasSubstr("edges[1].to: no product \"missing\"")));
+  EXPECT_EQ(store_->LatestSequence(), before);
+  ASSERT_OK_AND_ASSIGN(
+      EdgePage out,
+      store_->ListEdges(Ref(v1::VERTEX_KIND_FIRM, "EXT:a"), Direction::kOut,
+                        v1::EDGE_KIND_UNSPECIFIED, PageRequest(), ScanLimits()));
+  EXPECT_THAT(out.edges, IsEmpty());
+  ExpectConsistent(*store_);
+}
+
+TEST_F(StoreTest, ResendingTheSameRecordsChangesNothing) {
+  std::vector<v1::Vertex> firms = {MakeFirm("EXT:a", "甲"),
+                                   MakeFirm("EXT:b", "乙")};
+  ASSERT_OK_AND_ASSIGN(WriteResult first,
+                       store_->UpsertVertices(firms, UpsertMode::kMerge));
+  EXPECT_EQ(first.created, 2);
+  ASSERT_OK_AND_ASSIGN(WriteResult second,
+                       store_->UpsertVertices(firms, UpsertMode::kMerge));
+  EXPECT_EQ(second.created, 0);
+  EXPECT_EQ(second.updated, 0);
+  EXPECT_EQ(second.unchanged, 2);
+  v1::Edge edge = MakeEdge(v1::EDGE_KIND_SUPPLIES,
+                           Ref(v1::VERTEX_KIND_FIRM, "EXT:a"),
+                           Ref(v1::VERTEX_KIND_FIRM, "EXT:b"));
+  ASSERT_OK(store_->UpsertEdges({edge}));
+  ASSERT_OK_AND_ASSIGN(WriteResult again, store_->UpsertEdges({edge}));
+  EXPECT_EQ(again.unchanged, 1);
+  ExpectConsistent(*store_);
+}
+
+TEST_F(StoreTest, MergeKeepsAndReplaceDropsOmittedFields) {
+  v1::Vertex full = MakeFirm("EXT:a", "甲公司", "441900");
+  full.mutable_firm()->set_industry_code("C3562");
+  ASSERT_OK(store_->UpsertVertices({full}, UpsertMode::kMerge));
+  ASSERT_OK(store_->UpsertVertices({MakeFirm("EXT:a", "甲科技", "")},
+                                   UpsertMode::kMerge));
+  ASSERT_OK_AND_ASSIGN(VertexLookup merged,
+                       store_->GetVertex(Ref(v1::VERTEX_KIND_FIRM, "EXT:a")));
+  EXPECT_EQ(merged.vertex->firm().name(), "甲科技");
+  EXPECT_EQ(merged.vertex->firm().industry_code(), "C3562");
+  EXPECT_EQ(merged.vertex->firm().region_code(), "441900");
+
+  ASSERT_OK(store_->UpsertVertices({MakeFirm("EXT:a", "甲", "")},
+                                   UpsertMode::kReplace));
+  ASSERT_OK_AND_ASSIGN(VertexLookup replaced,
+                       store_->GetVertex(Ref(v1::VERTEX_KIND_FIRM, "EXT:a")));
+  EXPECT_EQ(replaced.vertex->firm().industry_code(), "");
+  // The old name and region no longer find it.
+  SearchQuery by_old_name;
+  by_old_name.text = "甲科技";
+  EXPECT_THAT(SearchAll(*store_, by_old_name), IsEmpty());
+  SearchQuery by_region;
+  by_region.region_prefix = "4419";
+  EXPECT_THAT(SearchAll(*store_, by_region), IsEmpty());
+  ExpectConsistent(*store_);
+}
+
+TEST_F(StoreTest, PaginationReturnsEveryRecordOnceWhileInsertsHappen) {
+  std::vector<v1::Vertex> initial;
+  std::vector<std::string> initial_keys;
+  for (int i = 0; i < 500; ++i) {
+    v1::Vertex firm = MakeFirm(FirmKey(i), absl::StrCat("东莞测试", i, "号公司"));
+    // Two former names that match the same search: the firm must still be
+    // returned once.
+    firm.mutable_firm()->add_former_names(absl::StrCat("东莞旧名甲", i));
+    firm.mutable_firm()->add_former_names(absl::StrCat("东莞旧名乙", i));
+    initial.push_back(firm);
+    initial_keys.push_back(FirmKey(i));
+  }
+  ASSERT_OK(store_->UpsertVertices(initial, UpsertMode::kMerge));
+
+  int inserted = 0;
+  auto insert_more = [&] {
+    std::vector<v1::Vertex> more;
+    for (int j = 0; j < 7; ++j) {
+      int i = 10000 + inserted++;
+      // Spread over the key space: some sort before what was already read.
+      more.push_back(MakeFirm(FirmKey(i), absl::StrCat("东莞插入", i)));
+    }
+    // And update an initial record (its id does not move).
+    more.push_back(
+        MakeFirm(FirmKey(inserted % 500), absl::StrCat("东莞更名", inserted)));
+    ASSERT_OK(store_->UpsertVertices(more, UpsertMode::kMerge));
+  };
+
+  // ListVertices.
+  std::vector<std::string> seen;
+  PageRequest page;
+  page.page_size = 37;
+  do {
+    ASSERT_OK_AND_ASSIGN(VertexPage result,
+                         store_->ListVertices(v1::VERTEX_KIND_FIRM, page,
+                                              ScanLimits()));
+    for (const std::string& key : Keys(result.vertices)) seen.push_back(key);
+    page.page_token = result.next_page_token;
+    insert_more();
+  } while (!page.page_token.empty());
+  std::set<std::string> unique(seen.begin(), seen.end());
+  EXPECT_EQ(unique.size(), seen.size()) << "a record was returned twice";
+  for (const std::string& key : initial_keys) {
+    EXPECT_EQ(unique.count(key), 1u) << key;
+  }
+
+  // SearchVertices over the name index (substring, several names each).
+  SearchQuery query;
+  query.text = "东莞";
+  seen.clear();
+  page = PageRequest();
+  page.page_size = 29;
+  do {
+    ASSERT_OK_AND_ASSIGN(VertexPage result,
+                         store_->SearchVertices(query, page, ScanLimits()));
+    for (const std::string& key : Keys(result.vertices)) seen.push_back(key);
+    page.page_token = result.next_page_token;
+    insert_more();
+  } while (!page.page_token.empty());
+  unique = std::set<std::string>(seen.begin(), seen.end());
+  EXPECT_EQ(unique.size(), seen.size()) << "a record was returned twice";
+  for (const std::string& key : initial_keys) {
+    EXPECT_EQ(unique.count(key), 1u) << key;
+  }
+  ExpectConsistent(*store_);
+}
+
+TEST_F(StoreTest, DeleteLeavesNoDanglingEdgeOrIndexEntry) {
+  v1::Vertex a = MakeFirm("EXT:a", "甲");
+  *a.mutable_firm()->add_credentials() =
+      MakeCredential(v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2021);
+  ASSERT_OK(store_->UpsertVertices(
+      {a, MakeFirm("EXT:b", "乙"), MakeFirm("EXT:c", "丙"),
+       MakeProduct("p", "电芯"), MakeProduct("q", "隔膜")},
+      UpsertMode::kMerge));
+  auto firm = [](const char* key) { return Ref(v1::VERTEX_KIND_FIRM, key); };
+  auto product = [](const char* key) {
+    return Ref(v1::VERTEX_KIND_PRODUCT, key);
+  };
+  v1::Edge b_supplies_a_with_p =
+      MakeEdge(v1::EDGE_KIND_SUPPLIES, firm("EXT:b"), firm("EXT:a"));
+  b_supplies_a_with_p.mutable_supplies()->set_product_key("p");
+  v1::Edge b_supplies_a_with_q = b_supplies_a_with_p;
+  b_supplies_a_with_q.mutable_supplies()->set_product_key("q");
+  v1::Edge c_supplies_b_with_p =
+      MakeEdge(v1::EDGE_KIND_SUPPLIES, firm("EXT:c"), firm("EXT:b"));
+  c_supplies_b_with_p.mutable_supplies()->set_product_key("p");
+  ASSERT_OK_AND_ASSIGN(
+      WriteResult created,
+      store_->UpsertEdges(
+          {b_supplies_a_with_p, b_supplies_a_with_q, c_supplies_b_with_p,
+           MakeEdge(v1::EDGE_KIND_SUPPLIES, firm("EXT:a"), firm("EXT:a")),
+           MakeEdge(v1::EDGE_KIND_SUPPLIES, firm("EXT:a"), firm("EXT:c")),
+           MakeEdge(v1::EDGE_KIND_PRODUCES, firm("EXT:a"), product("p")),
+           MakeEdge(v1::EDGE_KIND_PRODUCES, firm("EXT:b"), product("q")),
+           MakeEdge(v1::EDGE_KIND_INPUT_TO, product("q"), product("p"))}));
+  EXPECT_EQ(created.created, 8);
+  ExpectConsistent(*store_);
+
+  // Firm a: its self-loop, two supplies in, one out, one PRODUCES.
+  ASSERT_OK_AND_ASSIGN(WriteResult deleted,
+                       store_->DeleteVertices({firm("EXT:a")}));
+  EXPECT_EQ(deleted.deleted, 1);
+  EXPECT_EQ(deleted.edges_deleted, 5);
+  ExpectConsistent(*store_);
+  SearchQuery by_credential;
+  by_credential.credential_kind = v1::CREDENTIAL_KIND_LITTLE_GIANT;
+  EXPECT_THAT(SearchAll(*store_, by_credential), IsEmpty());
+
+  // Product p: the SUPPLIES edge naming it goes too, and INPUT_TO q -> p.
+  ASSERT_OK_AND_ASSIGN(WriteResult deleted_product,
+                       store_->DeleteVertices({product("p")}));
+  EXPECT_EQ(deleted_product.edges_deleted, 2);
+  ExpectConsistent(*store_);
+  ASSERT_OK_AND_ASSIGN(
+      EdgePage c_out,
+      store_->ListEdges(firm("EXT:c"), Direction::kOut,
+                        v1::EDGE_KIND_UNSPECIFIED, PageRequest(), ScanLimits()));
+  EXPECT_THAT(c_out.edges, IsEmpty());
+  ASSERT_OK_AND_ASSIGN(
+      EdgePage b_out,
+      store_->ListEdges(firm("EXT:b"), Direction::kOut,
+                        v1::EDGE_KIND_UNSPECIFIED, PageRequest(), ScanLimits()));
+  ASSERT_EQ(b_out.edges.size(), 1u);
+  EXPECT_EQ(b_out.edges[0].kind(), v1::EDGE_KIND_PRODUCES);
+
+  // Deleting what is gone is harmless.
+  ASSERT_OK_AND_ASSIGN(WriteResult again,
+                       store_->DeleteVertices({firm("EXT:a"), product("p")}));
+  EXPECT_EQ(again.deleted, 0);
+  ExpectConsistent(*store_);
+}
+
+TEST_F(StoreTest, SearchCombinesNameCredentialRegionAndCountry) {
+  v1::Vertex tosda = MakeFirm(ValidUscc("91441900708017879"),
+                              "广东拓斯达科技股份有限公司（东莞）");
+  v1::Credential giant =
+      MakeCredential(v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2021);
+  giant.set_valid_from("2021-07-01");
+  giant.set_valid_to("2024-06-30");
+  *tosda.mutable_firm()->add_credentials() = giant;
+  *tosda.mutable_firm()->add_credentials() = MakeCredential(
+      v1::CREDENTIAL_KIND_SPECIALIZED_SME, v1::LEVEL_PROVINCIAL, 2020);
+  v1::Vertex shenzhen = MakeFirm("EXT:sz", "深圳拓斯达分公司", "440300");
+  *shenzhen.mutable_firm()->add_credentials() = MakeCredential(
+      v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_PROVINCIAL, 2022);
+  v1::Vertex japan = MakeFirm("EXT:jp", "Tosda Japan", "", "JP");
+  ASSERT_OK(store_->UpsertVertices({tosda, shenzhen, japan}, UpsertMode::kMerge));
+  std::string tosda_key = tosda.firm().key();
+
+  SearchQuery query;
+  query.text = "拓斯达科技股份有限公司(东莞)";  // half-width brackets
+  EXPECT_THAT(SearchAll(*store_, query), ElementsAre(tosda_key));
+  query.text = "拓斯达";
+  EXPECT_THAT(SearchAll(*store_, query),
+              UnorderedElementsAreArray({tosda_key, std::string("EXT:sz")}));
+  query.match = NameMatch::kPrefix;
+  EXPECT_THAT(SearchAll(*store_, query), IsEmpty());
+  query.text = "广东拓斯达";
+  EXPECT_THAT(SearchAll(*store_, query), ElementsAre(tosda_key));
+  query.match = NameMatch::kExact;
+  EXPECT_THAT(SearchAll(*store_, query), IsEmpty());
+  query.text = "广东拓斯达科技股份有限公司 (东莞)";
+  EXPECT_THAT(SearchAll(*store_, query), ElementsAre(tosda_key));
+
+  SearchQuery giants;
+  giants.credential_kind = v1::CREDENTIAL_KIND_LITTLE_GIANT;
+  EXPECT_THAT(SearchAll(*store_, giants),
+              UnorderedElementsAreArray({tosda_key, std::string("EXT:sz")}));
+  giants.region_prefix = "4419";
+  EXPECT_THAT(SearchAll(*store_, giants), ElementsAre(tosda_key));
+  giants.region_prefix.clear();
+  giants.credential_level = v1::LEVEL_PROVINCIAL;
+  EXPECT_THAT(SearchAll(*store_, giants), ElementsAre("EXT:sz"));
+  giants.credential_level = v1::LEVEL_NATIONAL;
+  giants.as_of = "2025-01-01";  // expired by then
+  EXPECT_THAT(SearchAll(*store_, giants), IsEmpty());
+  giants.as_of = "2023-01-01";
+  EXPECT_THAT(SearchAll(*store_, giants), ElementsAre(tosda_key));
+
+  SearchQuery by_country;
+  by_country.country = "JP";
+  EXPECT_THAT(SearchAll(*store_, by_country), ElementsAre("EXT:jp"));
+  by_country.country = "CN";
+  EXPECT_THAT(SearchAll(*store_, by_country),
+              UnorderedElementsAreArray({tosda_key, std::string("EXT:sz")}));
+  SearchQuery by_region;
+  by_region.region_prefix = "44";
+  by_region.text = "深圳";
+  EXPECT_THAT(SearchAll(*store_, by_region), ElementsAre("EXT:sz"));
+}
+
+TEST_F(StoreTest, BadQueriesAndTokensNameTheArgument) {
+  SearchQuery query;
+  query.region_prefix = "44A";
+  EXPECT_THAT(store_->SearchVertices(query, PageRequest(), ScanLimits()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("region_prefix")));
+  query = SearchQuery();
+  query.kind = v1::VERTEX_KIND_PRODUCT;
+  query.credential_kind = v1::CREDENTIAL_KIND_LITTLE_GIANT;
+  EXPECT_THAT(store_->SearchVertices(query, PageRequest(), ScanLimits()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("credential_kind")));
+
+  PageRequest garbage;
+  garbage.page_token = "not-a-token";
+  EXPECT_THAT(
+      store_->ListVertices(v1::VERTEX_KIND_FIRM, garbage, ScanLimits()),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")));
+
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_OK(store_->UpsertVertices({MakeFirm(FirmKey(i), "公司")},
+                                     UpsertMode::kMerge));
+  }
+  PageRequest small;
+  small.page_size = 1;
+  ASSERT_OK_AND_ASSIGN(VertexPage first, store_->ListVertices(
+                                             v1::VERTEX_KIND_FIRM, small,
+                                             ScanLimits()));
+  ASSERT_FALSE(first.next_page_token.empty());
+  PageRequest reused;
+  reused.page_token = first.next_page_token;
+  EXPECT_THAT(
+      store_->ListVertices(v1::VERTEX_KIND_PRODUCT, reused, ScanLimits()),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("different query")));
+  PageRequest negative;
+  negative.page_size = -1;
+  EXPECT_THAT(
+      store_->ListVertices(v1::VERTEX_KIND_FIRM, negative, ScanLimits()),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
+}
+
+TEST_F(StoreTest, ScanBudgetEndsAPageEarlyWithAToken) {
+  std::vector<v1::Vertex> firms;
+  for (int i = 0; i < 50; ++i) firms.push_back(MakeFirm(FirmKey(i), "公司"));
+  ASSERT_OK(store_->UpsertVertices(firms, UpsertMode::kMerge));
+  SearchQuery query;
+  query.text = "没有这个名字";
+  ScanLimits limits;
+  limits.max_scanned = 10;
+  ASSERT_OK_AND_ASSIGN(VertexPage page,
+                       store_->SearchVertices(query, PageRequest(), limits));
+  EXPECT_THAT(page.vertices, IsEmpty());
+  EXPECT_FALSE(page.next_page_token.empty());
+
+  limits = ScanLimits();
+  limits.deadline = absl::InfinitePast();
+  limits.max_scanned = 1'000'000;
+  std::vector<v1::Vertex> many;
+  for (int i = 0; i < 600; ++i) many.push_back(MakeFirm(FirmKey(100 + i), "x"));
+  ASSERT_OK(store_->UpsertVertices(many, UpsertMode::kMerge));
+  EXPECT_THAT(store_->SearchVertices(query, PageRequest(), limits),
+              StatusIs(absl::StatusCode::kDeadlineExceeded));
+}
+
+TEST(StoreOpenTest, RefusesADatabaseOfAnotherFormatVersion) {
+  TempDir dir;
+  { ASSERT_NE(OpenStore(dir.Sub("db")), nullptr); }
+  {
+    // Rewrite the version with RocksDB directly, as a future build would.
+    rocksdb::DBOptions options;
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(options, dir.Sub("db"), &names)
+                    .ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const std::string& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir.Sub("db"), families, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "format_version", "99").ok());
+    for (auto* handle : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+  EXPECT_THAT(Store::Open(dir.Sub("db"), StoreOptions()),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("format version 99")));
+}
+
+TEST(StoreOpenTest, MissingDatabaseIsNotFoundWithoutCreateIfMissing) {
+  TempDir dir;
+  StoreOptions options;
+  options.create_if_missing = false;
+  EXPECT_THAT(Store::Open(dir.Sub("absent"), options),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST(StoreOpenTest, SecondOpenOfTheSameDirectoryIsRefused) {
+  TempDir dir;
+  std::unique_ptr<Store> first = OpenStore(dir.Sub("db"));
+  ASSERT_NE(first, nullptr);
+  EXPECT_THAT(Store::Open(dir.Sub("db"), StoreOptions()),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("lock")));
+}
+
+// Random upserts and deletes of vertices and edges, checked after each step
+// against a plain in-memory model and the store's own invariant checker.
+TEST(StoreRandomTest, MatchesAnInMemoryModel) {
+  TempDir dir;
+  std::unique_ptr<Store> store = OpenStore(dir.Sub("db"));
+  std::mt19937 random(20261126);
+  std::set<std::string> firms;
+  std::set<std::tuple<std::string, std::string>> supplies;
+  constexpr int kFirms = 25;
+  for (int step = 0; step < 300; ++step) {
+    int op = std::uniform_int_distribution<int>(0, 9)(random);
+    std::string a = FirmKey(std::uniform_int_distribution<int>(0, kFirms)(random));
+    std::string b = FirmKey(std::uniform_int_distribution<int>(0, kFirms)(random));
+    if (op < 4) {
+      ASSERT_OK(store->UpsertVertices({MakeFirm(a, absl::StrCat("名", step))},
+                                      UpsertMode::kMerge));
+      firms.insert(a);
+    } else if (op < 8) {
+      absl::StatusOr<WriteResult> result = store->UpsertEdges(
+          {MakeEdge(v1::EDGE_KIND_SUPPLIES, Ref(v1::VERTEX_KIND_FIRM, a),
+                    Ref(v1::VERTEX_KIND_FIRM, b))});
+      if (firms.count(a) && firms.count(b)) {
+        ASSERT_OK(result);
+        supplies.insert({a, b});
+      } else {
+        EXPECT_THAT(result, StatusIs(absl::StatusCode::kNotFound));
+      }
+    } else {
+      ASSERT_OK(store->DeleteVertices({Ref(v1::VERTEX_KIND_FIRM, a)}));
+      firms.erase(a);
+      for (auto it = supplies.begin(); it != supplies.end();) {
+        if (std::get<0>(*it) == a || std::get<1>(*it) == a) {
+          it = supplies.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    if (step % 25 == 24) {
+      ASSERT_OK_AND_ASSIGN(
+          VertexPage all,
+          store->ListVertices(v1::VERTEX_KIND_FIRM, PageRequest(), ScanLimits()));
+      std::vector<std::string> keys = Keys(all.vertices);
+      EXPECT_EQ(std::set<std::string>(keys.begin(), keys.end()), firms);
+      std::set<std::tuple<std::string, std::string>> stored;
+      for (const std::string& firm : firms) {
+        for (Direction direction : {Direction::kOut, Direction::kIn}) {
+          ASSERT_OK_AND_ASSIGN(
+              EdgePage page,
+              store->ListEdges(Ref(v1::VERTEX_KIND_FIRM, firm), direction,
+                               v1::EDGE_KIND_SUPPLIES, PageRequest(),
+                               ScanLimits()));
+          for (const v1::Edge& edge : page.edges) {
+            stored.insert({edge.from().key(), edge.to().key()});
+          }
+        }
+      }
+      EXPECT_EQ(stored, supplies);
+      ExpectConsistent(*store);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace chainkg::graph

@@ -1,0 +1,136 @@
+#include "graph/store/validate.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/records.h"
+#include "tests/testing/status_matchers.h"
+#include "util/field_error.h"
+
+namespace chainkg::graph {
+namespace {
+
+using ::chainkg::testing::MakeEdge;
+using ::chainkg::testing::MakeFirm;
+using ::chainkg::testing::Ref;
+using ::chainkg::testing::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+std::string FieldOfError(const absl::Status& status) {
+  return FieldOf(status).value_or("<none>");
+}
+
+TEST(ValidateTest, CanonicalizesFirmKeysAndNames) {
+  v1::Vertex vertex = MakeFirm(" 91441900708017879m ", "  拓斯达  ");
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> warnings,
+                       CanonicalizeVertex(&vertex));
+  EXPECT_THAT(warnings, IsEmpty());
+  EXPECT_EQ(vertex.firm().key(), "91441900708017879M");
+  EXPECT_EQ(vertex.firm().name(), "拓斯达");
+
+  v1::Vertex listed = MakeFirm("sse: 600373 ", "中文传媒", "");
+  ASSERT_OK(CanonicalizeVertex(&listed));
+  EXPECT_EQ(listed.firm().key(), "SSE:600373");
+}
+
+TEST(ValidateTest, CheckDigitFailureIsAWarningNotAnError) {
+  v1::Vertex vertex = MakeFirm("91350211M00013FA1N", "厦门某公司", "350211");
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> warnings,
+                       CanonicalizeVertex(&vertex));
+  ASSERT_THAT(warnings, SizeIs(1));
+  EXPECT_THAT(warnings[0], HasSubstr("firm.key"));
+  EXPECT_THAT(warnings[0], HasSubstr("check digit"));
+}
+
+TEST(ValidateTest, MalformedInputNamesTheField) {
+  struct Case {
+    v1::Vertex vertex;
+    std::string field;
+  };
+  v1::Vertex no_record;
+  v1::Vertex bad_uscc = MakeFirm("123", "x");
+  v1::Vertex no_name = MakeFirm("91441900708017879M", " ");
+  v1::Vertex bad_region = MakeFirm("91441900708017879M", "x", "4419");
+  v1::Vertex foreign_region = MakeFirm("EXT:Foo", "Foo", "441900", "JP");
+  v1::Vertex bad_country = MakeFirm("EXT:Foo", "Foo", "", "Japan");
+  v1::Vertex bad_namespace = MakeFirm("1X:abc", "Foo", "");
+  v1::Vertex empty_id = MakeFirm("EXT: ", "Foo", "");
+  v1::Vertex bad_industry = MakeFirm("EXT:Foo", "Foo", "");
+  bad_industry.mutable_firm()->set_industry_code("C35621");
+  v1::Vertex bad_credential = MakeFirm("EXT:Foo", "Foo", "");
+  bad_credential.mutable_firm()->add_credentials()->set_valid_from("2023-01-01");
+  v1::Vertex bad_date = MakeFirm("EXT:Foo", "Foo", "");
+  v1::Credential* credential = bad_date.mutable_firm()->add_credentials();
+  credential->set_kind(v1::CREDENTIAL_KIND_LITTLE_GIANT);
+  credential->set_valid_to("2023-02-30");
+  v1::Vertex bad_utf8 = MakeFirm("EXT:Foo", "Foo\xff", "");
+  v1::Vertex no_key = ::chainkg::testing::MakeProduct("", "锂电池");
+  const Case cases[] = {
+      {no_record, "record"},
+      {bad_uscc, "firm.key"},
+      {no_name, "firm.name"},
+      {bad_region, "firm.region_code"},
+      {foreign_region, "firm.region_code"},
+      {bad_country, "firm.country"},
+      {bad_namespace, "firm.key"},
+      {empty_id, "firm.key"},
+      {bad_industry, "firm.industry_code"},
+      {bad_credential, "firm.credentials[0].kind"},
+      {bad_date, "firm.credentials[0].valid_to"},
+      {bad_utf8, "firm.name"},
+      {no_key, "product.key"},
+  };
+  for (const Case& c : cases) {
+    v1::Vertex vertex = c.vertex;
+    absl::StatusOr<std::vector<std::string>> result =
+        CanonicalizeVertex(&vertex);
+    EXPECT_THAT(result, StatusIs(absl::StatusCode::kInvalidArgument))
+        << c.field;
+    EXPECT_EQ(FieldOfError(result.status()), c.field) << result.status();
+  }
+}
+
+TEST(ValidateTest, EdgeEndpointsMustFitTheEdgeKind) {
+  v1::Edge good = MakeEdge(v1::EDGE_KIND_PRODUCES,
+                           Ref(v1::VERTEX_KIND_FIRM, "EXT:A"),
+                           Ref(v1::VERTEX_KIND_PRODUCT, "电芯"));
+  EXPECT_OK(CanonicalizeEdge(&good));
+
+  v1::Edge reversed = MakeEdge(v1::EDGE_KIND_PRODUCES,
+                               Ref(v1::VERTEX_KIND_PRODUCT, "电芯"),
+                               Ref(v1::VERTEX_KIND_FIRM, "EXT:A"));
+  absl::Status status = CanonicalizeEdge(&reversed);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument,
+                               HasSubstr("cannot link product -> firm")));
+  EXPECT_EQ(FieldOfError(status), "kind");
+
+  v1::Edge no_kind = good;
+  no_kind.set_kind(v1::EDGE_KIND_UNSPECIFIED);
+  EXPECT_EQ(FieldOfError(CanonicalizeEdge(&no_kind)), "kind");
+
+  v1::Edge no_to_key = good;
+  no_to_key.mutable_to()->clear_key();
+  EXPECT_EQ(FieldOfError(CanonicalizeEdge(&no_to_key)), "to.key");
+
+  v1::Edge wrong_props = good;
+  wrong_props.mutable_supplies()->set_share(0.5);
+  EXPECT_EQ(FieldOfError(CanonicalizeEdge(&wrong_props)), "props");
+
+  v1::Edge bad_share = MakeEdge(v1::EDGE_KIND_SUPPLIES,
+                                Ref(v1::VERTEX_KIND_FIRM, "EXT:A"),
+                                Ref(v1::VERTEX_KIND_FIRM, "EXT:B"));
+  bad_share.mutable_supplies()->set_share(1.5);
+  EXPECT_EQ(FieldOfError(CanonicalizeEdge(&bad_share)), "supplies.share");
+}
+
+TEST(ValidateTest, RefsAreCanonicalizedLikeKeys) {
+  v1::VertexRef ref = Ref(v1::VERTEX_KIND_FIRM, " 91441900708017879m");
+  ASSERT_OK(CanonicalizeRef(&ref));
+  EXPECT_EQ(ref.key(), "91441900708017879M");
+  v1::VertexRef no_kind = Ref(v1::VERTEX_KIND_UNSPECIFIED, "x");
+  EXPECT_EQ(FieldOfError(CanonicalizeRef(&no_kind)), "kind");
+}
+
+}  // namespace
+}  // namespace chainkg::graph

@@ -1,0 +1,29 @@
+#include "util/field_error.h"
+
+#include "gtest/gtest.h"
+
+namespace chainkg {
+namespace {
+
+TEST(FieldErrorTest, NestingPrefixesFieldAndMessage) {
+  absl::Status status = NestField(InvalidField("firm.key", "malformed"),
+                                  "vertices[3]");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "vertices[3].firm.key: malformed");
+  EXPECT_EQ(FieldOf(status), "vertices[3].firm.key");
+}
+
+TEST(FieldErrorTest, NestingAStatusWithoutFieldMakesParentTheField) {
+  absl::Status status = NestField(absl::NotFoundError("gone"), "ref");
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(status.message(), "ref: gone");
+  EXPECT_EQ(FieldOf(status), "ref");
+}
+
+TEST(FieldErrorTest, OkStaysOkAndPlainErrorsHaveNoField) {
+  EXPECT_TRUE(NestField(absl::OkStatus(), "x").ok());
+  EXPECT_FALSE(FieldOf(absl::InternalError("bug")).has_value());
+}
+
+}  // namespace
+}  // namespace chainkg
