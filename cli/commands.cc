@@ -13,6 +13,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
+
 #include "util/status_macros.h"
 
 namespace chainkg::cli {
@@ -104,8 +105,8 @@ absl::StatusOr<int> ParseEnum(const EnumDescriptor* descriptor,
 }
 
 absl::StatusOr<v1::VertexKind> ParseKind(absl::string_view text) {
-  CHAINKG_ASSIGN_OR_RETURN(int value,
-                           ParseEnum(v1::VertexKind_descriptor(), text, "KIND"));
+  CHAINKG_ASSIGN_OR_RETURN(
+      int value, ParseEnum(v1::VertexKind_descriptor(), text, "KIND"));
   return static_cast<v1::VertexKind>(value);
 }
 
@@ -121,9 +122,8 @@ absl::StatusOr<v1::CredentialKind> ParseCredential(absl::string_view text) {
   for (const auto& [name, kind] : kChinese) {
     if (text == name) return kind;
   }
-  CHAINKG_ASSIGN_OR_RETURN(
-      int value,
-      ParseEnum(v1::CredentialKind_descriptor(), text, "--credential"));
+  CHAINKG_ASSIGN_OR_RETURN(int value, ParseEnum(v1::CredentialKind_descriptor(),
+                                                text, "--credential"));
   return static_cast<v1::CredentialKind>(value);
 }
 
@@ -188,8 +188,8 @@ absl::Status CmdGet(v1::VertexKind kind, const std::string& key,
   request.mutable_ref()->set_key(key);
   v1::GetVertexResponse response;
   auto call = CallContext(context);
-  CHAINKG_RETURN_IF_ERROR(
-      FromRpc(context.graph->GetVertex(call.get(), request, &response), context));
+  CHAINKG_RETURN_IF_ERROR(FromRpc(
+      context.graph->GetVertex(call.get(), request, &response), context));
   PrintVertices({response.vertex()}, response, context, /*single=*/true);
   return absl::OkStatus();
 }
@@ -205,7 +205,8 @@ absl::Status CmdSearch(v1::VertexKind kind, const std::string& text,
     request.set_credential_kind(credential);
   }
   if (flags.Has("level")) {
-    CHAINKG_ASSIGN_OR_RETURN(v1::Level level, ParseLevel(flags.Get("level", "")));
+    CHAINKG_ASSIGN_OR_RETURN(v1::Level level,
+                             ParseLevel(flags.Get("level", "")));
     request.set_credential_level(level);
   }
   std::string match = flags.Get("match", "substring");
@@ -288,9 +289,9 @@ absl::Status CmdEdges(v1::VertexKind kind, const std::string& key,
     return Usage("--direction must be out or in");
   }
   if (flags.Has("edge-kind")) {
-    CHAINKG_ASSIGN_OR_RETURN(int edge_kind,
-                             ParseEnum(v1::EdgeKind_descriptor(),
-                                       flags.Get("edge-kind", ""), "--edge-kind"));
+    CHAINKG_ASSIGN_OR_RETURN(
+        int edge_kind, ParseEnum(v1::EdgeKind_descriptor(),
+                                 flags.Get("edge-kind", ""), "--edge-kind"));
     request.set_kind(static_cast<v1::EdgeKind>(edge_kind));
   }
   CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags));
@@ -302,7 +303,8 @@ absl::Status CmdEdges(v1::VertexKind kind, const std::string& key,
     auto call = CallContext(context);
     CHAINKG_RETURN_IF_ERROR(
         FromRpc(context.graph->ListEdges(call.get(), request, &page), context));
-    for (auto& edge : *page.mutable_edges()) *merged.add_edges() = std::move(edge);
+    for (auto& edge : *page.mutable_edges())
+      *merged.add_edges() = std::move(edge);
     merged.set_next_page_token(page.next_page_token());
     merged.set_sequence(page.sequence());
     request.set_page_token(page.next_page_token());
@@ -391,14 +393,14 @@ absl::Status ParseRecord(const std::pair<int, std::string>& record,
                          size_t index, absl::string_view source_name,
                          Message* message) {
   google::protobuf::util::JsonParseOptions options;
-  auto status =
-      google::protobuf::util::JsonStringToMessage(record.second, message, options);
+  auto status = google::protobuf::util::JsonStringToMessage(record.second,
+                                                            message, options);
   if (!status.ok()) {
     std::string where = record.first > 0
                             ? absl::StrCat(source_name, ":", record.first)
                             : absl::StrCat(source_name, " record ", index + 1);
-    return absl::InvalidArgumentError(absl::StrCat(
-        where, ": ", status.message().as_string()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": ", status.message().as_string()));
   }
   return absl::OkStatus();
 }
@@ -456,8 +458,8 @@ absl::Status CmdUpsert(const std::string& what, const CommandLine& flags,
   return absl::OkStatus();
 }
 
-absl::Status CmdDelete(v1::VertexKind kind, const std::vector<std::string>& keys,
-                       Context& context) {
+absl::Status CmdDelete(v1::VertexKind kind,
+                       const std::vector<std::string>& keys, Context& context) {
   v1::DeleteVerticesRequest request;
   for (const std::string& key : keys) {
     v1::VertexRef* ref = request.add_refs();
@@ -480,10 +482,10 @@ absl::Status CmdDelete(v1::VertexKind kind, const std::vector<std::string>& keys
 }  // namespace
 
 std::vector<FlagSpec> CommandFlags() {
-  return {{"server"},     {"format"},    {"timeout-ms"}, {"credential"},
-          {"level"},      {"region"},    {"country"},    {"as-of"},
-          {"match"},      {"limit"},     {"file"},       {"replace", false},
-          {"direction"},  {"edge-kind"}, {"help", false}};
+  return {{"server"},    {"format"},    {"timeout-ms"}, {"credential"},
+          {"level"},     {"region"},    {"country"},    {"as-of"},
+          {"match"},     {"limit"},     {"file"},       {"replace", false},
+          {"direction"}, {"edge-kind"}, {"help", false}};
 }
 
 absl::Status RunCommand(const CommandLine& command_line, Context& context) {
@@ -491,7 +493,8 @@ absl::Status RunCommand(const CommandLine& command_line, Context& context) {
   if (args.empty()) return Usage("no verb given");
   const std::string& verb = args[0];
   auto need = [&](size_t count, absl::string_view form) -> absl::Status {
-    if (args.size() < count) return Usage(absl::StrCat("usage: chainkg ", form));
+    if (args.size() < count)
+      return Usage(absl::StrCat("usage: chainkg ", form));
     return absl::OkStatus();
   };
   if (verb == "firm") {

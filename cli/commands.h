@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+
 #include "chainkg/v1/graph_service.grpc.pb.h"
 #include "cli/output.h"
 #include "util/command_line.h"

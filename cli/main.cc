@@ -7,8 +7,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "cli/commands.h"
 #include "grpcpp/grpcpp.h"
+
+#include "cli/commands.h"
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -25,14 +26,14 @@ int main(int argc, char** argv) {
   }
   chainkg::cli::Context context;
   const char* env_server = std::getenv("CHAINKG_SERVER");
-  context.server_address =
-      flags->Get("server", env_server != nullptr ? env_server : "127.0.0.1:50051");
+  context.server_address = flags->Get(
+      "server", env_server != nullptr ? env_server : "127.0.0.1:50051");
   absl::StatusOr<chainkg::cli::Format> format =
       chainkg::cli::ParseFormat(flags->Get("format", "table"));
   absl::StatusOr<long long> timeout_ms = flags->GetInt("timeout-ms", 30000);
   if (!format.ok() || !timeout_ms.ok() || *timeout_ms <= 0) {
     std::cerr << "chainkg: "
-              << (!format.ok() ? format.status().message()
+              << (!format.ok()       ? format.status().message()
                   : !timeout_ms.ok() ? timeout_ms.status().message()
                                      : "--timeout-ms must be positive")
               << "\n";

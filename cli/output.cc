@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
+
 #include "util/text_normalize.h"
 
 namespace chainkg::cli {
@@ -24,7 +25,8 @@ std::string EnumText(const EnumValueDescriptor* value) {
   std::string prefix = value->type()->value(0)->name();
   size_t cut = prefix.rfind("UNSPECIFIED");
   if (cut != std::string::npos) prefix.resize(cut);
-  if (name.compare(0, prefix.size(), prefix) == 0) name = name.substr(prefix.size());
+  if (name.compare(0, prefix.size(), prefix) == 0)
+    name = name.substr(prefix.size());
   if (value->number() == 0) return "";
   return absl::AsciiStrToLower(name);
 }
@@ -91,10 +93,12 @@ std::string CredentialText(const v1::Credential& c) {
 std::string CredentialSummary(const v1::Credential& c) {
   std::string text = ChineseCredential(c.kind());
   std::vector<std::string> detail;
-  if (c.level() != v1::LEVEL_UNSPECIFIED) detail.push_back(ChineseLevel(c.level()));
+  if (c.level() != v1::LEVEL_UNSPECIFIED)
+    detail.push_back(ChineseLevel(c.level()));
   if (c.year() != 0) detail.push_back(absl::StrCat(c.year()));
   if (c.status() == v1::CREDENTIAL_STATUS_REVOKED) detail.push_back("已撤销");
-  if (!detail.empty()) absl::StrAppend(&text, "(", absl::StrJoin(detail, ","), ")");
+  if (!detail.empty())
+    absl::StrAppend(&text, "(", absl::StrJoin(detail, ","), ")");
   return text;
 }
 
@@ -162,9 +166,12 @@ std::string Clip(const std::string& cell, int max_width) {
   for (size_t i = 0; i < cell.size();) {
     size_t len = 1;
     auto byte = static_cast<unsigned char>(cell[i]);
-    if (byte >= 0xf0) len = 4;
-    else if (byte >= 0xe0) len = 3;
-    else if (byte >= 0xc0) len = 2;
+    if (byte >= 0xf0)
+      len = 4;
+    else if (byte >= 0xe0)
+      len = 3;
+    else if (byte >= 0xc0)
+      len = 2;
     std::string next = out + cell.substr(i, len);
     if (DisplayWidth(next) > max_width - 1) break;
     out = std::move(next);
@@ -218,8 +225,8 @@ Rows VertexRows(const std::vector<v1::Vertex>& vertices, bool for_table) {
 
 Rows EdgeRows(const std::vector<v1::Edge>& edges, bool for_table) {
   Rows rows;
-  rows.header = {"kind", "from_kind", "from_key", "to_kind", "to_key",
-                 "properties"};
+  rows.header = {"kind",    "from_kind", "from_key",
+                 "to_kind", "to_key",    "properties"};
   if (!for_table) rows.header.push_back("source");
   for (const v1::Edge& edge : edges) {
     std::vector<std::string> props;
@@ -232,14 +239,15 @@ Rows EdgeRows(const std::vector<v1::Edge>& edges, bool for_table) {
       for (int i = 0; i < descriptor->field_count(); ++i) {
         std::string text = FieldText(message, descriptor->field(i), for_table);
         if (!text.empty()) {
-          props.push_back(absl::StrCat(descriptor->field(i)->name(), "=", text));
+          props.push_back(
+              absl::StrCat(descriptor->field(i)->name(), "=", text));
         }
       }
     }
     std::vector<std::string> row = {
         EnumText(v1::EdgeKind_descriptor()->FindValueByNumber(edge.kind())),
-        EnumText(v1::VertexKind_descriptor()->FindValueByNumber(
-            edge.from().kind())),
+        EnumText(
+            v1::VertexKind_descriptor()->FindValueByNumber(edge.from().kind())),
         edge.from().key(),
         EnumText(
             v1::VertexKind_descriptor()->FindValueByNumber(edge.to().kind())),

@@ -8,8 +8,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "chainkg/v1/model.pb.h"
 #include "google/protobuf/message.h"
+
+#include "chainkg/v1/model.pb.h"
 
 namespace chainkg::cli {
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+
 #include "graph/store/vertex_record.h"
 #include "server/grpc_status.h"
 #include "util/field_error.h"
@@ -16,10 +17,10 @@ constexpr int kMaxRecordsPerCall = 10000;
 
 grpc::Status TooMany(absl::string_view field, int limit,
                      absl::string_view rpc) {
-  return ToGrpcStatus(
-      InvalidField(field, absl::StrCat("at most ", limit, " per call; split "
-                                       "the request")),
-      rpc);
+  return ToGrpcStatus(InvalidField(field, absl::StrCat("at most ", limit,
+                                                       " per call; split "
+                                                       "the request")),
+                      rpc);
 }
 
 // Fills source.client for records written without a source, so every
@@ -84,10 +85,9 @@ graph::ScanLimits GraphServiceImpl::LimitsFor(
   graph::ScanLimits limits;
   limits.max_scanned = options_.max_scanned_per_call;
   auto deadline = context.deadline();
-  limits.deadline =
-      deadline == std::chrono::system_clock::time_point::max()
-          ? absl::Now() + options_.default_deadline
-          : absl::FromChrono(deadline);
+  limits.deadline = deadline == std::chrono::system_clock::time_point::max()
+                        ? absl::Now() + options_.default_deadline
+                        : absl::FromChrono(deadline);
   return limits;
 }
 
@@ -112,7 +112,8 @@ grpc::Status GraphServiceImpl::GetVertex(grpc::ServerContext* /*context*/,
 }
 
 grpc::Status GraphServiceImpl::BatchGetVertices(
-    grpc::ServerContext* /*context*/, const v1::BatchGetVerticesRequest* request,
+    grpc::ServerContext* /*context*/,
+    const v1::BatchGetVerticesRequest* request,
     v1::BatchGetVerticesResponse* response) {
   constexpr absl::string_view kRpc = "BatchGetVertices";
   if (request->refs_size() > kMaxRefsPerCall) {
@@ -238,8 +239,7 @@ grpc::Status GraphServiceImpl::UpsertEdges(
   if (request->edges_size() > kMaxRecordsPerCall) {
     return TooMany("edges", kMaxRecordsPerCall, kRpc);
   }
-  std::vector<v1::Edge> edges(request->edges().begin(),
-                              request->edges().end());
+  std::vector<v1::Edge> edges(request->edges().begin(), request->edges().end());
   std::string client = ClientOf(*context);
   for (v1::Edge& edge : edges) StampClient(&edge, client);
   absl::StatusOr<graph::WriteResult> result = store_.UpsertEdges(edges);
@@ -258,8 +258,7 @@ grpc::Status GraphServiceImpl::DeleteEdges(
   if (request->edges_size() > kMaxRecordsPerCall) {
     return TooMany("edges", kMaxRecordsPerCall, kRpc);
   }
-  std::vector<v1::Edge> edges(request->edges().begin(),
-                              request->edges().end());
+  std::vector<v1::Edge> edges(request->edges().begin(), request->edges().end());
   absl::StatusOr<graph::WriteResult> result = store_.DeleteEdges(edges);
   if (!result.ok()) return ToGrpcStatus(result.status(), kRpc);
   response->set_deleted(result->deleted);
@@ -275,8 +274,7 @@ grpc::Status GraphServiceImpl::ListEdges(grpc::ServerContext* context,
                                    : graph::Direction::kOut;
   absl::StatusOr<graph::EdgePage> page = store_.ListEdges(
       request->ref(), direction, request->kind(),
-      PageOf(request->page_size(), request->page_token()),
-      LimitsFor(*context));
+      PageOf(request->page_size(), request->page_token()), LimitsFor(*context));
   if (!page.ok()) return ToGrpcStatus(page.status(), "ListEdges");
   for (v1::Edge& edge : page->edges) *response->add_edges() = std::move(edge);
   response->set_next_page_token(page->next_page_token);

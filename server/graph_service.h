@@ -3,6 +3,7 @@
 #pragma once
 
 #include "absl/time/time.h"
+
 #include "chainkg/v1/graph_service.grpc.pb.h"
 #include "graph/store/store.h"
 
@@ -25,9 +26,9 @@ class GraphServiceImpl final : public v1::GraphService::Service {
   grpc::Status GetVertex(grpc::ServerContext* context,
                          const v1::GetVertexRequest* request,
                          v1::GetVertexResponse* response) override;
-  grpc::Status BatchGetVertices(grpc::ServerContext* context,
-                                const v1::BatchGetVerticesRequest* request,
-                                v1::BatchGetVerticesResponse* response) override;
+  grpc::Status BatchGetVertices(
+      grpc::ServerContext* context, const v1::BatchGetVerticesRequest* request,
+      v1::BatchGetVerticesResponse* response) override;
   grpc::Status ListVertices(grpc::ServerContext* context,
                             const v1::ListVerticesRequest* request,
                             v1::ListVerticesResponse* response) override;

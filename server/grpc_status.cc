@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+
 #include "chainkg/v1/error.pb.h"
 #include "util/field_error.h"
 

@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+
 #include "server/server.h"
 #include "util/command_line.h"
 
@@ -44,13 +45,13 @@ int Fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  absl::StatusOr<chainkg::CommandLine> flags = chainkg::CommandLine::Parse(
-      args, {{"db"},
-             {"listen"},
-             {"default-deadline-ms"},
-             {"max-message-bytes"},
-             {"shutdown-grace-ms"},
-             {"help", false}});
+  absl::StatusOr<chainkg::CommandLine> flags =
+      chainkg::CommandLine::Parse(args, {{"db"},
+                                         {"listen"},
+                                         {"default-deadline-ms"},
+                                         {"max-message-bytes"},
+                                         {"shutdown-grace-ms"},
+                                         {"help", false}});
   if (!flags.ok()) {
     return Fail(absl::StrCat(flags.status().message(), " (see --help)"));
   }
@@ -71,12 +72,14 @@ int main(int argc, char** argv) {
       flags->GetInt("default-deadline-ms", 30000);
   absl::StatusOr<long long> max_bytes =
       flags->GetInt("max-message-bytes", 64 << 20);
-  absl::StatusOr<long long> grace_ms = flags->GetInt("shutdown-grace-ms", 10000);
+  absl::StatusOr<long long> grace_ms =
+      flags->GetInt("shutdown-grace-ms", 10000);
   for (const auto* value : {&deadline_ms, &max_bytes, &grace_ms}) {
     if (!value->ok()) return Fail(std::string(value->status().message()));
     if (**value <= 0) return Fail("numeric flags must be positive");
   }
-  if (*max_bytes > (1ll << 30)) return Fail("--max-message-bytes is at most 1 GiB");
+  if (*max_bytes > (1ll << 30))
+    return Fail("--max-message-bytes is at most 1 GiB");
   options.graph_service.default_deadline = absl::Milliseconds(*deadline_ms);
   options.max_receive_message_bytes = static_cast<int>(*max_bytes);
   options.max_send_message_bytes = static_cast<int>(*max_bytes);
@@ -99,7 +102,8 @@ int main(int argc, char** argv) {
   std::thread waiter([&] {
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
-    std::cout << "chainkg-server: " << (signal_number == SIGTERM ? "SIGTERM" : "SIGINT")
+    std::cout << "chainkg-server: "
+              << (signal_number == SIGTERM ? "SIGTERM" : "SIGINT")
               << ", finishing in-flight calls" << std::endl;
     (*server)->Shutdown(grace);
   });

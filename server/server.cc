@@ -35,8 +35,8 @@ absl::StatusOr<std::unique_ptr<ChainkgServer>> ChainkgServer::Start(
         absl::StrCat("cannot listen on ", options.listen_address,
                      " (address in use or not local?)"));
   }
-  std::string host = options.listen_address.substr(
-      0, options.listen_address.rfind(':'));
+  std::string host =
+      options.listen_address.substr(0, options.listen_address.rfind(':'));
   server->address_ = absl::StrCat(host, ":", server->port_);
   return server;
 }

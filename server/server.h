@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+
 #include "graph/store/store.h"
 #include "server/graph_service.h"
 

@@ -33,10 +33,9 @@ absl::Status ValidateUsccShape(absl::string_view code) {
   }
   for (size_t i = 0; i < code.size(); ++i) {
     if (UsccValue(code[i]) < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("USCC character ", i + 1, " '", code.substr(i, 1),
-                       "' is not in the GB 32100-2015 alphabet: \"", code,
-                       "\""));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "USCC character ", i + 1, " '", code.substr(i, 1),
+          "' is not in the GB 32100-2015 alphabet: \"", code, "\""));
     }
   }
   if (!AllDigits(code.substr(2, 6))) {
@@ -76,9 +75,9 @@ absl::Status ValidateRegionCode(absl::string_view code) {
 
 absl::Status ValidateRegionPrefix(absl::string_view prefix) {
   if (prefix.size() < 2 || prefix.size() > 6 || !AllDigits(prefix)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "region prefix must be 2 to 6 digits (GB/T 2260), got \"", prefix,
-        "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("region prefix must be 2 to 6 digits (GB/T 2260), got \"",
+                     prefix, "\""));
   }
   return absl::OkStatus();
 }

@@ -73,9 +73,9 @@ absl::StatusOr<long long> CommandLine::GetInt(absl::string_view name,
   if (it == values_.end()) return fallback;
   long long value = 0;
   if (!absl::SimpleAtoi(it->second.back(), &value)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "flag --", name, " must be an integer, got \"", it->second.back(),
-        "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("flag --", name, " must be an integer, got \"",
+                     it->second.back(), "\""));
   }
   return value;
 }

@@ -14,7 +14,7 @@ namespace chainkg {
 
 // Declares one accepted flag.
 struct FlagSpec {
-  std::string name;     // without the leading "--"
+  std::string name;  // without the leading "--"
   bool takes_value = true;
 };
 

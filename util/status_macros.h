@@ -13,16 +13,16 @@
 
 // Evaluates expr (an absl::Status); returns it from the enclosing function
 // when it is not OK.
-#define CHAINKG_RETURN_IF_ERROR(expr)                 \
-  do {                                                \
-    ::absl::Status chainkg_status_ = (expr);          \
+#define CHAINKG_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::absl::Status chainkg_status_ = (expr);           \
     if (!chainkg_status_.ok()) return chainkg_status_; \
   } while (0)
 
 // Evaluates rexpr (an absl::StatusOr<T>); on error returns its status, else
 // moves the value into lhs, which may be a declaration ("auto x").
-#define CHAINKG_ASSIGN_OR_RETURN(lhs, rexpr)                                  \
-  CHAINKG_ASSIGN_OR_RETURN_IMPL_(                                             \
+#define CHAINKG_ASSIGN_OR_RETURN(lhs, rexpr) \
+  CHAINKG_ASSIGN_OR_RETURN_IMPL_(            \
       CHAINKG_STATUS_CONCAT_(chainkg_statusor_, __LINE__), lhs, rexpr)
 
 #define CHAINKG_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \

@@ -11,8 +11,8 @@ namespace chainkg {
 
 // Returns the matching form of a name: NFKC with case folding (full-width
 // letters, digits and punctuation become half-width; Latin letters
-// lower-case), every bracket form (（）【】〔〕［］｛｝〈〉《》「」『』 and their
-// ASCII forms) mapped to "(" and ")", and all white space, control and
+// lower-case), every bracket form (（）【】〔〕［］｛｝〈〉《》「」『』 and
+// their ASCII forms) mapped to "(" and ")", and all white space, control and
 // default-ignorable characters (zero-width space, joiners, BOM) removed.
 // Invalid UTF-8 sequences are dropped. Two names that a reader would take for
 // the same spelling normalize to the same string.

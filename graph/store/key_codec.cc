@@ -137,8 +137,8 @@ std::string CredentialIndexKey(v1::CredentialKind kind,
                                absl::string_view country,
                                absl::string_view region, v1::Level level,
                                VertexId firm) {
-  std::string out = CredentialIndexPrefix(kind, StoredCountry(country),
-                                          StoredRegion(region));
+  std::string out =
+      CredentialIndexPrefix(kind, StoredCountry(country), StoredRegion(region));
   out.push_back(static_cast<char>(level));
   AppendUint64(&out, firm.value());
   return out;

@@ -53,6 +53,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+
 #include "chainkg/v1/model.pb.h"
 #include "graph/store/vertex_id.h"
 

@@ -10,16 +10,17 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "graph/store/key_codec.h"
-#include "graph/store/rocksdb_status.h"
-#include "graph/store/validate.h"
-#include "graph/store/vertex_record.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/snapshot.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
+
+#include "graph/store/key_codec.h"
+#include "graph/store/rocksdb_status.h"
+#include "graph/store/validate.h"
+#include "graph/store/vertex_record.h"
 #include "util/codes.h"
 #include "util/field_error.h"
 #include "util/status_macros.h"
@@ -183,7 +184,8 @@ std::string RefText(const v1::VertexRef& ref) {
 struct Store::Impl {
   ~Impl() {
     for (rocksdb::ColumnFamilyHandle* handle : handles) {
-      if (handle != nullptr) db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+      if (handle != nullptr)
+        db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
     }
     handles.clear();
     if (db != nullptr) db->Close().PermitUncheckedError();
@@ -222,8 +224,8 @@ struct Store::Impl {
     CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> value,
                              Read(options, kVertex, VertexKey(id)));
     if (!value.has_value()) {
-      return absl::DataLossError(absl::StrCat(
-          "index points to vertex ", id.value(), " which is missing"));
+      return absl::DataLossError(absl::StrCat("index points to vertex ",
+                                              id.value(), " which is missing"));
     }
     v1::Vertex vertex;
     if (!vertex.ParseFromString(*value)) {
@@ -263,9 +265,9 @@ class WriteTxn {
   absl::StatusOr<std::optional<std::string>> Get(ColumnFamily which,
                                                  absl::string_view key) {
     std::string value;
-    rocksdb::Status status = batch_.GetFromBatchAndDB(
-        impl_.db.get(), rocksdb::ReadOptions(), impl_.cf(which), ToSlice(key),
-        &value);
+    rocksdb::Status status =
+        batch_.GetFromBatchAndDB(impl_.db.get(), rocksdb::ReadOptions(),
+                                 impl_.cf(which), ToSlice(key), &value);
     if (status.IsNotFound()) return std::optional<std::string>();
     if (!status.ok()) return FromRocksDb(status, "read");
     return std::optional<std::string>(std::move(value));
@@ -302,8 +304,7 @@ class WriteTxn {
         impl_.cf(which),
         impl_.db->NewIterator(rocksdb::ReadOptions(), impl_.cf(which))));
     for (it->Seek(ToSlice(prefix));
-         it->Valid() && it->key().starts_with(ToSlice(prefix));
-         it->Next()) {
+         it->Valid() && it->key().starts_with(ToSlice(prefix)); it->Next()) {
       keys.push_back(it->key().ToString());
     }
     if (!it->status().ok()) return FromRocksDb(it->status(), "scan");
@@ -312,10 +313,12 @@ class WriteTxn {
 
   absl::Status Put(ColumnFamily which, absl::string_view key,
                    absl::string_view value) {
-    return FromRocksDb(batch_.Put(impl_.cf(which), ToSlice(key), ToSlice(value)), "batch put");
+    return FromRocksDb(
+        batch_.Put(impl_.cf(which), ToSlice(key), ToSlice(value)), "batch put");
   }
   absl::Status Delete(ColumnFamily which, absl::string_view key) {
-    return FromRocksDb(batch_.Delete(impl_.cf(which), ToSlice(key)), "batch delete");
+    return FromRocksDb(batch_.Delete(impl_.cf(which), ToSlice(key)),
+                       "batch delete");
   }
 
   // Upserts one canonical vertex.
@@ -328,8 +331,8 @@ class WriteTxn {
     if (existing.has_value()) {
       id = *existing;
       CHAINKG_ASSIGN_OR_RETURN(v1::Vertex old, ReadVertex(id));
-      stored_form = mode == UpsertMode::kMerge ? MergeVertex(old, vertex)
-                                               : vertex;
+      stored_form =
+          mode == UpsertMode::kMerge ? MergeVertex(old, vertex) : vertex;
       if (stored_form.SerializeAsString() == old.SerializeAsString()) {
         ++result->unchanged;
         return absl::OkStatus();
@@ -347,9 +350,10 @@ class WriteTxn {
       id = VertexId::Make(ref.kind(), next++);
       std::string next_value;
       AppendUint64(&next_value, next);
-      CHAINKG_RETURN_IF_ERROR(Put(kMeta, NextSequenceKey(ref.kind()), next_value));
       CHAINKG_RETURN_IF_ERROR(
-          Put(kIndex, NaturalKeyIndexKey(ref.kind(), ref.key()), VertexKey(id)));
+          Put(kMeta, NextSequenceKey(ref.kind()), next_value));
+      CHAINKG_RETURN_IF_ERROR(Put(
+          kIndex, NaturalKeyIndexKey(ref.kind(), ref.key()), VertexKey(id)));
       stored_form = vertex;
       ++result->created;
     }
@@ -557,8 +561,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
                           FamilyOptions(static_cast<ColumnFamily>(i)));
   }
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status status = rocksdb::DB::Open(
-      DatabaseOptions(options), path, families, &impl->handles, &raw);
+  rocksdb::Status status = rocksdb::DB::Open(DatabaseOptions(options), path,
+                                             families, &impl->handles, &raw);
   impl->db.reset(raw);
   if (!status.ok()) {
     if (status.IsInvalidArgument() &&
@@ -580,10 +584,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   if (!version.has_value()) {
     rocksdb::WriteOptions write;
     write.sync = true;
-    CHAINKG_RETURN_IF_ERROR(FromRocksDb(
-        impl->db->Put(write, impl->cf(kMeta), kMetaFormatVersionKey,
-                      absl::StrCat(kFormatVersion)),
-        "write format version"));
+    CHAINKG_RETURN_IF_ERROR(
+        FromRocksDb(impl->db->Put(write, impl->cf(kMeta), kMetaFormatVersionKey,
+                                  absl::StrCat(kFormatVersion)),
+                    "write format version"));
   } else if (*version != absl::StrCat(kFormatVersion)) {
     return absl::FailedPreconditionError(
         absl::StrCat("open ", path, ": database format version ", *version,
@@ -607,7 +611,8 @@ absl::StatusOr<WriteResult> Store::UpsertVertices(
     std::string field = absl::StrCat("vertices[", i, "]");
     absl::StatusOr<std::vector<std::string>> vertex_warnings =
         CanonicalizeVertex(&canonical[i]);
-    if (!vertex_warnings.ok()) return NestField(vertex_warnings.status(), field);
+    if (!vertex_warnings.ok())
+      return NestField(vertex_warnings.status(), field);
     for (const std::string& warning : *vertex_warnings) {
       warnings.push_back(absl::StrCat(field, ".", warning));
     }
@@ -690,8 +695,9 @@ absl::StatusOr<BatchLookup> Store::BatchGetVertices(
     absl::Status status = CanonicalizeRef(&canonical[i]);
     if (!status.ok()) {
       // A single Get names the ref's own fields; a batch names the index.
-      return refs.size() == 1 ? status
-                              : NestField(status, absl::StrCat("refs[", i, "]"));
+      return refs.size() == 1
+                 ? status
+                 : NestField(status, absl::StrCat("refs[", i, "]"));
     }
   }
   rocksdb::ManagedSnapshot snapshot(impl_->db.get());
@@ -788,13 +794,12 @@ absl::StatusOr<VertexPage> Store::SearchVertices(
       return InvalidField("country", "only firms and platforms have a country");
     }
     if (!query.region_prefix.empty() && query.country != "CN") {
-      return InvalidField("region_prefix",
-                          "region codes are for CN; country is " +
-                              query.country);
+      return InvalidField(
+          "region_prefix",
+          "region codes are for CN; country is " + query.country);
     }
   }
-  bool by_credential =
-      query.credential_kind != v1::CREDENTIAL_KIND_UNSPECIFIED;
+  bool by_credential = query.credential_kind != v1::CREDENTIAL_KIND_UNSPECIFIED;
   if (!by_credential && query.credential_level != v1::LEVEL_UNSPECIFIED) {
     return InvalidField("credential_level", "needs credential_kind");
   }
@@ -883,8 +888,7 @@ absl::StatusOr<VertexPage> Store::SearchVertices(
     if (query.match == NameMatch::kExact) range_prefix.push_back('\0');
   } else if (by_credential) {
     driver = Driver::kCredentials;
-    std::string country =
-        !query.region_prefix.empty() ? "CN" : query.country;
+    std::string country = !query.region_prefix.empty() ? "CN" : query.country;
     range_prefix = CredentialIndexPrefix(query.credential_kind, country,
                                          query.region_prefix);
   } else if (!query.region_prefix.empty() || !query.country.empty()) {
@@ -899,12 +903,11 @@ absl::StatusOr<VertexPage> Store::SearchVertices(
     driver = Driver::kVertices;
     family = kVertex;
   }
-  std::string begin = driver == Driver::kVertices ? VertexKindBegin(kind)
-                                                  : range_prefix;
-  std::string end =
-      driver == Driver::kVertices
-          ? VertexKindBegin(static_cast<v1::VertexKind>(kind + 1))
-          : PrefixSuccessor(range_prefix);
+  std::string begin =
+      driver == Driver::kVertices ? VertexKindBegin(kind) : range_prefix;
+  std::string end = driver == Driver::kVertices
+                        ? VertexKindBegin(static_cast<v1::VertexKind>(kind + 1))
+                        : PrefixSuccessor(range_prefix);
   if (!resume.empty() && (resume < begin || (!end.empty() && resume >= end))) {
     return InvalidField("page_token", "not a token for this query");
   }
@@ -1057,9 +1060,11 @@ absl::StatusOr<EdgePage> Store::ListEdges(const v1::VertexRef& ref,
       value = it->value().ToString();
     } else {
       std::optional<EdgeKeyParts> parts = ParseEdgeKey(resume);
-      if (!parts.has_value()) return absl::DataLossError("malformed in_edge key");
-      CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> out,
-                               impl_->Read(read, kOutEdge, MirrorEdgeKey(*parts)));
+      if (!parts.has_value())
+        return absl::DataLossError("malformed in_edge key");
+      CHAINKG_ASSIGN_OR_RETURN(
+          std::optional<std::string> out,
+          impl_->Read(read, kOutEdge, MirrorEdgeKey(*parts)));
       if (!out.has_value()) {
         return absl::DataLossError("in_edge entry without its out_edge record");
       }
@@ -1087,9 +1092,12 @@ absl::StatusOr<ConsistencyReport> Store::CheckConsistency() const {
   report.sequence = snapshot.snapshot()->GetSequenceNumber();
   auto problem = [&report](std::string text) {
     ++report.problem_count;
-    if (report.problems.size() < 100) report.problems.push_back(std::move(text));
+    if (report.problems.size() < 100)
+      report.problems.push_back(std::move(text));
   };
-  auto hex = [](absl::string_view bytes) { return absl::BytesToHexString(bytes); };
+  auto hex = [](absl::string_view bytes) {
+    return absl::BytesToHexString(bytes);
+  };
   auto scan = [&](ColumnFamily which, auto&& visit) -> absl::Status {
     std::unique_ptr<rocksdb::Iterator> it(
         impl_->db->NewIterator(read, impl_->cf(which)));
@@ -1103,7 +1111,7 @@ absl::StatusOr<ConsistencyReport> Store::CheckConsistency() const {
   absl::flat_hash_map<std::string, std::string> expected_index;
   absl::flat_hash_set<uint64_t> vertex_ids;
   CHAINKG_RETURN_IF_ERROR(scan(kVertex, [&](absl::string_view key,
-                                             absl::string_view value) {
+                                            absl::string_view value) {
     ++report.vertices;
     std::optional<VertexId> id = ParseVertexKey(key);
     v1::Vertex vertex;
@@ -1123,11 +1131,12 @@ absl::StatusOr<ConsistencyReport> Store::CheckConsistency() const {
   }));
   absl::flat_hash_set<std::string> expected_in;
   CHAINKG_RETURN_IF_ERROR(scan(kOutEdge, [&](absl::string_view key,
-                                              absl::string_view value) {
+                                             absl::string_view value) {
     ++report.edges;
     std::optional<EdgeKeyParts> parts = ParseEdgeKey(key);
     v1::Edge edge;
-    if (!parts.has_value() || !edge.ParseFromArray(value.data(), value.size()) ||
+    if (!parts.has_value() ||
+        !edge.ParseFromArray(value.data(), value.size()) ||
         edge.kind() != parts->kind) {
       problem(absl::StrCat("out_edge ", hex(key), ": malformed"));
       return;
@@ -1153,19 +1162,19 @@ absl::StatusOr<ConsistencyReport> Store::CheckConsistency() const {
   for (const std::string& key : expected_in) {
     problem(absl::StrCat("out_edge mirror ", hex(key), ": in_edge missing"));
   }
-  CHAINKG_RETURN_IF_ERROR(scan(kIndex, [&](absl::string_view key,
-                                            absl::string_view value) {
-    ++report.index_entries;
-    auto it = expected_index.find(key);
-    if (it == expected_index.end()) {
-      problem(absl::StrCat("index ", hex(key), ": no record owns it"));
-      return;
-    }
-    if (it->second != value) {
-      problem(absl::StrCat("index ", hex(key), ": wrong value"));
-    }
-    expected_index.erase(it);
-  }));
+  CHAINKG_RETURN_IF_ERROR(
+      scan(kIndex, [&](absl::string_view key, absl::string_view value) {
+        ++report.index_entries;
+        auto it = expected_index.find(key);
+        if (it == expected_index.end()) {
+          problem(absl::StrCat("index ", hex(key), ": no record owns it"));
+          return;
+        }
+        if (it->second != value) {
+          problem(absl::StrCat("index ", hex(key), ": wrong value"));
+        }
+        expected_index.erase(it);
+      }));
   for (const auto& [key, value] : expected_index) {
     problem(absl::StrCat("index ", hex(key), ": missing"));
   }

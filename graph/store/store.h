@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+
 #include "chainkg/v1/model.pb.h"
 
 namespace chainkg::graph {

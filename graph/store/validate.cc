@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+
 #include "graph/store/vertex_record.h"
 #include "util/codes.h"
 #include "util/field_error.h"
@@ -30,11 +31,12 @@ absl::Status CheckStrings(const Message& message, const std::string& path) {
   for (const FieldDescriptor* field : fields) {
     std::string field_path =
         path.empty() ? field->name() : absl::StrCat(path, ".", field->name());
-    int count = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+    int count =
+        field->is_repeated() ? reflection->FieldSize(message, field) : 1;
     for (int i = 0; i < count; ++i) {
-      std::string item_path =
-          field->is_repeated() ? absl::StrCat(field_path, "[", i, "]")
-                               : field_path;
+      std::string item_path = field->is_repeated()
+                                  ? absl::StrCat(field_path, "[", i, "]")
+                                  : field_path;
       if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
         std::string value =
             field->is_repeated()
@@ -44,9 +46,9 @@ absl::Status CheckStrings(const Message& message, const std::string& path) {
           return InvalidField(item_path, "not valid UTF-8");
         }
         if (value.size() > kMaxStringBytes) {
-          return InvalidField(item_path,
-                              absl::StrCat("longer than ", kMaxStringBytes,
-                                           " bytes"));
+          return InvalidField(
+              item_path,
+              absl::StrCat("longer than ", kMaxStringBytes, " bytes"));
         }
       } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
         const Message& child =
@@ -100,9 +102,10 @@ absl::Status CanonicalizeFirmKey(std::string* key,
     if (!absl::ascii_isalnum(c) && c != '_') ns_ok = false;
   }
   if (!ns_ok) {
-    return InvalidField(field, absl::StrCat("namespace \"", key->substr(0, colon),
-                                            "\" must be letters, digits or _ "
-                                            "starting with a letter"));
+    return InvalidField(field,
+                        absl::StrCat("namespace \"", key->substr(0, colon),
+                                     "\" must be letters, digits or _ "
+                                     "starting with a letter"));
   }
   std::string id = Trimmed(key->substr(colon + 1));
   if (id.empty()) {
@@ -171,10 +174,10 @@ absl::Status CheckCredential(const v1::Credential& credential,
   if (credential.kind() == v1::CREDENTIAL_KIND_UNSPECIFIED) {
     return InvalidField(absl::StrCat(field, ".kind"), "required");
   }
-  CHAINKG_RETURN_IF_ERROR(CheckOptionalDate(credential.valid_from(),
-                                            absl::StrCat(field, ".valid_from")));
-  CHAINKG_RETURN_IF_ERROR(
-      CheckOptionalDate(credential.valid_to(), absl::StrCat(field, ".valid_to")));
+  CHAINKG_RETURN_IF_ERROR(CheckOptionalDate(
+      credential.valid_from(), absl::StrCat(field, ".valid_from")));
+  CHAINKG_RETURN_IF_ERROR(CheckOptionalDate(credential.valid_to(),
+                                            absl::StrCat(field, ".valid_to")));
   if (!credential.valid_from().empty() && !credential.valid_to().empty() &&
       credential.valid_to() < credential.valid_from()) {
     return InvalidField(absl::StrCat(field, ".valid_to"),
@@ -209,7 +212,8 @@ bool AllowedEndpoints(v1::EdgeKind kind, v1::VertexKind from,
     case v1::EDGE_KIND_LEADS:
       return (from == K::VERTEX_KIND_FIRM &&
               (to == K::VERTEX_KIND_CHAIN || to == K::VERTEX_KIND_PROJECT)) ||
-             (from == K::VERTEX_KIND_CONSORTIUM && to == K::VERTEX_KIND_PROJECT);
+             (from == K::VERTEX_KIND_CONSORTIUM &&
+              to == K::VERTEX_KIND_PROJECT);
     case v1::EDGE_KIND_MEMBER_OF:
       return (from == K::VERTEX_KIND_FIRM || from == K::VERTEX_KIND_PLATFORM) &&
              to == K::VERTEX_KIND_CONSORTIUM;
@@ -319,9 +323,9 @@ absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(
       v1::Platform* platform = vertex->mutable_platform();
       key = platform->mutable_key();
       name = platform->mutable_name();
-      CHAINKG_RETURN_IF_ERROR(CanonicalizeLocation(
-          platform->mutable_country(), platform->mutable_region_code(),
-          prefix));
+      CHAINKG_RETURN_IF_ERROR(
+          CanonicalizeLocation(platform->mutable_country(),
+                               platform->mutable_region_code(), prefix));
       break;
     }
     case v1::Vertex::kIndustry:
@@ -344,7 +348,8 @@ absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(
   CHAINKG_RETURN_IF_ERROR(
       CanonicalizeKey(kind, key, &warnings, absl::StrCat(prefix, ".key")));
   *name = Trimmed(*name);
-  if (name->empty()) return InvalidField(absl::StrCat(prefix, ".name"), "required");
+  if (name->empty())
+    return InvalidField(absl::StrCat(prefix, ".name"), "required");
   return warnings;
 }
 
@@ -364,9 +369,9 @@ absl::Status CanonicalizeEdge(v1::Edge* edge) {
   }
   if (edge->props_case() != v1::Edge::PROPS_NOT_SET &&
       edge->props_case() != PropsFor(edge->kind())) {
-    return InvalidField("props", absl::StrCat("properties do not belong to a ",
-                                              v1::EdgeKind_Name(edge->kind()),
-                                              " edge"));
+    return InvalidField("props",
+                        absl::StrCat("properties do not belong to a ",
+                                     v1::EdgeKind_Name(edge->kind()), " edge"));
   }
   switch (edge->props_case()) {
     case v1::Edge::kProduces:

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+
 #include "chainkg/v1/model.pb.h"
 
 namespace chainkg::graph {
@@ -17,8 +18,7 @@ namespace chainkg::graph {
 // field path relative to the vertex ("firm.key") for anything malformed: no
 // record, empty key or name, invalid UTF-8, malformed USCC or namespaced key,
 // region, country, industry code or date, credential without kind.
-absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(
-    v1::Vertex* vertex);
+absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(v1::Vertex* vertex);
 
 // Canonicalizes and checks an edge: kind set, both refs named, endpoint
 // kinds allowed for the edge kind (e.g. PRODUCES is firm -> product),

@@ -7,6 +7,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/reflection.h"
+
 #include "util/text_normalize.h"
 
 namespace chainkg::graph {
@@ -112,8 +113,9 @@ void MergeRecord(const Message& update, Message* out) {
       // proto3: HasField is true for a scalar iff it is non-default, and
       // for a message iff it is set.
       if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-        out->GetReflection()->MutableMessage(out, field)->CopyFrom(
-            reflection->GetMessage(update, field));
+        out->GetReflection()
+            ->MutableMessage(out, field)
+            ->CopyFrom(reflection->GetMessage(update, field));
       } else {
         switch (field->cpp_type()) {
           case FieldDescriptor::CPPTYPE_STRING:
@@ -209,7 +211,8 @@ absl::string_view KindName(v1::VertexKind kind) {
 const std::string& KeyOf(const v1::Vertex& vertex) {
   const Message* record = RecordOf(vertex);
   if (record == nullptr) return EmptyString();
-  const FieldDescriptor* field = record->GetDescriptor()->FindFieldByName("key");
+  const FieldDescriptor* field =
+      record->GetDescriptor()->FindFieldByName("key");
   return record->GetReflection()->GetStringReference(*record, field, nullptr);
 }
 

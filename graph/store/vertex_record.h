@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+
 #include "chainkg/v1/model.pb.h"
 
 namespace chainkg::graph {

@@ -4,6 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+
 #include "tests/testing/records.h"
 #include "util/text_normalize.h"
 
@@ -38,8 +39,8 @@ TEST(OutputTest, TableColumnsAlignByDisplayWidth) {
 
 TEST(OutputTest, CsvStartsWithBomAndQuotesWhereNeeded) {
   v1::Vertex firm = MakeFirm("EXT:A", "甲,\"乙\"公司");
-  *firm.mutable_firm()->add_credentials() =
-      MakeCredential(v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2021);
+  *firm.mutable_firm()->add_credentials() = MakeCredential(
+      v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2021);
   std::ostringstream out;
   WriteCsv(VertexRows({firm}, /*for_table=*/false), out);
   EXPECT_THAT(out.str(), StartsWith("\xEF\xBB\xBFkey,name,"));
@@ -49,8 +50,8 @@ TEST(OutputTest, CsvStartsWithBomAndQuotesWhereNeeded) {
 
 TEST(OutputTest, TableSummarizesCredentialsInChinese) {
   v1::Vertex firm = MakeFirm("EXT:A", "甲");
-  *firm.mutable_firm()->add_credentials() =
-      MakeCredential(v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2021);
+  *firm.mutable_firm()->add_credentials() = MakeCredential(
+      v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2021);
   std::ostringstream out;
   WriteTable(VertexRows({firm}, /*for_table=*/true), out);
   EXPECT_THAT(out.str(), HasSubstr("小巨人(国家级,2021)"));

@@ -3,10 +3,11 @@
 #include <signal.h>
 
 #include "absl/strings/str_split.h"
-#include "chainkg/v1/graph_service.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+
+#include "chainkg/v1/graph_service.pb.h"
 #include "tests/e2e/server_fixture.h"
 #include "tests/testing/subprocess.h"
 
@@ -34,7 +35,8 @@ class CliTest : public testing::ServerFixture {
  protected:
   ProcessResult Cli(std::vector<std::string> args,
                     const std::string& stdin_text = "") {
-    args.insert(args.begin(), {CHAINKG_CLI_PATH, "--server", server_->address()});
+    args.insert(args.begin(),
+                {CHAINKG_CLI_PATH, "--server", server_->address()});
     return RunProcess(args, stdin_text);
   }
 };
@@ -121,9 +123,8 @@ TEST_F(CliTest, EdgesAreUpsertedAndListed) {
                 "{\"key\": \"servo\", \"name\": \"伺服电机\"}\n")
                 .exit_code,
             0);
-  ProcessResult edge = Cli(
-      {"upsert", "edge"},
-      R"([{"kind": "EDGE_KIND_PRODUCES",
+  ProcessResult edge = Cli({"upsert", "edge"},
+                           R"([{"kind": "EDGE_KIND_PRODUCES",
            "from": {"kind": "VERTEX_KIND_FIRM", "key": "91441900708017879M"},
            "to": {"kind": "VERTEX_KIND_PRODUCT", "key": "robot"},
            "produces": {"maturity": "MATURITY_MASS"}},
@@ -152,7 +153,8 @@ TEST(ServerBinaryTest, SaysWhereItListensAndStopsCleanlyOnSigterm) {
     EXPECT_EQ(server.Wait(absl::Seconds(20)), 0);
   }
   // The database lock was released: it opens again.
-  ChildProcess again({CHAINKG_SERVER_PATH, "--db", db, "--listen", "127.0.0.1:0"});
+  ChildProcess again(
+      {CHAINKG_SERVER_PATH, "--db", db, "--listen", "127.0.0.1:0"});
   EXPECT_THAT(again.ReadLine(absl::Seconds(20)), HasSubstr("listening on"));
   again.Signal(SIGTERM);
   EXPECT_EQ(again.Wait(absl::Seconds(20)), 0);

@@ -1,8 +1,9 @@
 // GraphService end to end: a real server on a loopback port, called through
 // the generated stub. Covers the wire conversions and the status codes.
-#include "chainkg/v1/error.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+
+#include "chainkg/v1/error.pb.h"
 #include "tests/e2e/server_fixture.h"
 #include "tests/testing/records.h"
 
@@ -48,8 +49,8 @@ class GraphServiceTest : public testing::ServerFixture {
 
 TEST_F(GraphServiceTest, UpsertedFirmIsFoundByGetAndSearch) {
   v1::Vertex firm = MakeFirm("91441900708017879M", "广东拓斯达科技（东莞）");
-  *firm.mutable_firm()->add_credentials() =
-      MakeCredential(v1::CREDENTIAL_KIND_CHAIN_LEADER, v1::LEVEL_MUNICIPAL, 2022);
+  *firm.mutable_firm()->add_credentials() = MakeCredential(
+      v1::CREDENTIAL_KIND_CHAIN_LEADER, v1::LEVEL_MUNICIPAL, 2022);
   v1::UpsertVerticesResponse upserted;
   ASSERT_TRUE(Upsert({firm}, &upserted).ok());
   EXPECT_EQ(upserted.created(), 1);
@@ -76,9 +77,9 @@ TEST_F(GraphServiceTest, UpsertedFirmIsFoundByGetAndSearch) {
 
 TEST_F(GraphServiceTest, EdgesAreListedInBothDirectionsAndDeletedWithVertex) {
   v1::UpsertVerticesResponse upserted;
-  ASSERT_TRUE(Upsert({MakeFirm("EXT:a", "甲"), MakeProduct("p", "电芯")},
-                     &upserted)
-                  .ok());
+  ASSERT_TRUE(
+      Upsert({MakeFirm("EXT:a", "甲"), MakeProduct("p", "电芯")}, &upserted)
+          .ok());
   v1::UpsertEdgesRequest edges;
   *edges.add_edges() =
       MakeEdge(v1::EDGE_KIND_PRODUCES, Ref(v1::VERTEX_KIND_FIRM, "EXT:a"),
@@ -108,9 +109,9 @@ TEST_F(GraphServiceTest, EdgesAreListedInBothDirectionsAndDeletedWithVertex) {
 
 TEST_F(GraphServiceTest, BadInputGetsInvalidArgumentNamingTheField) {
   v1::UpsertVerticesResponse response;
-  grpc::Status malformed = Upsert(
-      {MakeFirm("EXT:ok", "好"), MakeFirm("9144190070801787", "短代码")},
-      &response);
+  grpc::Status malformed =
+      Upsert({MakeFirm("EXT:ok", "好"), MakeFirm("9144190070801787", "短代码")},
+             &response);
   EXPECT_EQ(malformed.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(DetailField(malformed), "vertices[1].firm.key");
   EXPECT_THAT(malformed.error_message(), HasSubstr("18 characters"));
@@ -187,7 +188,8 @@ TEST_F(GraphServiceTest, OversizedBatchIsRejectedBeforeAnyWork) {
     *request.add_refs() = Ref(v1::VERTEX_KIND_FIRM, "EXT:x");
   }
   v1::BatchGetVerticesResponse response;
-  grpc::Status status = stub_->BatchGetVertices(Call().get(), request, &response);
+  grpc::Status status =
+      stub_->BatchGetVertices(Call().get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(DetailField(status), "refs");
 }

@@ -5,9 +5,10 @@
 #include <memory>
 #include <string>
 
-#include "chainkg/v1/graph_service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+
+#include "chainkg/v1/graph_service.grpc.pb.h"
 #include "server/server.h"
 #include "tests/testing/temp_dir.h"
 
@@ -28,8 +29,8 @@ class ServerFixture : public ::testing::Test {
     server_ = std::move(*started);
     channel_ = grpc::CreateChannel(server_->address(),
                                    grpc::InsecureChannelCredentials());
-    ASSERT_TRUE(channel_->WaitForConnected(
-        std::chrono::system_clock::now() + std::chrono::seconds(10)));
+    ASSERT_TRUE(channel_->WaitForConnected(std::chrono::system_clock::now() +
+                                           std::chrono::seconds(10)));
     stub_ = v1::GraphService::NewStub(channel_);
   }
 

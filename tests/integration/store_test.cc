@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+
 #include "tests/testing/records.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -82,8 +83,8 @@ class StoreTest : public ::testing::Test {
 
 TEST_F(StoreTest, EverythingSurvivesReopen) {
   v1::Vertex firm = MakeFirm(ValidUscc("91441900708017879"), "广东拓斯达科技");
-  *firm.mutable_firm()->add_credentials() =
-      MakeCredential(v1::CREDENTIAL_KIND_CHAIN_LEADER, v1::LEVEL_MUNICIPAL, 2022);
+  *firm.mutable_firm()->add_credentials() = MakeCredential(
+      v1::CREDENTIAL_KIND_CHAIN_LEADER, v1::LEVEL_MUNICIPAL, 2022);
   ASSERT_OK(store_->UpsertVertices({firm, MakeProduct("机器人", "工业机器人")},
                                    UpsertMode::kMerge));
   ASSERT_OK(store_->UpsertEdges({MakeEdge(
@@ -124,8 +125,9 @@ TEST_F(StoreTest, ABatchWithOneBadRecordWritesNothing) {
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kInvalidArgument,
                                HasSubstr("vertices[1].firm.key")));
   EXPECT_EQ(store_->LatestSequence(), before);
-  ASSERT_OK_AND_ASSIGN(VertexLookup lookup,
-                       store_->GetVertex(Ref(v1::VERTEX_KIND_FIRM, "EXT:good")));
+  ASSERT_OK_AND_ASSIGN(
+      VertexLookup lookup,
+      store_->GetVertex(Ref(v1::VERTEX_KIND_FIRM, "EXT:good")));
   EXPECT_FALSE(lookup.vertex.has_value());
 
   // An edge whose endpoint is missing fails the whole edge batch.
@@ -137,13 +139,15 @@ TEST_F(StoreTest, ABatchWithOneBadRecordWritesNothing) {
                 Ref(v1::VERTEX_KIND_PRODUCT, "p")),
        MakeEdge(v1::EDGE_KIND_PRODUCES, Ref(v1::VERTEX_KIND_FIRM, "EXT:a"),
                 Ref(v1::VERTEX_KIND_PRODUCT, "missing"))});
-  EXPECT_THAT(edges, StatusIs(absl::StatusCode::kNotFound,
-                              HasSubstr("edges[1].to: no product \"missing\"")));
+  EXPECT_THAT(edges,
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("edges[1].to: no product \"missing\"")));
   EXPECT_EQ(store_->LatestSequence(), before);
   ASSERT_OK_AND_ASSIGN(
       EdgePage out,
       store_->ListEdges(Ref(v1::VERTEX_KIND_FIRM, "EXT:a"), Direction::kOut,
-                        v1::EDGE_KIND_UNSPECIFIED, PageRequest(), ScanLimits()));
+                        v1::EDGE_KIND_UNSPECIFIED, PageRequest(),
+                        ScanLimits()));
   EXPECT_THAT(out.edges, IsEmpty());
   ExpectConsistent(*store_);
 }
@@ -159,9 +163,9 @@ TEST_F(StoreTest, ResendingTheSameRecordsChangesNothing) {
   EXPECT_EQ(second.created, 0);
   EXPECT_EQ(second.updated, 0);
   EXPECT_EQ(second.unchanged, 2);
-  v1::Edge edge = MakeEdge(v1::EDGE_KIND_SUPPLIES,
-                           Ref(v1::VERTEX_KIND_FIRM, "EXT:a"),
-                           Ref(v1::VERTEX_KIND_FIRM, "EXT:b"));
+  v1::Edge edge =
+      MakeEdge(v1::EDGE_KIND_SUPPLIES, Ref(v1::VERTEX_KIND_FIRM, "EXT:a"),
+               Ref(v1::VERTEX_KIND_FIRM, "EXT:b"));
   ASSERT_OK(store_->UpsertEdges({edge}));
   ASSERT_OK_AND_ASSIGN(WriteResult again, store_->UpsertEdges({edge}));
   EXPECT_EQ(again.unchanged, 1);
@@ -199,7 +203,8 @@ TEST_F(StoreTest, PaginationReturnsEveryRecordOnceWhileInsertsHappen) {
   std::vector<v1::Vertex> initial;
   std::vector<std::string> initial_keys;
   for (int i = 0; i < 500; ++i) {
-    v1::Vertex firm = MakeFirm(FirmKey(i), absl::StrCat("东莞测试", i, "号公司"));
+    v1::Vertex firm =
+        MakeFirm(FirmKey(i), absl::StrCat("东莞测试", i, "号公司"));
     // Two former names that match the same search: the firm must still be
     // returned once.
     firm.mutable_firm()->add_former_names(absl::StrCat("东莞旧名甲", i));
@@ -228,9 +233,9 @@ TEST_F(StoreTest, PaginationReturnsEveryRecordOnceWhileInsertsHappen) {
   PageRequest page;
   page.page_size = 37;
   do {
-    ASSERT_OK_AND_ASSIGN(VertexPage result,
-                         store_->ListVertices(v1::VERTEX_KIND_FIRM, page,
-                                              ScanLimits()));
+    ASSERT_OK_AND_ASSIGN(
+        VertexPage result,
+        store_->ListVertices(v1::VERTEX_KIND_FIRM, page, ScanLimits()));
     for (const std::string& key : Keys(result.vertices)) seen.push_back(key);
     page.page_token = result.next_page_token;
     insert_more();
@@ -264,8 +269,8 @@ TEST_F(StoreTest, PaginationReturnsEveryRecordOnceWhileInsertsHappen) {
 
 TEST_F(StoreTest, DeleteLeavesNoDanglingEdgeOrIndexEntry) {
   v1::Vertex a = MakeFirm("EXT:a", "甲");
-  *a.mutable_firm()->add_credentials() =
-      MakeCredential(v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2021);
+  *a.mutable_firm()->add_credentials() = MakeCredential(
+      v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2021);
   ASSERT_OK(store_->UpsertVertices(
       {a, MakeFirm("EXT:b", "乙"), MakeFirm("EXT:c", "丙"),
        MakeProduct("p", "电芯"), MakeProduct("q", "隔膜")},
@@ -309,15 +314,15 @@ TEST_F(StoreTest, DeleteLeavesNoDanglingEdgeOrIndexEntry) {
                        store_->DeleteVertices({product("p")}));
   EXPECT_EQ(deleted_product.edges_deleted, 2);
   ExpectConsistent(*store_);
-  ASSERT_OK_AND_ASSIGN(
-      EdgePage c_out,
-      store_->ListEdges(firm("EXT:c"), Direction::kOut,
-                        v1::EDGE_KIND_UNSPECIFIED, PageRequest(), ScanLimits()));
+  ASSERT_OK_AND_ASSIGN(EdgePage c_out,
+                       store_->ListEdges(firm("EXT:c"), Direction::kOut,
+                                         v1::EDGE_KIND_UNSPECIFIED,
+                                         PageRequest(), ScanLimits()));
   EXPECT_THAT(c_out.edges, IsEmpty());
-  ASSERT_OK_AND_ASSIGN(
-      EdgePage b_out,
-      store_->ListEdges(firm("EXT:b"), Direction::kOut,
-                        v1::EDGE_KIND_UNSPECIFIED, PageRequest(), ScanLimits()));
+  ASSERT_OK_AND_ASSIGN(EdgePage b_out,
+                       store_->ListEdges(firm("EXT:b"), Direction::kOut,
+                                         v1::EDGE_KIND_UNSPECIFIED,
+                                         PageRequest(), ScanLimits()));
   ASSERT_EQ(b_out.edges.size(), 1u);
   EXPECT_EQ(b_out.edges[0].kind(), v1::EDGE_KIND_PRODUCES);
 
@@ -331,8 +336,8 @@ TEST_F(StoreTest, DeleteLeavesNoDanglingEdgeOrIndexEntry) {
 TEST_F(StoreTest, SearchCombinesNameCredentialRegionAndCountry) {
   v1::Vertex tosda = MakeFirm(ValidUscc("91441900708017879"),
                               "广东拓斯达科技股份有限公司（东莞）");
-  v1::Credential giant =
-      MakeCredential(v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2021);
+  v1::Credential giant = MakeCredential(v1::CREDENTIAL_KIND_LITTLE_GIANT,
+                                        v1::LEVEL_NATIONAL, 2021);
   giant.set_valid_from("2021-07-01");
   giant.set_valid_to("2024-06-30");
   *tosda.mutable_firm()->add_credentials() = giant;
@@ -342,7 +347,8 @@ TEST_F(StoreTest, SearchCombinesNameCredentialRegionAndCountry) {
   *shenzhen.mutable_firm()->add_credentials() = MakeCredential(
       v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_PROVINCIAL, 2022);
   v1::Vertex japan = MakeFirm("EXT:jp", "Tosda Japan", "", "JP");
-  ASSERT_OK(store_->UpsertVertices({tosda, shenzhen, japan}, UpsertMode::kMerge));
+  ASSERT_OK(
+      store_->UpsertVertices({tosda, shenzhen, japan}, UpsertMode::kMerge));
   std::string tosda_key = tosda.firm().key();
 
   SearchQuery query;
@@ -390,9 +396,9 @@ TEST_F(StoreTest, SearchCombinesNameCredentialRegionAndCountry) {
 TEST_F(StoreTest, BadQueriesAndTokensNameTheArgument) {
   SearchQuery query;
   query.region_prefix = "44A";
-  EXPECT_THAT(store_->SearchVertices(query, PageRequest(), ScanLimits()),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("region_prefix")));
+  EXPECT_THAT(
+      store_->SearchVertices(query, PageRequest(), ScanLimits()),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("region_prefix")));
   query = SearchQuery();
   query.kind = v1::VERTEX_KIND_PRODUCT;
   query.credential_kind = v1::CREDENTIAL_KIND_LITTLE_GIANT;
@@ -412,9 +418,9 @@ TEST_F(StoreTest, BadQueriesAndTokensNameTheArgument) {
   }
   PageRequest small;
   small.page_size = 1;
-  ASSERT_OK_AND_ASSIGN(VertexPage first, store_->ListVertices(
-                                             v1::VERTEX_KIND_FIRM, small,
-                                             ScanLimits()));
+  ASSERT_OK_AND_ASSIGN(
+      VertexPage first,
+      store_->ListVertices(v1::VERTEX_KIND_FIRM, small, ScanLimits()));
   ASSERT_FALSE(first.next_page_token.empty());
   PageRequest reused;
   reused.page_token = first.next_page_token;
@@ -459,16 +465,20 @@ TEST(StoreOpenTest, RefusesADatabaseOfAnotherFormatVersion) {
     // Rewrite the version with RocksDB directly, as a future build would.
     rocksdb::DBOptions options;
     std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(options, dir.Sub("db"), &names)
-                    .ok());
+    ASSERT_TRUE(
+        rocksdb::DB::ListColumnFamilies(options, dir.Sub("db"), &names).ok());
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (const std::string& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    for (const std::string& name : names)
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(options, dir.Sub("db"), families, &handles, &raw).ok());
+    ASSERT_TRUE(
+        rocksdb::DB::Open(options, dir.Sub("db"), families, &handles, &raw)
+            .ok());
     std::unique_ptr<rocksdb::DB> db(raw);
     ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "format_version", "99").ok());
-    for (auto* handle : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    for (auto* handle : handles)
+      ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
     ASSERT_TRUE(db->Close().ok());
   }
   EXPECT_THAT(Store::Open(dir.Sub("db"), StoreOptions()),
@@ -503,8 +513,10 @@ TEST(StoreRandomTest, MatchesAnInMemoryModel) {
   constexpr int kFirms = 25;
   for (int step = 0; step < 300; ++step) {
     int op = std::uniform_int_distribution<int>(0, 9)(random);
-    std::string a = FirmKey(std::uniform_int_distribution<int>(0, kFirms)(random));
-    std::string b = FirmKey(std::uniform_int_distribution<int>(0, kFirms)(random));
+    std::string a =
+        FirmKey(std::uniform_int_distribution<int>(0, kFirms)(random));
+    std::string b =
+        FirmKey(std::uniform_int_distribution<int>(0, kFirms)(random));
     if (op < 4) {
       ASSERT_OK(store->UpsertVertices({MakeFirm(a, absl::StrCat("名", step))},
                                       UpsertMode::kMerge));
@@ -531,19 +543,18 @@ TEST(StoreRandomTest, MatchesAnInMemoryModel) {
       }
     }
     if (step % 25 == 24) {
-      ASSERT_OK_AND_ASSIGN(
-          VertexPage all,
-          store->ListVertices(v1::VERTEX_KIND_FIRM, PageRequest(), ScanLimits()));
+      ASSERT_OK_AND_ASSIGN(VertexPage all,
+                           store->ListVertices(v1::VERTEX_KIND_FIRM,
+                                               PageRequest(), ScanLimits()));
       std::vector<std::string> keys = Keys(all.vertices);
       EXPECT_EQ(std::set<std::string>(keys.begin(), keys.end()), firms);
       std::set<std::tuple<std::string, std::string>> stored;
       for (const std::string& firm : firms) {
         for (Direction direction : {Direction::kOut, Direction::kIn}) {
           ASSERT_OK_AND_ASSIGN(
-              EdgePage page,
-              store->ListEdges(Ref(v1::VERTEX_KIND_FIRM, firm), direction,
-                               v1::EDGE_KIND_SUPPLIES, PageRequest(),
-                               ScanLimits()));
+              EdgePage page, store->ListEdges(Ref(v1::VERTEX_KIND_FIRM, firm),
+                                              direction, v1::EDGE_KIND_SUPPLIES,
+                                              PageRequest(), ScanLimits()));
           for (const v1::Edge& edge : page.edges) {
             stored.insert({edge.from().key(), edge.to().key()});
           }

@@ -1,7 +1,8 @@
 #include "server/grpc_status.h"
 
-#include "chainkg/v1/error.pb.h"
 #include "gtest/gtest.h"
+
+#include "chainkg/v1/error.pb.h"
 #include "util/field_error.h"
 
 namespace chainkg::server {

@@ -9,23 +9,21 @@ namespace chainkg::graph {
 namespace {
 
 TEST(KeyCodecTest, VertexKeysSortByKindThenSequence) {
-  std::vector<VertexId> ids = {
-      VertexId::Make(v1::VERTEX_KIND_PRODUCT, 1),
-      VertexId::Make(v1::VERTEX_KIND_FIRM, 300),
-      VertexId::Make(v1::VERTEX_KIND_FIRM, 2),
-      VertexId::Make(v1::VERTEX_KIND_FIRM, 256),
-      VertexId::Make(v1::VERTEX_KIND_CHAIN, 1)};
+  std::vector<VertexId> ids = {VertexId::Make(v1::VERTEX_KIND_PRODUCT, 1),
+                               VertexId::Make(v1::VERTEX_KIND_FIRM, 300),
+                               VertexId::Make(v1::VERTEX_KIND_FIRM, 2),
+                               VertexId::Make(v1::VERTEX_KIND_FIRM, 256),
+                               VertexId::Make(v1::VERTEX_KIND_CHAIN, 1)};
   std::vector<std::string> keys;
   for (VertexId id : ids) keys.push_back(VertexKey(id));
   std::sort(keys.begin(), keys.end());
   std::vector<VertexId> sorted;
   for (const std::string& key : keys) sorted.push_back(*ParseVertexKey(key));
-  std::vector<VertexId> expected = {
-      VertexId::Make(v1::VERTEX_KIND_FIRM, 2),
-      VertexId::Make(v1::VERTEX_KIND_FIRM, 256),
-      VertexId::Make(v1::VERTEX_KIND_FIRM, 300),
-      VertexId::Make(v1::VERTEX_KIND_PRODUCT, 1),
-      VertexId::Make(v1::VERTEX_KIND_CHAIN, 1)};
+  std::vector<VertexId> expected = {VertexId::Make(v1::VERTEX_KIND_FIRM, 2),
+                                    VertexId::Make(v1::VERTEX_KIND_FIRM, 256),
+                                    VertexId::Make(v1::VERTEX_KIND_FIRM, 300),
+                                    VertexId::Make(v1::VERTEX_KIND_PRODUCT, 1),
+                                    VertexId::Make(v1::VERTEX_KIND_CHAIN, 1)};
   EXPECT_EQ(sorted, expected);
   // Every firm key lies in the firm range.
   for (const std::string& key : keys) {
@@ -79,13 +77,15 @@ TEST(KeyCodecTest, NameIndexPrefixSelectsNamesStartingWithIt) {
   EXPECT_EQ(TrailingId(key), id);
   // A product name never falls in the firm range.
   std::string product = NameIndexKey(v1::VERTEX_KIND_PRODUCT, "东莞市", id);
-  EXPECT_NE(product.compare(0, 2, NameIndexPrefix(v1::VERTEX_KIND_FIRM, "")), 0);
+  EXPECT_NE(product.compare(0, 2, NameIndexPrefix(v1::VERTEX_KIND_FIRM, "")),
+            0);
 }
 
 TEST(KeyCodecTest, RegionPrefixScanCoversTheCityOnly) {
   VertexId id = VertexId::Make(v1::VERTEX_KIND_FIRM, 1);
   std::string dongguan = RegionIndexKey(v1::VERTEX_KIND_FIRM, "", "441900", id);
-  std::string shenzhen = RegionIndexKey(v1::VERTEX_KIND_FIRM, "CN", "440300", id);
+  std::string shenzhen =
+      RegionIndexKey(v1::VERTEX_KIND_FIRM, "CN", "440300", id);
   std::string abroad = RegionIndexKey(v1::VERTEX_KIND_FIRM, "JP", "", id);
   std::string prefix = RegionIndexPrefix(v1::VERTEX_KIND_FIRM, "CN", "4419");
   EXPECT_EQ(dongguan.compare(0, prefix.size(), prefix), 0);
@@ -96,9 +96,8 @@ TEST(KeyCodecTest, RegionPrefixScanCoversTheCityOnly) {
 
 TEST(KeyCodecTest, CredentialKeysHoldTheLevelByte) {
   VertexId id = VertexId::Make(v1::VERTEX_KIND_FIRM, 9);
-  std::string key =
-      CredentialIndexKey(v1::CREDENTIAL_KIND_LITTLE_GIANT, "", "441900",
-                         v1::LEVEL_NATIONAL, id);
+  std::string key = CredentialIndexKey(v1::CREDENTIAL_KIND_LITTLE_GIANT, "",
+                                       "441900", v1::LEVEL_NATIONAL, id);
   EXPECT_EQ(CredentialIndexLevel(key), v1::LEVEL_NATIONAL);
   EXPECT_EQ(TrailingId(key), id);
   std::string prefix =

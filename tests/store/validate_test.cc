@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+
 #include "tests/testing/records.h"
 #include "tests/testing/status_matchers.h"
 #include "util/field_error.h"
@@ -59,7 +60,8 @@ TEST(ValidateTest, MalformedInputNamesTheField) {
   v1::Vertex bad_industry = MakeFirm("EXT:Foo", "Foo", "");
   bad_industry.mutable_firm()->set_industry_code("C35621");
   v1::Vertex bad_credential = MakeFirm("EXT:Foo", "Foo", "");
-  bad_credential.mutable_firm()->add_credentials()->set_valid_from("2023-01-01");
+  bad_credential.mutable_firm()->add_credentials()->set_valid_from(
+      "2023-01-01");
   v1::Vertex bad_date = MakeFirm("EXT:Foo", "Foo", "");
   v1::Credential* credential = bad_date.mutable_firm()->add_credentials();
   credential->set_kind(v1::CREDENTIAL_KIND_LITTLE_GIANT);
@@ -92,14 +94,14 @@ TEST(ValidateTest, MalformedInputNamesTheField) {
 }
 
 TEST(ValidateTest, EdgeEndpointsMustFitTheEdgeKind) {
-  v1::Edge good = MakeEdge(v1::EDGE_KIND_PRODUCES,
-                           Ref(v1::VERTEX_KIND_FIRM, "EXT:A"),
-                           Ref(v1::VERTEX_KIND_PRODUCT, "电芯"));
+  v1::Edge good =
+      MakeEdge(v1::EDGE_KIND_PRODUCES, Ref(v1::VERTEX_KIND_FIRM, "EXT:A"),
+               Ref(v1::VERTEX_KIND_PRODUCT, "电芯"));
   EXPECT_OK(CanonicalizeEdge(&good));
 
-  v1::Edge reversed = MakeEdge(v1::EDGE_KIND_PRODUCES,
-                               Ref(v1::VERTEX_KIND_PRODUCT, "电芯"),
-                               Ref(v1::VERTEX_KIND_FIRM, "EXT:A"));
+  v1::Edge reversed =
+      MakeEdge(v1::EDGE_KIND_PRODUCES, Ref(v1::VERTEX_KIND_PRODUCT, "电芯"),
+               Ref(v1::VERTEX_KIND_FIRM, "EXT:A"));
   absl::Status status = CanonicalizeEdge(&reversed);
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument,
                                HasSubstr("cannot link product -> firm")));
@@ -117,9 +119,9 @@ TEST(ValidateTest, EdgeEndpointsMustFitTheEdgeKind) {
   wrong_props.mutable_supplies()->set_share(0.5);
   EXPECT_EQ(FieldOfError(CanonicalizeEdge(&wrong_props)), "props");
 
-  v1::Edge bad_share = MakeEdge(v1::EDGE_KIND_SUPPLIES,
-                                Ref(v1::VERTEX_KIND_FIRM, "EXT:A"),
-                                Ref(v1::VERTEX_KIND_FIRM, "EXT:B"));
+  v1::Edge bad_share =
+      MakeEdge(v1::EDGE_KIND_SUPPLIES, Ref(v1::VERTEX_KIND_FIRM, "EXT:A"),
+               Ref(v1::VERTEX_KIND_FIRM, "EXT:B"));
   bad_share.mutable_supplies()->set_share(1.5);
   EXPECT_EQ(FieldOfError(CanonicalizeEdge(&bad_share)), "supplies.share");
 }

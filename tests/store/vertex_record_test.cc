@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+
 #include "tests/testing/records.h"
 
 namespace chainkg::graph {
@@ -24,16 +25,16 @@ TEST(VertexRecordTest, MergeKeepsStoredFieldsTheUpdateLeavesEmpty) {
 TEST(VertexRecordTest, MergeUnionsNamesAndMergesCredentialsByIdentity) {
   v1::Vertex stored = MakeFirm("EXT:A", "甲", "441900");
   stored.mutable_firm()->add_former_names("旧名一");
-  *stored.mutable_firm()->add_credentials() =
-      MakeCredential(v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2021);
+  *stored.mutable_firm()->add_credentials() = MakeCredential(
+      v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2021);
   *stored.mutable_firm()->add_credentials() = MakeCredential(
       v1::CREDENTIAL_KIND_HIGH_TECH_ENTERPRISE, v1::LEVEL_NATIONAL, 2020);
 
   v1::Vertex update = MakeFirm("EXT:A", "甲", "");
   update.mutable_firm()->add_former_names("旧名二");
   update.mutable_firm()->add_former_names("旧名一");
-  v1::Credential revoked =
-      MakeCredential(v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2021);
+  v1::Credential revoked = MakeCredential(v1::CREDENTIAL_KIND_LITTLE_GIANT,
+                                          v1::LEVEL_NATIONAL, 2021);
   revoked.set_status(v1::CREDENTIAL_STATUS_REVOKED);
   *update.mutable_firm()->add_credentials() = revoked;
   *update.mutable_firm()->add_credentials() = MakeCredential(
@@ -52,8 +53,8 @@ TEST(VertexRecordTest, MergeUnionsNamesAndMergesCredentialsByIdentity) {
 
 TEST(VertexRecordTest, MergeOfIdenticalRecordChangesNothing) {
   v1::Vertex stored = MakeFirm("EXT:A", "甲", "441900");
-  *stored.mutable_firm()->add_credentials() =
-      MakeCredential(v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2021);
+  *stored.mutable_firm()->add_credentials() = MakeCredential(
+      v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2021);
   EXPECT_EQ(MergeVertex(stored, stored).SerializeAsString(),
             stored.SerializeAsString());
 }
@@ -66,8 +67,8 @@ TEST(VertexRecordTest, NormalizedNamesAreDistinctAndSorted) {
 }
 
 TEST(VertexRecordTest, CredentialInForceHonoursStatusAndDates) {
-  v1::Credential credential =
-      MakeCredential(v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2021);
+  v1::Credential credential = MakeCredential(v1::CREDENTIAL_KIND_LITTLE_GIANT,
+                                             v1::LEVEL_NATIONAL, 2021);
   credential.set_valid_from("2021-07-01");
   credential.set_valid_to("2024-06-30");
   EXPECT_TRUE(CredentialInForce(credential, ""));

@@ -29,8 +29,7 @@ MATCHER_P(IsOkAndHolds, value_matcher, "is OK and holds a matching value") {
   return ::testing::ExplainMatchResult(value_matcher, *arg, result_listener);
 }
 
-MATCHER_P(StatusIs, code,
-          "has status code " + absl::StatusCodeToString(code)) {
+MATCHER_P(StatusIs, code, "has status code " + absl::StatusCodeToString(code)) {
   const absl::Status& status = ::chainkg::testing::GetStatus(arg);
   *result_listener << "status is " << status;
   return status.code() == code;
@@ -48,17 +47,17 @@ MATCHER_P2(StatusIs, code, message_matcher,
 
 }  // namespace chainkg::testing
 
-#define EXPECT_OK(expr) \
+#define EXPECT_OK(expr)                                 \
   EXPECT_TRUE(::chainkg::testing::GetStatus(expr).ok()) \
       << ::chainkg::testing::GetStatus(expr)
-#define ASSERT_OK(expr) \
+#define ASSERT_OK(expr)                                 \
   ASSERT_TRUE(::chainkg::testing::GetStatus(expr).ok()) \
       << ::chainkg::testing::GetStatus(expr)
 
 #define CHAINKG_TEST_CONCAT_INNER_(a, b) a##b
 #define CHAINKG_TEST_CONCAT_(a, b) CHAINKG_TEST_CONCAT_INNER_(a, b)
-#define ASSERT_OK_AND_ASSIGN(lhs, rexpr)                                  \
-  auto CHAINKG_TEST_CONCAT_(statusor_, __LINE__) = (rexpr);               \
-  ASSERT_TRUE(CHAINKG_TEST_CONCAT_(statusor_, __LINE__).ok())             \
-      << CHAINKG_TEST_CONCAT_(statusor_, __LINE__).status();              \
+#define ASSERT_OK_AND_ASSIGN(lhs, rexpr)                      \
+  auto CHAINKG_TEST_CONCAT_(statusor_, __LINE__) = (rexpr);   \
+  ASSERT_TRUE(CHAINKG_TEST_CONCAT_(statusor_, __LINE__).ok()) \
+      << CHAINKG_TEST_CONCAT_(statusor_, __LINE__).status();  \
   lhs = std::move(CHAINKG_TEST_CONCAT_(statusor_, __LINE__)).value()

@@ -18,7 +18,8 @@ namespace {
 
 std::vector<char*> Argv(const std::vector<std::string>& argv) {
   std::vector<char*> out;
-  for (const std::string& arg : argv) out.push_back(const_cast<char*>(arg.c_str()));
+  for (const std::string& arg : argv)
+    out.push_back(const_cast<char*>(arg.c_str()));
   out.push_back(nullptr);
   return out;
 }
@@ -38,7 +39,7 @@ int ExitCode(int status) {
 }  // namespace
 
 ProcessResult RunProcess(const std::vector<std::string>& argv,
-                  const std::string& stdin_text) {
+                         const std::string& stdin_text) {
   int in[2], out[2], err[2];
   if (pipe(in) != 0 || pipe(out) != 0 || pipe(err) != 0) return {};
   posix_spawn_file_actions_t actions;
@@ -51,7 +52,8 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
   }
   std::vector<char*> args = Argv(argv);
   pid_t pid;
-  int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  int spawned =
+      posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(in[0]);
   close(out[1]);
@@ -68,7 +70,8 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
   std::thread writer([&] {
     size_t done = 0;
     while (done < stdin_text.size()) {
-      ssize_t n = write(in[1], stdin_text.data() + done, stdin_text.size() - done);
+      ssize_t n =
+          write(in[1], stdin_text.data() + done, stdin_text.size() - done);
       if (n <= 0) break;
       done += static_cast<size_t>(n);
     }
@@ -95,7 +98,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_addclose(&actions, out[0]);
   posix_spawn_file_actions_addclose(&actions, out[1]);
   std::vector<char*> args = Argv(argv);
-  if (posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0) {
+  if (posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ) !=
+      0) {
     pid_ = -1;
   }
   posix_spawn_file_actions_destroy(&actions);
@@ -124,7 +128,8 @@ std::string ChildProcess::ReadLine(absl::Duration timeout) {
     absl::Duration left = deadline - absl::Now();
     if (left <= absl::ZeroDuration()) return "";
     pollfd fd{stdout_fd_, POLLIN, 0};
-    if (poll(&fd, 1, static_cast<int>(absl::ToInt64Milliseconds(left)) + 1) <= 0) {
+    if (poll(&fd, 1, static_cast<int>(absl::ToInt64Milliseconds(left)) + 1) <=
+        0) {
       continue;
     }
     char chunk[1024];

@@ -19,7 +19,7 @@ struct ProcessResult {
 
 // Runs argv[0] with the arguments, feeding stdin_text, and waits for it.
 ProcessResult RunProcess(const std::vector<std::string>& argv,
-                  const std::string& stdin_text = "");
+                         const std::string& stdin_text = "");
 
 // A child process whose stdout can be read line by line. Killed (SIGKILL)
 // on destruction if still running. Not thread-safe.

@@ -1,6 +1,7 @@
 #include "util/codes.h"
 
 #include "gtest/gtest.h"
+
 #include "tests/testing/status_matchers.h"
 
 namespace chainkg {

@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+
 #include "tests/testing/status_matchers.h"
 
 namespace chainkg {
@@ -10,14 +11,14 @@ namespace {
 using ::chainkg::testing::StatusIs;
 using ::testing::ElementsAre;
 
-const std::vector<FlagSpec> kSpecs = {{"server"}, {"limit"}, {"replace", false}};
+const std::vector<FlagSpec> kSpecs = {
+    {"server"}, {"limit"}, {"replace", false}};
 
 TEST(CommandLineTest, FlagsAndPositionalsMayInterleave) {
-  ASSERT_OK_AND_ASSIGN(
-      CommandLine line,
-      CommandLine::Parse({"firm", "--server", "h:1", "search", "--limit=5",
-                          "东莞", "--replace"},
-                         kSpecs));
+  ASSERT_OK_AND_ASSIGN(CommandLine line,
+                       CommandLine::Parse({"firm", "--server", "h:1", "search",
+                                           "--limit=5", "东莞", "--replace"},
+                                          kSpecs));
   EXPECT_THAT(line.positional(), ElementsAre("firm", "search", "东莞"));
   EXPECT_EQ(line.Get("server", ""), "h:1");
   EXPECT_THAT(line.GetInt("limit", 0), ::chainkg::testing::IsOkAndHolds(5));

@@ -6,8 +6,8 @@ namespace chainkg {
 namespace {
 
 TEST(FieldErrorTest, NestingPrefixesFieldAndMessage) {
-  absl::Status status = NestField(InvalidField("firm.key", "malformed"),
-                                  "vertices[3]");
+  absl::Status status =
+      NestField(InvalidField("firm.key", "malformed"), "vertices[3]");
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(status.message(), "vertices[3].firm.key: malformed");
   EXPECT_EQ(FieldOf(status), "vertices[3].firm.key");

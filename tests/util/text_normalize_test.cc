@@ -29,7 +29,9 @@ TEST(NormalizeNameTest, LetterCaseDoesNotMatter) {
 }
 
 TEST(NormalizeNameTest, InvalidUtf8IsDropped) {
-  EXPECT_EQ(NormalizeName("ab\xff\xfe" "c"), "abc");
+  EXPECT_EQ(NormalizeName("ab\xff\xfe"
+                          "c"),
+            "abc");
   EXPECT_TRUE(IsValidUtf8(NormalizeName("\xe4\xb8")));
 }
 
