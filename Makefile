@@ -1,0 +1,32 @@
+# Thin wrapper over scripts/ and CMake. See README.md.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+BENCH_BUILD ?= build-release
+
+.PHONY: setup build run test asan format format-check clean
+
+setup build:
+	scripts/setup.sh $(BUILD)
+
+# Set up, then run the server on ./var/chainkg-db (demo data on first start).
+run: setup
+	scripts/run.sh
+
+# Set up, then run every test (unit, integration, e2e).
+test: setup
+	cd $(BUILD) && ctest --output-on-failure -j 2
+
+# ASan + UBSan build running the unit and integration tests.
+asan:
+	scripts/setup.sh $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCHAINKG_SANITIZE=ON -DCHAINKG_WERROR=ON
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j 2 -L 'unit|integration'
+
+format:
+	git ls-files '*.h' '*.cc' '*.proto' | xargs clang-format -i
+
+format-check:
+	git ls-files '*.h' '*.cc' '*.proto' | xargs clang-format --dry-run --Werror
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)
