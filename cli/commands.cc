@@ -142,6 +142,29 @@ absl::StatusOr<int> Limit(const CommandLine& flags) {
   return static_cast<int>(std::min<long long>(limit, 1 << 30));
 }
 
+// Calls rpc page after page until `limit` items (0: no limit) or the end,
+// appending each page's items to *merged, which ends with the last page's
+// token and sequence.
+template <typename Request, typename Response, typename Rpc, typename ItemsOf>
+absl::Status FetchPages(Request request, int limit, const Context& context,
+                        Rpc rpc, ItemsOf items_of, Response* merged) {
+  do {
+    int wanted = limit == 0 ? 1000 : limit - items_of(*merged)->size();
+    request.set_page_size(std::min(wanted, 1000));
+    Response page;
+    auto call = CallContext(context);
+    CHAINKG_RETURN_IF_ERROR(FromRpc(rpc(call.get(), request, &page), context));
+    for (auto& item : *items_of(page)) {
+      *items_of(*merged)->Add() = std::move(item);
+    }
+    merged->set_next_page_token(page.next_page_token());
+    merged->set_sequence(page.sequence());
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty() &&
+           (limit == 0 || items_of(*merged)->size() < limit));
+  return absl::OkStatus();
+}
+
 // Prints vertices in the chosen format; json prints `response`.
 void PrintVertices(const std::vector<v1::Vertex>& vertices,
                    const google::protobuf::Message& response,
@@ -222,23 +245,15 @@ absl::Status CmdSearch(v1::VertexKind kind, const std::string& text,
   request.set_country(flags.Get("country", ""));
   CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags));
 
-  // Follow pages until the limit or the end, merging into one response.
   v1::SearchVerticesResponse merged;
-  do {
-    int wanted = limit == 0 ? 1000 : limit - merged.vertices_size();
-    request.set_page_size(std::min(wanted, 1000));
-    v1::SearchVerticesResponse page;
-    auto call = CallContext(context);
-    CHAINKG_RETURN_IF_ERROR(FromRpc(
-        context.graph->SearchVertices(call.get(), request, &page), context));
-    for (auto& vertex : *page.mutable_vertices()) {
-      *merged.add_vertices() = std::move(vertex);
-    }
-    merged.set_next_page_token(page.next_page_token());
-    merged.set_sequence(page.sequence());
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty() &&
-           (limit == 0 || merged.vertices_size() < limit));
+  CHAINKG_RETURN_IF_ERROR(FetchPages(
+      request, limit, context,
+      [&](grpc::ClientContext* call, const v1::SearchVerticesRequest& r,
+          v1::SearchVerticesResponse* page) {
+        return context.graph->SearchVertices(call, r, page);
+      },
+      [](v1::SearchVerticesResponse& r) { return r.mutable_vertices(); },
+      &merged));
   std::vector<v1::Vertex> vertices(merged.vertices().begin(),
                                    merged.vertices().end());
   PrintVertices(vertices, merged, context, /*single=*/false);
@@ -254,21 +269,14 @@ absl::Status CmdList(v1::VertexKind kind, const CommandLine& flags,
   v1::ListVerticesRequest request;
   request.set_kind(kind);
   v1::ListVerticesResponse merged;
-  do {
-    int wanted = limit == 0 ? 1000 : limit - merged.vertices_size();
-    request.set_page_size(std::min(wanted, 1000));
-    v1::ListVerticesResponse page;
-    auto call = CallContext(context);
-    CHAINKG_RETURN_IF_ERROR(FromRpc(
-        context.graph->ListVertices(call.get(), request, &page), context));
-    for (auto& vertex : *page.mutable_vertices()) {
-      *merged.add_vertices() = std::move(vertex);
-    }
-    merged.set_next_page_token(page.next_page_token());
-    merged.set_sequence(page.sequence());
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty() &&
-           (limit == 0 || merged.vertices_size() < limit));
+  CHAINKG_RETURN_IF_ERROR(FetchPages(
+      request, limit, context,
+      [&](grpc::ClientContext* call, const v1::ListVerticesRequest& r,
+          v1::ListVerticesResponse* page) {
+        return context.graph->ListVertices(call, r, page);
+      },
+      [](v1::ListVerticesResponse& r) { return r.mutable_vertices(); },
+      &merged));
   std::vector<v1::Vertex> vertices(merged.vertices().begin(),
                                    merged.vertices().end());
   PrintVertices(vertices, merged, context, /*single=*/false);
@@ -296,20 +304,13 @@ absl::Status CmdEdges(v1::VertexKind kind, const std::string& key,
   }
   CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags));
   v1::ListEdgesResponse merged;
-  do {
-    int wanted = limit == 0 ? 1000 : limit - merged.edges_size();
-    request.set_page_size(std::min(wanted, 1000));
-    v1::ListEdgesResponse page;
-    auto call = CallContext(context);
-    CHAINKG_RETURN_IF_ERROR(
-        FromRpc(context.graph->ListEdges(call.get(), request, &page), context));
-    for (auto& edge : *page.mutable_edges())
-      *merged.add_edges() = std::move(edge);
-    merged.set_next_page_token(page.next_page_token());
-    merged.set_sequence(page.sequence());
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty() &&
-           (limit == 0 || merged.edges_size() < limit));
+  CHAINKG_RETURN_IF_ERROR(FetchPages(
+      request, limit, context,
+      [&](grpc::ClientContext* call, const v1::ListEdgesRequest& r,
+          v1::ListEdgesResponse* page) {
+        return context.graph->ListEdges(call, r, page);
+      },
+      [](v1::ListEdgesResponse& r) { return r.mutable_edges(); }, &merged));
   std::vector<v1::Edge> edges(merged.edges().begin(), merged.edges().end());
   switch (context.format) {
     case Format::kJson:
