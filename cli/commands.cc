@@ -242,7 +242,7 @@ absl::Status CmdSearch(v1::VertexKind kind, const std::string& text,
   }
   request.set_as_of(flags.Get("as-of", ""));
   request.set_region_prefix(flags.Get("region", ""));
-  request.set_country(flags.Get("country", ""));
+  request.set_country(absl::AsciiStrToUpper(flags.Get("country", "")));
   CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags));
 
   v1::SearchVerticesResponse merged;

@@ -21,6 +21,8 @@ constexpr int kMaxTableCellWidth = 60;
 
 // "PRODUCT_KIND_MATERIAL" -> "material": the enum's own prefix removed.
 std::string EnumText(const EnumValueDescriptor* value) {
+  // A value added by a newer server is unknown here.
+  if (value == nullptr) return "?";
   std::string name = value->name();
   std::string prefix = value->type()->value(0)->name();
   size_t cut = prefix.rfind("UNSPECIFIED");

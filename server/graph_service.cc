@@ -157,6 +157,10 @@ grpc::Status GraphServiceImpl::ListVertices(
 grpc::Status GraphServiceImpl::SearchVertices(
     grpc::ServerContext* context, const v1::SearchVerticesRequest* request,
     v1::SearchVerticesResponse* response) {
+  if (!v1::NameMatch_IsValid(request->match())) {
+    return ToGrpcStatus(InvalidField("match", "unknown value"),
+                        "SearchVertices");
+  }
   graph::SearchQuery query;
   query.kind = request->kind();
   query.text = request->text();
@@ -194,6 +198,9 @@ grpc::Status GraphServiceImpl::UpsertVertices(
   constexpr absl::string_view kRpc = "UpsertVertices";
   if (request->vertices_size() > kMaxRecordsPerCall) {
     return TooMany("vertices", kMaxRecordsPerCall, kRpc);
+  }
+  if (!v1::UpsertMode_IsValid(request->mode())) {
+    return ToGrpcStatus(InvalidField("mode", "unknown value"), kRpc);
   }
   std::vector<v1::Vertex> vertices(request->vertices().begin(),
                                    request->vertices().end());
@@ -269,6 +276,10 @@ grpc::Status GraphServiceImpl::DeleteEdges(
 grpc::Status GraphServiceImpl::ListEdges(grpc::ServerContext* context,
                                          const v1::ListEdgesRequest* request,
                                          v1::ListEdgesResponse* response) {
+  if (!v1::Direction_IsValid(request->direction())) {
+    return ToGrpcStatus(InvalidField("direction", "unknown value"),
+                        "ListEdges");
+  }
   graph::Direction direction = request->direction() == v1::DIRECTION_IN
                                    ? graph::Direction::kIn
                                    : graph::Direction::kOut;

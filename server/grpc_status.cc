@@ -30,7 +30,9 @@ grpc::Status ToGrpcStatus(const absl::Status& status,
   details.set_code(static_cast<int>(code));
   details.set_message(message);
   std::optional<std::string> field = FieldOf(status);
-  if (field.has_value()) {
+  bool server_side = status.code() == absl::StatusCode::kInternal ||
+                     status.code() == absl::StatusCode::kDataLoss;
+  if (field.has_value() && !server_side) {
     v1::ErrorDetail detail;
     detail.set_field(*field);
     std::string reason(status.message());

@@ -20,7 +20,18 @@ absl::Status NestField(const absl::Status& status, absl::string_view parent) {
   if (status.ok()) return status;
   std::optional<std::string> field = FieldOf(status);
   if (!field.has_value()) {
-    return FieldError(status.code(), parent, status.message());
+    // Only errors about the request name a field; an I/O failure or a
+    // corrupt record is not the parent field's fault.
+    switch (status.code()) {
+      case absl::StatusCode::kInvalidArgument:
+      case absl::StatusCode::kNotFound:
+      case absl::StatusCode::kAlreadyExists:
+      case absl::StatusCode::kFailedPrecondition:
+      case absl::StatusCode::kOutOfRange:
+        return FieldError(status.code(), parent, status.message());
+      default:
+        return status;
+    }
   }
   std::string nested = absl::StrCat(parent, ".", *field);
   absl::Status out(status.code(), absl::StrCat(parent, ".", status.message()));

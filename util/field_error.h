@@ -24,7 +24,10 @@ absl::Status InvalidField(absl::string_view field, absl::string_view reason);
 
 // Nests a field error under a parent path: field "firm.key" under
 // "vertices[3]" becomes "vertices[3].firm.key", and the message gets the
-// same prefix. A status without a field gets parent as its field. OK stays OK.
+// same prefix. A status without a field gets parent as its field when its
+// code is about the request (INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS,
+// FAILED_PRECONDITION, OUT_OF_RANGE); other errors (I/O, corruption,
+// deadlines) pass unchanged. OK stays OK.
 absl::Status NestField(const absl::Status& status, absl::string_view parent);
 
 // The field path of a status, if it has one.

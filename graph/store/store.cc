@@ -6,9 +6,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
@@ -183,6 +185,8 @@ std::string RefText(const v1::VertexRef& ref) {
 
 struct Store::Impl {
   ~Impl() {
+    // Destruction cannot report errors; a failing Close() means a final
+    // flush failed, and the synced WAL still holds every write.
     for (rocksdb::ColumnFamilyHandle* handle : handles) {
       if (handle != nullptr)
         db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
@@ -333,6 +337,23 @@ class WriteTxn {
       CHAINKG_ASSIGN_OR_RETURN(v1::Vertex old, ReadVertex(id));
       stored_form =
           mode == UpsertMode::kMerge ? MergeVertex(old, vertex) : vertex;
+      if (mode == UpsertMode::kMerge) {
+        // Each half may be valid while the merge is not (country JP from
+        // the stored record, a region code from the update).
+        absl::StatusOr<std::vector<std::string>> merged =
+            CanonicalizeVertex(&stored_form);
+        if (!merged.ok()) {
+          absl::Status status(
+              merged.status().code(),
+              absl::StrCat(merged.status().message(),
+                           " (after merging with the stored record)"));
+          std::optional<std::string> field = FieldOf(merged.status());
+          if (field.has_value()) {
+            status.SetPayload(kFieldPayloadUrl, absl::Cord(*field));
+          }
+          return status;
+        }
+      }
       if (stored_form.SerializeAsString() == old.SerializeAsString()) {
         ++result->unchanged;
         return absl::OkStatus();
@@ -560,16 +581,28 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
     families.emplace_back(kColumnFamilyNames[i],
                           FamilyOptions(static_cast<ColumnFamily>(i)));
   }
+  // A RocksDB that is not ours must not be adopted: check its column
+  // families before opening (which would create ours in it).
+  std::vector<std::string> existing;
+  bool existed =
+      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &existing)
+          .ok();
+  if (existed) {
+    std::vector<std::string> expected(kColumnFamilyNames.begin(),
+                                      kColumnFamilyNames.end());
+    std::sort(existing.begin(), existing.end());
+    std::sort(expected.begin(), expected.end());
+    if (existing != expected) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "open ", path, ": not a chainkg database (column families ",
+          absl::StrJoin(existing, ", "), ")"));
+    }
+  }
   rocksdb::DB* raw = nullptr;
   rocksdb::Status status = rocksdb::DB::Open(DatabaseOptions(options), path,
                                              families, &impl->handles, &raw);
   impl->db.reset(raw);
   if (!status.ok()) {
-    if (status.IsInvalidArgument() &&
-        absl::StrContains(status.ToString(), "column famil")) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "open ", path, ": not a chainkg database (", status.ToString(), ")"));
-    }
     if (status.IsInvalidArgument() &&
         absl::StrContains(status.ToString(), "does not exist")) {
       return absl::NotFoundError(absl::StrCat(
@@ -581,6 +614,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   rocksdb::ReadOptions read;
   CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> version,
                            impl->Read(read, kMeta, kMetaFormatVersionKey));
+  if (!version.has_value() && existed) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "open ", path, ": not a chainkg database (no format version)"));
+  }
   if (!version.has_value()) {
     rocksdb::WriteOptions write;
     write.sync = true;
@@ -597,8 +634,22 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   for (v1::VertexKind kind : kAllVertexKinds) {
     CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> next,
                              impl->Read(read, kMeta, NextSequenceKey(kind)));
-    impl->next_sequence[kind] =
-        next.has_value() && next->size() == 8 ? ReadUint64(*next) : 1;
+    if (next.has_value() && next->size() != 8) {
+      return absl::DataLossError(absl::StrCat("open ", path, ": id counter of ",
+                                              KindName(kind), " is malformed"));
+    }
+    // Never hand out an id that is in use, even if the counter lags.
+    std::unique_ptr<rocksdb::Iterator> it(
+        impl->db->NewIterator(read, impl->cf(kVertex)));
+    it->SeekForPrev(VertexKindBegin(static_cast<v1::VertexKind>(kind + 1)));
+    uint64_t in_use = 0;
+    if (it->Valid()) {
+      std::optional<VertexId> last = ParseVertexKey(ToView(it->key()));
+      if (last.has_value() && last->kind() == kind) in_use = last->sequence();
+    }
+    CHAINKG_RETURN_IF_ERROR(FromRocksDb(it->status(), "open: scan ids"));
+    impl->next_sequence[kind] = std::max<uint64_t>(
+        next.has_value() ? ReadUint64(*next) : 1, in_use + 1);
   }
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
@@ -668,7 +719,7 @@ absl::StatusOr<WriteResult> Store::DeleteEdges(
     absl::Span<const v1::Edge> edges) {
   std::vector<v1::Edge> canonical(edges.begin(), edges.end());
   for (size_t i = 0; i < canonical.size(); ++i) {
-    CHAINKG_RETURN_IF_ERROR(NestField(CanonicalizeEdge(&canonical[i]),
+    CHAINKG_RETURN_IF_ERROR(NestField(CanonicalizeEdgeIdentity(&canonical[i]),
                                       absl::StrCat("edges[", i, "]")));
   }
   return RunWrite(*impl_, [&](WriteTxn& txn, WriteResult* out) -> absl::Status {
@@ -798,6 +849,12 @@ absl::StatusOr<VertexPage> Store::SearchVertices(
           "region_prefix",
           "region codes are for CN; country is " + query.country);
     }
+  }
+  if (!v1::CredentialKind_IsValid(query.credential_kind)) {
+    return InvalidField("credential_kind", "unknown value");
+  }
+  if (!v1::Level_IsValid(query.credential_level)) {
+    return InvalidField("credential_level", "unknown value");
   }
   bool by_credential = query.credential_kind != v1::CREDENTIAL_KIND_UNSPECIFIED;
   if (!by_credential && query.credential_level != v1::LEVEL_UNSPECIFIED) {
@@ -1109,7 +1166,9 @@ absl::StatusOr<ConsistencyReport> Store::CheckConsistency() const {
 
   // Index entries every record implies, with their values.
   absl::flat_hash_map<std::string, std::string> expected_index;
-  absl::flat_hash_set<uint64_t> vertex_ids;
+  // id -> the ref its record names; edges must name the same.
+  absl::flat_hash_map<uint64_t, v1::VertexRef> vertex_ids;
+  std::array<uint64_t, 8> max_sequence = {};
   CHAINKG_RETURN_IF_ERROR(scan(kVertex, [&](absl::string_view key,
                                             absl::string_view value) {
     ++report.vertices;
@@ -1122,9 +1181,15 @@ absl::StatusOr<ConsistencyReport> Store::CheckConsistency() const {
     if (KindOf(vertex) != id->kind()) {
       problem(absl::StrCat("vertex ", id->value(), ": kind does not match id"));
     }
-    vertex_ids.insert(id->value());
-    expected_index[NaturalKeyIndexKey(id->kind(), KeyOf(vertex))] =
-        VertexKey(*id);
+    vertex_ids[id->value()] = RefOf(vertex);
+    max_sequence[id->kind()] =
+        std::max(max_sequence[id->kind()], id->sequence());
+    std::string natural = NaturalKeyIndexKey(id->kind(), KeyOf(vertex));
+    if (expected_index.contains(natural)) {
+      problem(absl::StrCat("vertex ", id->value(), ": natural key \"",
+                           KeyOf(vertex), "\" is used by another vertex too"));
+    }
+    expected_index[natural] = VertexKey(*id);
     for (std::string& index_key : SecondaryIndexKeys(vertex, *id)) {
       expected_index[std::move(index_key)] = "";
     }
@@ -1141,20 +1206,44 @@ absl::StatusOr<ConsistencyReport> Store::CheckConsistency() const {
       problem(absl::StrCat("out_edge ", hex(key), ": malformed"));
       return;
     }
-    if (!vertex_ids.contains(parts->near.value()) ||
-        !vertex_ids.contains(parts->far.value())) {
+    auto from = vertex_ids.find(parts->near.value());
+    auto to = vertex_ids.find(parts->far.value());
+    if (from == vertex_ids.end() || to == vertex_ids.end()) {
       problem(absl::StrCat("out_edge ", hex(key), ": dangling endpoint"));
+    } else if (from->second.SerializeAsString() !=
+                   edge.from().SerializeAsString() ||
+               to->second.SerializeAsString() !=
+                   edge.to().SerializeAsString()) {
+      problem(absl::StrCat("out_edge ", hex(key),
+                           ": record names other endpoints than its key"));
+    }
+    v1::Edge checked = edge;
+    if (!CanonicalizeEdge(&checked).ok()) {
+      problem(absl::StrCat("out_edge ", hex(key), ": record fails validation"));
+    }
+    std::string product_key =
+        edge.has_supplies() ? edge.supplies().product_key() : "";
+    if (parts->qualifier == 0 && !product_key.empty()) {
+      problem(absl::StrCat("out_edge ", hex(key), ": product not in key"));
     }
     if (parts->qualifier != 0) {
-      if (!vertex_ids.contains(parts->qualifier)) {
-        problem(absl::StrCat("out_edge ", hex(key), ": dangling product"));
+      auto product = vertex_ids.find(parts->qualifier);
+      if (product == vertex_ids.end() ||
+          product->second.kind() != v1::VERTEX_KIND_PRODUCT ||
+          product->second.key() != product_key) {
+        problem(
+            absl::StrCat("out_edge ", hex(key),
+                         ": supplied product missing or not the one named"));
       }
       expected_index[QualifierIndexKey(VertexId(parts->qualifier), key)] = "";
     }
     expected_in.insert(MirrorEdgeKey(*parts));
   }));
   CHAINKG_RETURN_IF_ERROR(
-      scan(kInEdge, [&](absl::string_view key, absl::string_view) {
+      scan(kInEdge, [&](absl::string_view key, absl::string_view value) {
+        if (!value.empty()) {
+          problem(absl::StrCat("in_edge ", hex(key), ": has a value"));
+        }
         if (expected_in.erase(key) == 0) {
           problem(absl::StrCat("in_edge ", hex(key), ": no out_edge mirror"));
         }
@@ -1177,6 +1266,18 @@ absl::StatusOr<ConsistencyReport> Store::CheckConsistency() const {
       }));
   for (const auto& [key, value] : expected_index) {
     problem(absl::StrCat("index ", hex(key), ": missing"));
+  }
+  for (v1::VertexKind kind : kAllVertexKinds) {
+    CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> next,
+                             impl_->Read(read, kMeta, NextSequenceKey(kind)));
+    uint64_t counter = next.has_value() && next->size() == 8
+                           ? ReadUint64(*next)
+                           : (next.has_value() ? 0 : 1);
+    if (counter <= max_sequence[kind]) {
+      problem(absl::StrCat("id counter of ", KindName(kind), " (", counter,
+                           ") is not above the largest id in use (",
+                           max_sequence[kind], ")"));
+    }
   }
   return report;
 }

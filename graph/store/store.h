@@ -166,7 +166,7 @@ class Store {
   // Lists the vertices of one kind in id order. INVALID_ARGUMENT for an
   // unspecified kind, a negative page size or a page token from another
   // query. Each vertex present for the whole pagination is returned exactly
-  // once, even while writes happen.
+  // once, even while other vertices are inserted, updated or deleted.
   absl::StatusOr<VertexPage> ListVertices(v1::VertexKind kind,
                                           const PageRequest& page,
                                           const ScanLimits& limits) const;
@@ -175,6 +175,12 @@ class Store {
   // (name prefix, credential, region) and filters the rest. A page may be
   // short, even empty, with a token when limits.max_scanned is reached.
   // INVALID_ARGUMENT names the bad criterion ("region_prefix").
+  // Pages are read on separate snapshots: a matching vertex whose names,
+  // credentials and region do not change during the pagination is returned
+  // exactly once, even while other vertices are written. One whose indexed
+  // fields change between pages may be missed or repeated (each page
+  // returns a vertex at its smallest index entry that matches, and a
+  // change can move that entry across the cursor).
   absl::StatusOr<VertexPage> SearchVertices(const SearchQuery& query,
                                             const PageRequest& page,
                                             const ScanLimits& limits) const;
@@ -187,9 +193,11 @@ class Store {
                                      const ScanLimits& limits) const;
 
   // Scans the whole database on one snapshot and checks every invariant of
-  // the layout: each vertex has exactly its index entries, each index entry
-  // points to a vertex that owns it, each out_edge has its in_edge mirror
-  // and existing endpoints (and the reverse), SUPPLIES qualifiers exist.
+  // the layout: each vertex has exactly its index entries and a natural key
+  // no other vertex has; each index entry points to a vertex that owns it;
+  // each out_edge has its in_edge mirror (and the reverse), existing
+  // endpoints that its record names, a valid record, and for SUPPLIES the
+  // product its record names; id counters are above every id in use.
   // Time and memory are O(database size): an offline check for tests and
   // operators. Errors only for I/O failures; findings go in the report.
   absl::StatusOr<ConsistencyReport> CheckConsistency() const;

@@ -22,9 +22,12 @@ using google::protobuf::Message;
 constexpr size_t kMaxKeyBytes = 256;
 constexpr size_t kMaxStringBytes = 4096;
 
-// Every string in a record, nested ones included, must be valid UTF-8 and of
-// bounded size: nothing invalid is ever stored.
-absl::Status CheckStrings(const Message& message, const std::string& path) {
+constexpr int kMaxRepeated = 200;
+
+// Every field of a record, nested ones included: strings valid UTF-8 and of
+// bounded size, enum values known to this build, repeated fields bounded.
+// Nothing invalid is ever stored.
+absl::Status CheckFields(const Message& message, const std::string& path) {
   const auto* reflection = message.GetReflection();
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(message, &fields);
@@ -33,29 +36,51 @@ absl::Status CheckStrings(const Message& message, const std::string& path) {
         path.empty() ? field->name() : absl::StrCat(path, ".", field->name());
     int count =
         field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+    if (count > kMaxRepeated) {
+      return InvalidField(field_path,
+                          absl::StrCat("at most ", kMaxRepeated, " entries"));
+    }
     for (int i = 0; i < count; ++i) {
       std::string item_path = field->is_repeated()
                                   ? absl::StrCat(field_path, "[", i, "]")
                                   : field_path;
-      if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
-        std::string value =
-            field->is_repeated()
-                ? reflection->GetRepeatedString(message, field, i)
-                : reflection->GetString(message, field);
-        if (!IsValidUtf8(value)) {
-          return InvalidField(item_path, "not valid UTF-8");
+      switch (field->cpp_type()) {
+        case FieldDescriptor::CPPTYPE_STRING: {
+          std::string value =
+              field->is_repeated()
+                  ? reflection->GetRepeatedString(message, field, i)
+                  : reflection->GetString(message, field);
+          if (!IsValidUtf8(value)) {
+            return InvalidField(item_path, "not valid UTF-8");
+          }
+          if (value.size() > kMaxStringBytes) {
+            return InvalidField(
+                item_path,
+                absl::StrCat("longer than ", kMaxStringBytes, " bytes"));
+          }
+          break;
         }
-        if (value.size() > kMaxStringBytes) {
-          return InvalidField(
-              item_path,
-              absl::StrCat("longer than ", kMaxStringBytes, " bytes"));
+        case FieldDescriptor::CPPTYPE_ENUM: {
+          int value = field->is_repeated()
+                          ? reflection->GetRepeatedEnumValue(message, field, i)
+                          : reflection->GetEnumValue(message, field);
+          if (field->enum_type()->FindValueByNumber(value) == nullptr) {
+            return InvalidField(
+                item_path, absl::StrCat("unknown ", field->enum_type()->name(),
+                                        " value ", value));
+          }
+          break;
         }
-      } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-        const Message& child =
-            field->is_repeated()
-                ? reflection->GetRepeatedMessage(message, field, i)
-                : reflection->GetMessage(message, field);
-        CHAINKG_RETURN_IF_ERROR(CheckStrings(child, item_path));
+        case FieldDescriptor::CPPTYPE_MESSAGE: {
+          const Message& child =
+              field->is_repeated()
+                  ? reflection->GetRepeatedMessage(message, field, i)
+                  : reflection->GetMessage(message, field);
+          CHAINKG_RETURN_IF_ERROR(CheckFields(child, item_path));
+          break;
+        }
+        default:
+          break;
       }
     }
   }
@@ -135,6 +160,42 @@ absl::Status CanonicalizeKey(v1::VertexKind kind, std::string* key,
   return absl::OkStatus();
 }
 
+// Trims a display name and checks it: no control characters, and something
+// left to index after normalization (a name of only zero-width or space
+// characters could never be found).
+absl::Status CanonicalizeName(std::string* name, absl::string_view field) {
+  *name = Trimmed(*name);
+  if (name->empty()) return InvalidField(field, "required");
+  if (HasControlCharacter(*name)) {
+    return InvalidField(field, "contains a control character");
+  }
+  if (NormalizeName(*name).empty()) {
+    return InvalidField(field, "has no visible characters");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CanonicalizeNames(
+    google::protobuf::RepeatedPtrField<std::string>* names,
+    absl::string_view field) {
+  for (int i = 0; i < names->size(); ++i) {
+    CHAINKG_RETURN_IF_ERROR(
+        CanonicalizeName(names->Mutable(i), absl::StrCat(field, "[", i, "]")));
+  }
+  return absl::OkStatus();
+}
+
+// Requires both dates valid or empty; INVALID_ARGUMENT on `last_field` when
+// last is before first.
+absl::Status CheckDateOrder(const std::string& first, const std::string& last,
+                            absl::string_view last_field,
+                            absl::string_view first_name) {
+  if (!first.empty() && !last.empty() && last < first) {
+    return InvalidField(last_field, absl::StrCat("is before ", first_name));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckOptionalDate(const std::string& date,
                                absl::string_view field) {
   if (date.empty()) return absl::OkStatus();
@@ -178,11 +239,9 @@ absl::Status CheckCredential(const v1::Credential& credential,
       credential.valid_from(), absl::StrCat(field, ".valid_from")));
   CHAINKG_RETURN_IF_ERROR(CheckOptionalDate(credential.valid_to(),
                                             absl::StrCat(field, ".valid_to")));
-  if (!credential.valid_from().empty() && !credential.valid_to().empty() &&
-      credential.valid_to() < credential.valid_from()) {
-    return InvalidField(absl::StrCat(field, ".valid_to"),
-                        "is before valid_from");
-  }
+  CHAINKG_RETURN_IF_ERROR(
+      CheckDateOrder(credential.valid_from(), credential.valid_to(),
+                     absl::StrCat(field, ".valid_to"), "valid_from"));
   if (credential.year() < 0 || credential.year() > 9999) {
     return InvalidField(absl::StrCat(field, ".year"), "must be 0..9999");
   }
@@ -279,7 +338,9 @@ absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(
                         "consortium, platform, industry, project)");
   }
   std::string prefix(KindName(kind));
-  CHAINKG_RETURN_IF_ERROR(CheckStrings(*vertex, ""));
+  // Unknown fields would be stored unchecked and returned to readers.
+  vertex->DiscardUnknownFields();
+  CHAINKG_RETURN_IF_ERROR(CheckFields(*vertex, ""));
 
   // Key and name live at the same field numbers in every record; reach them
   // through the typed accessors per kind.
@@ -340,6 +401,9 @@ absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(
           CheckOptionalDate(project->start_date(), "project.start_date"));
       CHAINKG_RETURN_IF_ERROR(
           CheckOptionalDate(project->end_date(), "project.end_date"));
+      CHAINKG_RETURN_IF_ERROR(CheckDateOrder(project->start_date(),
+                                             project->end_date(),
+                                             "project.end_date", "start_date"));
       break;
     }
     case v1::Vertex::RECORD_NOT_SET:
@@ -347,9 +411,16 @@ absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(
   }
   CHAINKG_RETURN_IF_ERROR(
       CanonicalizeKey(kind, key, &warnings, absl::StrCat(prefix, ".key")));
-  *name = Trimmed(*name);
-  if (name->empty())
-    return InvalidField(absl::StrCat(prefix, ".name"), "required");
+  CHAINKG_RETURN_IF_ERROR(
+      CanonicalizeName(name, absl::StrCat(prefix, ".name")));
+  if (vertex->has_firm()) {
+    CHAINKG_RETURN_IF_ERROR(CanonicalizeNames(
+        vertex->mutable_firm()->mutable_former_names(), "firm.former_names"));
+  }
+  if (vertex->has_product()) {
+    CHAINKG_RETURN_IF_ERROR(CanonicalizeNames(
+        vertex->mutable_product()->mutable_aliases(), "product.aliases"));
+  }
   return warnings;
 }
 
@@ -358,7 +429,8 @@ absl::Status CanonicalizeEdge(v1::Edge* edge) {
       !v1::EdgeKind_IsValid(edge->kind())) {
     return InvalidField("kind", "required (an EdgeKind such as PRODUCES)");
   }
-  CHAINKG_RETURN_IF_ERROR(CheckStrings(*edge, ""));
+  edge->DiscardUnknownFields();
+  CHAINKG_RETURN_IF_ERROR(CheckFields(*edge, ""));
   CHAINKG_RETURN_IF_ERROR(CanonicalizeRefAt(edge->mutable_from(), "from"));
   CHAINKG_RETURN_IF_ERROR(CanonicalizeRefAt(edge->mutable_to(), "to"));
   if (!AllowedEndpoints(edge->kind(), edge->from().kind(), edge->to().kind())) {
@@ -385,11 +457,28 @@ absl::Status CanonicalizeEdge(v1::Edge* edge) {
           CheckShare(supplies->confidence(), "supplies.confidence"));
       CHAINKG_RETURN_IF_ERROR(
           CheckOptionalDate(supplies->since(), "supplies.since"));
-      return CheckOptionalDate(supplies->until(), "supplies.until");
+      CHAINKG_RETURN_IF_ERROR(
+          CheckOptionalDate(supplies->until(), "supplies.until"));
+      return CheckDateOrder(supplies->since(), supplies->until(),
+                            "supplies.until", "since");
     }
     default:
       break;
   }
+  return absl::OkStatus();
+}
+
+absl::Status CanonicalizeEdgeIdentity(v1::Edge* edge) {
+  v1::Edge identity;
+  identity.set_kind(edge->kind());
+  *identity.mutable_from() = edge->from();
+  *identity.mutable_to() = edge->to();
+  if (edge->has_supplies()) {
+    identity.mutable_supplies()->set_product_key(
+        edge->supplies().product_key());
+  }
+  CHAINKG_RETURN_IF_ERROR(CanonicalizeEdge(&identity));
+  *edge = std::move(identity);
   return absl::OkStatus();
 }
 

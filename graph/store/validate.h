@@ -16,8 +16,11 @@ namespace chainkg::graph {
 // and country codes) and checks it. Returns warnings for accepted but
 // suspicious values (a USCC whose check digit fails). INVALID_ARGUMENT with a
 // field path relative to the vertex ("firm.key") for anything malformed: no
-// record, empty key or name, invalid UTF-8, malformed USCC or namespaced key,
-// region, country, industry code or date, credential without kind.
+// record, empty key or name, a name with control characters or nothing
+// visible, invalid UTF-8, an enum number this build does not know, more than
+// 200 entries in a repeated field, malformed USCC or namespaced key, region,
+// country, industry code or date, dates out of order, credential without
+// kind. Unknown protobuf fields are dropped.
 absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(v1::Vertex* vertex);
 
 // Canonicalizes and checks an edge: kind set, both refs named, endpoint
@@ -25,6 +28,11 @@ absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(v1::Vertex* vertex);
 // properties matching the kind, shares in [0, 1], valid dates.
 // INVALID_ARGUMENT with a field path relative to the edge ("to.kind").
 absl::Status CanonicalizeEdge(v1::Edge* edge);
+
+// Like CanonicalizeEdge, for deletes: keeps and checks only the identity
+// fields (kind, from, to, supplies.product_key), so stale properties in a
+// delete request do not matter.
+absl::Status CanonicalizeEdgeIdentity(v1::Edge* edge);
 
 // Canonicalizes and checks a ref (kind set, key non-empty), trimming the key
 // and upper-casing a USCC the way CanonicalizeVertex does, so the same

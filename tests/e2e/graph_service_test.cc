@@ -125,6 +125,22 @@ TEST_F(GraphServiceTest, BadInputGetsInvalidArgumentNamingTheField) {
   EXPECT_EQ(no_record.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(DetailField(no_record), "vertices[0].record");
 
+  v1::Vertex odd_level = MakeFirm("EXT:odd", "怪");
+  v1::Credential* credential = odd_level.mutable_firm()->add_credentials();
+  credential->set_kind(v1::CREDENTIAL_KIND_LITTLE_GIANT);
+  credential->set_level(static_cast<v1::Level>(9));
+  grpc::Status enum_status = Upsert({odd_level}, &response);
+  EXPECT_EQ(enum_status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(DetailField(enum_status), "vertices[0].firm.credentials[0].level");
+
+  v1::SearchVerticesRequest odd_search;
+  odd_search.set_credential_kind(static_cast<v1::CredentialKind>(77));
+  v1::SearchVerticesResponse searched;
+  grpc::Status search_status =
+      stub_->SearchVertices(Call().get(), odd_search, &searched);
+  EXPECT_EQ(search_status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(DetailField(search_status), "credential_kind");
+
   v1::GetVertexRequest unknown_kind;
   unknown_kind.mutable_ref()->set_kind(static_cast<v1::VertexKind>(42));
   unknown_kind.mutable_ref()->set_key("x");

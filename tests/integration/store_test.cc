@@ -219,12 +219,21 @@ TEST_F(StoreTest, PaginationReturnsEveryRecordOnceWhileInsertsHappen) {
     std::vector<v1::Vertex> more;
     for (int j = 0; j < 7; ++j) {
       int i = 10000 + inserted++;
-      // Spread over the key space: some sort before what was already read.
-      more.push_back(MakeFirm(FirmKey(i), absl::StrCat("东莞插入", i)));
+      // New firms get larger ids (after the List cursor) but names that
+      // sort on both sides of the Search cursor ("东莞插" < "东莞旧" <
+      // "东莞测").
+      more.push_back(MakeFirm(
+          FirmKey(i), absl::StrCat(j % 2 ? "东莞插入" : "东莞测入", i)));
     }
-    // And update an initial record (its id does not move).
-    more.push_back(
-        MakeFirm(FirmKey(inserted % 500), absl::StrCat("东莞更名", inserted)));
+    // And update an initial record without touching what the search
+    // indexes (the documented guarantee covers records whose names,
+    // credentials and region stay put).
+    v1::Vertex updated = MakeFirm(FirmKey(inserted % 500), "");
+    updated.mutable_firm()->set_name(
+        absl::StrCat("东莞测试", inserted % 500, "号公司"));
+    updated.mutable_firm()->set_industry_code(
+        absl::StrCat("C", 3000 + inserted % 500));
+    more.push_back(updated);
     ASSERT_OK(store_->UpsertVertices(more, UpsertMode::kMerge));
   };
 
@@ -330,6 +339,51 @@ TEST_F(StoreTest, DeleteLeavesNoDanglingEdgeOrIndexEntry) {
   ASSERT_OK_AND_ASSIGN(WriteResult again,
                        store_->DeleteVertices({firm("EXT:a"), product("p")}));
   EXPECT_EQ(again.deleted, 0);
+  ExpectConsistent(*store_);
+}
+
+TEST_F(StoreTest, AFirmWithSeveralMatchingCredentialsIsFoundOnce) {
+  v1::Vertex firm = MakeFirm("EXT:a", "甲");
+  *firm.mutable_firm()->add_credentials() = MakeCredential(
+      v1::CREDENTIAL_KIND_SPECIALIZED_SME, v1::LEVEL_PROVINCIAL, 2020);
+  *firm.mutable_firm()->add_credentials() = MakeCredential(
+      v1::CREDENTIAL_KIND_SPECIALIZED_SME, v1::LEVEL_MUNICIPAL, 2019);
+  *firm.mutable_firm()->add_credentials() = MakeCredential(
+      v1::CREDENTIAL_KIND_SPECIALIZED_SME, v1::LEVEL_PROVINCIAL, 2023);
+  ASSERT_OK(store_->UpsertVertices({firm, MakeFirm("EXT:b", "乙")},
+                                   UpsertMode::kMerge));
+  SearchQuery query;
+  query.credential_kind = v1::CREDENTIAL_KIND_SPECIALIZED_SME;
+  EXPECT_THAT(SearchAll(*store_, query, 1), ElementsAre("EXT:a"));
+  query.credential_level = v1::LEVEL_MUNICIPAL;
+  EXPECT_THAT(SearchAll(*store_, query, 1), ElementsAre("EXT:a"));
+}
+
+TEST_F(StoreTest, MergeThatWouldBreakValidationIsRefused) {
+  ASSERT_OK(store_->UpsertVertices({MakeFirm("EXT:jp", "Foo", "", "JP")},
+                                   UpsertMode::kMerge));
+  // Valid alone, but a Japanese firm cannot get a GB/T 2260 region.
+  absl::StatusOr<WriteResult> result = store_->UpsertVertices(
+      {MakeFirm("EXT:jp", "Foo", "441900")}, UpsertMode::kMerge);
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kInvalidArgument,
+                               HasSubstr("after merging")));
+  ExpectConsistent(*store_);
+}
+
+TEST_F(StoreTest, DeleteEdgesReadsOnlyTheIdentity) {
+  ASSERT_OK(
+      store_->UpsertVertices({MakeFirm("EXT:a", "甲"), MakeFirm("EXT:b", "乙"),
+                              MakeProduct("p", "品")},
+                             UpsertMode::kMerge));
+  v1::Edge edge =
+      MakeEdge(v1::EDGE_KIND_SUPPLIES, Ref(v1::VERTEX_KIND_FIRM, "EXT:a"),
+               Ref(v1::VERTEX_KIND_FIRM, "EXT:b"));
+  edge.mutable_supplies()->set_product_key("p");
+  edge.mutable_supplies()->set_share(0.5);
+  ASSERT_OK(store_->UpsertEdges({edge}));
+  edge.mutable_supplies()->set_share(7.0);  // stale or wrong: not read
+  ASSERT_OK_AND_ASSIGN(WriteResult deleted, store_->DeleteEdges({edge}));
+  EXPECT_EQ(deleted.deleted, 1);
   ExpectConsistent(*store_);
 }
 
@@ -458,32 +512,98 @@ TEST_F(StoreTest, ScanBudgetEndsAPageEarlyWithAToken) {
               StatusIs(absl::StatusCode::kDeadlineExceeded));
 }
 
+// Opens the database in path with RocksDB directly, as another program
+// would, and runs fn(db, handles by column family name).
+template <typename Fn>
+void WithRawDb(const std::string& path, Fn fn) {
+  rocksdb::DBOptions options;
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(options, path, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const std::string& name : names) {
+    families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(options, path, families, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::map<std::string, rocksdb::ColumnFamilyHandle*> by_name;
+  for (size_t i = 0; i < names.size(); ++i) by_name[names[i]] = handles[i];
+  fn(*db, by_name);
+  for (auto* handle : handles) {
+    ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+  }
+  ASSERT_TRUE(db->Close().ok());
+}
+
 TEST(StoreOpenTest, RefusesADatabaseOfAnotherFormatVersion) {
   TempDir dir;
   { ASSERT_NE(OpenStore(dir.Sub("db")), nullptr); }
-  {
-    // Rewrite the version with RocksDB directly, as a future build would.
-    rocksdb::DBOptions options;
-    std::vector<std::string> names;
-    ASSERT_TRUE(
-        rocksdb::DB::ListColumnFamilies(options, dir.Sub("db"), &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (const std::string& name : names)
-      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(
-        rocksdb::DB::Open(options, dir.Sub("db"), families, &handles, &raw)
-            .ok());
-    std::unique_ptr<rocksdb::DB> db(raw);
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "format_version", "99").ok());
-    for (auto* handle : handles)
-      ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
-    ASSERT_TRUE(db->Close().ok());
-  }
+  // Rewrite the version with RocksDB directly, as a future build would.
+  WithRawDb(dir.Sub("db"), [](rocksdb::DB& db, auto& families) {
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), families["default"],
+                       "format_version", "99")
+                    .ok());
+  });
   EXPECT_THAT(Store::Open(dir.Sub("db"), StoreOptions()),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("format version 99")));
+}
+
+TEST(StoreConsistencyTest, ReportsDamageDoneBehindTheStoresBack) {
+  TempDir dir;
+  {
+    std::unique_ptr<Store> store = OpenStore(dir.Sub("db"));
+    ASSERT_OK(store->UpsertVertices(
+        {MakeFirm("EXT:a", "甲"), MakeFirm("EXT:b", "乙")},
+        UpsertMode::kMerge));
+    ASSERT_OK(store->UpsertEdges(
+        {MakeEdge(v1::EDGE_KIND_SUPPLIES, Ref(v1::VERTEX_KIND_FIRM, "EXT:a"),
+                  Ref(v1::VERTEX_KIND_FIRM, "EXT:b"))}));
+    ExpectConsistent(*store);
+  }
+  WithRawDb(dir.Sub("db"), [](rocksdb::DB& db, auto& families) {
+    // Drop the in_edge mirror and add an index entry nobody owns.
+    std::unique_ptr<rocksdb::Iterator> it(
+        db.NewIterator(rocksdb::ReadOptions(), families["in_edge"]));
+    it->SeekToFirst();
+    ASSERT_TRUE(it->Valid());
+    ASSERT_TRUE(
+        db.Delete(rocksdb::WriteOptions(), families["in_edge"], it->key())
+            .ok());
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), families["index"],
+                       std::string("n\x01ghost\0\0\0\0\0\0\0\0\x09", 16), "")
+                    .ok());
+  });
+  std::unique_ptr<Store> store = OpenStore(dir.Sub("db"));
+  ASSERT_OK_AND_ASSIGN(ConsistencyReport report, store->CheckConsistency());
+  EXPECT_EQ(report.problem_count, 2);
+  EXPECT_THAT(::testing::PrintToString(report.problems),
+              HasSubstr("in_edge missing"));
+  EXPECT_THAT(::testing::PrintToString(report.problems),
+              HasSubstr("no record owns it"));
+}
+
+TEST(StoreOpenTest, RefusesARocksDbThatIsNotChainkgs) {
+  TempDir dir;
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir.Sub("other"), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "their", "data").ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+  EXPECT_THAT(Store::Open(dir.Sub("other"), StoreOptions()),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("not a chainkg database")));
+  // And it was left as it was: still only the default column family.
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(),
+                                              dir.Sub("other"), &names)
+                  .ok());
+  EXPECT_THAT(names, ElementsAre("default"));
 }
 
 TEST(StoreOpenTest, MissingDatabaseIsNotFoundWithoutCreateIfMissing) {

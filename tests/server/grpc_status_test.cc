@@ -35,10 +35,15 @@ TEST(GrpcStatusTest, FieldBecomesAnErrorDetail) {
 }
 
 TEST(GrpcStatusTest, InternalDetailsStayOnTheServer) {
-  grpc::Status mapped =
-      ToGrpcStatus(absl::DataLossError("vertex 42 does not parse"), "Get");
+  absl::Status internal = FieldError(absl::StatusCode::kDataLoss, "ref",
+                                     "vertex 42 does not parse");
+  grpc::Status mapped = ToGrpcStatus(internal, "Get");
   EXPECT_EQ(mapped.error_code(), grpc::StatusCode::DATA_LOSS);
   EXPECT_EQ(mapped.error_message().find("vertex 42"), std::string::npos);
+  EXPECT_EQ(mapped.error_details().find("vertex 42"), std::string::npos);
+  v1::RpcStatus details;
+  ASSERT_TRUE(details.ParseFromString(mapped.error_details()));
+  EXPECT_EQ(details.details_size(), 0);
 }
 
 }  // namespace

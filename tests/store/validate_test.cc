@@ -68,6 +68,20 @@ TEST(ValidateTest, MalformedInputNamesTheField) {
   credential->set_valid_to("2023-02-30");
   v1::Vertex bad_utf8 = MakeFirm("EXT:Foo", "Foo\xff", "");
   v1::Vertex no_key = ::chainkg::testing::MakeProduct("", "锂电池");
+  v1::Vertex invisible_name = MakeFirm("EXT:Foo", "\u200b\u3000", "");
+  v1::Vertex control_name = MakeFirm("EXT:Foo", "甲\x01乙", "");
+  v1::Vertex empty_former = MakeFirm("EXT:Foo", "Foo", "");
+  empty_former.mutable_firm()->add_former_names(" ");
+  v1::Vertex unknown_level = MakeFirm("EXT:Foo", "Foo", "");
+  v1::Credential* odd = unknown_level.mutable_firm()->add_credentials();
+  odd->set_kind(v1::CREDENTIAL_KIND_LITTLE_GIANT);
+  odd->set_level(static_cast<v1::Level>(9));
+  v1::Vertex late_start = ::chainkg::testing::MakeProduct("p", "x");
+  late_start.clear_product();
+  late_start.mutable_project()->set_key("P1");
+  late_start.mutable_project()->set_name("项目");
+  late_start.mutable_project()->set_start_date("2025-01-01");
+  late_start.mutable_project()->set_end_date("2024-01-01");
   const Case cases[] = {
       {no_record, "record"},
       {bad_uscc, "firm.key"},
@@ -82,6 +96,11 @@ TEST(ValidateTest, MalformedInputNamesTheField) {
       {bad_date, "firm.credentials[0].valid_to"},
       {bad_utf8, "firm.name"},
       {no_key, "product.key"},
+      {invisible_name, "firm.name"},
+      {control_name, "firm.name"},
+      {empty_former, "firm.former_names[0]"},
+      {unknown_level, "firm.credentials[0].level"},
+      {late_start, "project.end_date"},
   };
   for (const Case& c : cases) {
     v1::Vertex vertex = c.vertex;
@@ -124,6 +143,31 @@ TEST(ValidateTest, EdgeEndpointsMustFitTheEdgeKind) {
                Ref(v1::VERTEX_KIND_FIRM, "EXT:B"));
   bad_share.mutable_supplies()->set_share(1.5);
   EXPECT_EQ(FieldOfError(CanonicalizeEdge(&bad_share)), "supplies.share");
+}
+
+TEST(ValidateTest, UnknownFieldsAreDropped) {
+  v1::Vertex vertex = MakeFirm("EXT:a", "甲", "");
+  vertex.mutable_firm()
+      ->GetReflection()
+      ->MutableUnknownFields(vertex.mutable_firm())
+      ->AddVarint(999, 1);
+  ASSERT_OK(CanonicalizeVertex(&vertex));
+  EXPECT_EQ(vertex.firm()
+                .GetReflection()
+                ->GetUnknownFields(vertex.firm())
+                .field_count(),
+            0);
+}
+
+TEST(ValidateTest, EdgeIdentityIgnoresProperties) {
+  v1::Edge edge =
+      MakeEdge(v1::EDGE_KIND_SUPPLIES, Ref(v1::VERTEX_KIND_FIRM, "EXT:A"),
+               Ref(v1::VERTEX_KIND_FIRM, "EXT:B"));
+  edge.mutable_supplies()->set_product_key(" p ");
+  edge.mutable_supplies()->set_share(3.0);
+  ASSERT_OK(CanonicalizeEdgeIdentity(&edge));
+  EXPECT_EQ(edge.supplies().product_key(), "p");
+  EXPECT_EQ(edge.supplies().share(), 0.0);
 }
 
 TEST(ValidateTest, RefsAreCanonicalizedLikeKeys) {

@@ -29,6 +29,12 @@ MATCHER_P(IsOkAndHolds, value_matcher, "is OK and holds a matching value") {
   return ::testing::ExplainMatchResult(value_matcher, *arg, result_listener);
 }
 
+MATCHER(IsOk, "is OK") {
+  const absl::Status& status = ::chainkg::testing::GetStatus(arg);
+  *result_listener << "status is " << status;
+  return status.ok();
+}
+
 MATCHER_P(StatusIs, code, "has status code " + absl::StatusCodeToString(code)) {
   const absl::Status& status = ::chainkg::testing::GetStatus(arg);
   *result_listener << "status is " << status;
@@ -47,12 +53,9 @@ MATCHER_P2(StatusIs, code, message_matcher,
 
 }  // namespace chainkg::testing
 
-#define EXPECT_OK(expr)                                 \
-  EXPECT_TRUE(::chainkg::testing::GetStatus(expr).ok()) \
-      << ::chainkg::testing::GetStatus(expr)
-#define ASSERT_OK(expr)                                 \
-  ASSERT_TRUE(::chainkg::testing::GetStatus(expr).ok()) \
-      << ::chainkg::testing::GetStatus(expr)
+// Each evaluates expr once (it may be a write) and prints the status.
+#define EXPECT_OK(expr) EXPECT_THAT(expr, ::chainkg::testing::IsOk())
+#define ASSERT_OK(expr) ASSERT_THAT(expr, ::chainkg::testing::IsOk())
 
 #define CHAINKG_TEST_CONCAT_INNER_(a, b) a##b
 #define CHAINKG_TEST_CONCAT_(a, b) CHAINKG_TEST_CONCAT_INNER_(a, b)

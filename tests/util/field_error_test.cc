@@ -20,6 +20,14 @@ TEST(FieldErrorTest, NestingAStatusWithoutFieldMakesParentTheField) {
   EXPECT_EQ(FieldOf(status), "ref");
 }
 
+TEST(FieldErrorTest, ServerSideErrorsAreNotBlamedOnAField) {
+  absl::Status status = NestField(absl::DataLossError("vertex 7"), "ref");
+  EXPECT_EQ(status.message(), "vertex 7");
+  EXPECT_FALSE(FieldOf(status).has_value());
+  EXPECT_FALSE(
+      FieldOf(NestField(absl::DeadlineExceededError("late"), "x")).has_value());
+}
+
 TEST(FieldErrorTest, OkStaysOkAndPlainErrorsHaveNoField) {
   EXPECT_TRUE(NestField(absl::OkStatus(), "x").ok());
   EXPECT_FALSE(FieldOf(absl::InternalError("bug")).has_value());
