@@ -315,6 +315,21 @@ class WriteTxn {
     return keys;
   }
 
+  // Savepoints cover the batch and the id counters.
+  void SetSavePoint() {
+    batch_.SetSavePoint();
+    saved_sequences_.push_back(next_sequence_);
+  }
+  absl::Status RollbackToSavePoint() {
+    next_sequence_ = saved_sequences_.back();
+    saved_sequences_.pop_back();
+    return FromRocksDb(batch_.RollbackToSavePoint(), "rollback");
+  }
+  absl::Status PopSavePoint() {
+    saved_sequences_.pop_back();
+    return FromRocksDb(batch_.PopSavePoint(), "pop savepoint");
+  }
+
   absl::Status Put(ColumnFamily which, absl::string_view key,
                    absl::string_view value) {
     return FromRocksDb(
@@ -363,6 +378,12 @@ class WriteTxn {
       }
       ++result->updated;
     } else {
+      if (NameOf(vertex).empty()) {
+        return InvalidField(
+            absl::StrCat(KindName(ref.kind()), ".name"),
+            absl::StrCat("required to create ", RefText(ref), " (no stored ",
+                         KindName(ref.kind()), " to merge into)"));
+      }
       uint64_t& next = next_sequence_[ref.kind()];
       if (next > VertexId::kSequenceMask) {
         return absl::ResourceExhaustedError(absl::StrCat(
@@ -526,6 +547,7 @@ class WriteTxn {
   Store::Impl& impl_;
   rocksdb::WriteBatchWithIndex batch_;
   std::array<uint64_t, 8> next_sequence_;
+  std::vector<std::array<uint64_t, 8>> saved_sequences_;
 };
 
 // Runs body against a fresh WriteTxn under the write lock and commits it.
@@ -654,33 +676,90 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
-absl::StatusOr<WriteResult> Store::UpsertVertices(
-    absl::Span<const v1::Vertex> vertices, UpsertMode mode) {
-  std::vector<v1::Vertex> canonical(vertices.begin(), vertices.end());
-  std::vector<std::string> warnings;
-  for (size_t i = 0; i < canonical.size(); ++i) {
+absl::StatusOr<WriteResult> Store::Apply(const WriteRequest& request) {
+  // Check and canonicalize outside the lock. MERGE accepts partial records
+  // (a name-less firm carrying credentials); the merged result is checked in
+  // full under the lock.
+  NameRequirement names = request.mode == UpsertMode::kMerge
+                              ? NameRequirement::kOptional
+                              : NameRequirement::kRequired;
+  bool skip = request.on_invalid == FailurePolicy::kSkipInvalid;
+  WriteResult early;
+  std::vector<v1::Vertex> vertices(request.vertices.begin(),
+                                   request.vertices.end());
+  std::vector<bool> vertex_ok(vertices.size(), true);
+  for (size_t i = 0; i < vertices.size(); ++i) {
     std::string field = absl::StrCat("vertices[", i, "]");
-    absl::StatusOr<std::vector<std::string>> vertex_warnings =
-        CanonicalizeVertex(&canonical[i]);
-    if (!vertex_warnings.ok())
-      return NestField(vertex_warnings.status(), field);
-    for (const std::string& warning : *vertex_warnings) {
-      warnings.push_back(absl::StrCat(field, ".", warning));
+    absl::StatusOr<std::vector<std::string>> warnings =
+        CanonicalizeVertex(&vertices[i], names);
+    if (!warnings.ok()) {
+      absl::Status status = NestField(warnings.status(), field);
+      if (!skip) return status;
+      early.rejected.push_back({false, i, status});
+      vertex_ok[i] = false;
+      continue;
+    }
+    for (const std::string& warning : *warnings) {
+      early.warnings.push_back(absl::StrCat(field, ".", warning));
+    }
+  }
+  std::vector<v1::Edge> edges(request.edges.begin(), request.edges.end());
+  std::vector<bool> edge_ok(edges.size(), true);
+  for (size_t i = 0; i < edges.size(); ++i) {
+    absl::Status status =
+        NestField(CanonicalizeEdge(&edges[i]), absl::StrCat("edges[", i, "]"));
+    if (!status.ok()) {
+      if (!skip) return status;
+      early.rejected.push_back({true, i, status});
+      edge_ok[i] = false;
     }
   }
   CHAINKG_ASSIGN_OR_RETURN(
       WriteResult result,
       RunWrite(*impl_, [&](WriteTxn& txn, WriteResult* out) -> absl::Status {
-        for (size_t i = 0; i < canonical.size(); ++i) {
-          absl::Status status = txn.UpsertVertex(canonical[i], mode, out);
-          if (!status.ok()) {
-            return NestField(status, absl::StrCat("vertices[", i, "]"));
-          }
+        // Each record is applied between savepoints: with kSkipInvalid a
+        // record that fails (a missing endpoint, an invalid merge) is rolled
+        // back alone and reported.
+        auto apply = [&](bool edge, size_t i, auto&& body) -> absl::Status {
+          txn.SetSavePoint();
+          WriteResult before = *out;
+          absl::Status status = NestField(
+              body(), absl::StrCat(edge ? "edges[" : "vertices[", i, "]"));
+          if (status.ok()) return txn.PopSavePoint();
+          bool per_record =
+              status.code() == absl::StatusCode::kInvalidArgument ||
+              status.code() == absl::StatusCode::kNotFound;
+          if (!skip || !per_record) return status;
+          CHAINKG_RETURN_IF_ERROR(txn.RollbackToSavePoint());
+          *out = std::move(before);
+          out->rejected.push_back({edge, i, status});
+          return absl::OkStatus();
+        };
+        for (size_t i = 0; i < vertices.size(); ++i) {
+          if (!vertex_ok[i]) continue;
+          CHAINKG_RETURN_IF_ERROR(apply(false, i, [&] {
+            return txn.UpsertVertex(vertices[i], request.mode, out);
+          }));
+        }
+        for (size_t i = 0; i < edges.size(); ++i) {
+          if (!edge_ok[i]) continue;
+          CHAINKG_RETURN_IF_ERROR(
+              apply(true, i, [&] { return txn.UpsertEdge(edges[i], out); }));
         }
         return absl::OkStatus();
       }));
-  result.warnings = std::move(warnings);
+  result.warnings = std::move(early.warnings);
+  result.rejected.insert(result.rejected.begin(), early.rejected.begin(),
+                         early.rejected.end());
   return result;
+}
+
+absl::StatusOr<WriteResult> Store::UpsertVertices(
+    absl::Span<const v1::Vertex> vertices, UpsertMode mode) {
+  WriteRequest request;
+  request.vertices.assign(vertices.begin(), vertices.end());
+  request.mode = mode;
+  return Apply(request);
 }
 
 absl::StatusOr<WriteResult> Store::DeleteVertices(
@@ -701,18 +780,9 @@ absl::StatusOr<WriteResult> Store::DeleteVertices(
 
 absl::StatusOr<WriteResult> Store::UpsertEdges(
     absl::Span<const v1::Edge> edges) {
-  std::vector<v1::Edge> canonical(edges.begin(), edges.end());
-  for (size_t i = 0; i < canonical.size(); ++i) {
-    CHAINKG_RETURN_IF_ERROR(NestField(CanonicalizeEdge(&canonical[i]),
-                                      absl::StrCat("edges[", i, "]")));
-  }
-  return RunWrite(*impl_, [&](WriteTxn& txn, WriteResult* out) -> absl::Status {
-    for (size_t i = 0; i < canonical.size(); ++i) {
-      CHAINKG_RETURN_IF_ERROR(NestField(txn.UpsertEdge(canonical[i], out),
-                                        absl::StrCat("edges[", i, "]")));
-    }
-    return absl::OkStatus();
-  });
+  WriteRequest request;
+  request.edges.assign(edges.begin(), edges.end());
+  return Apply(request);
 }
 
 absl::StatusOr<WriteResult> Store::DeleteEdges(

@@ -40,6 +40,23 @@ enum class UpsertMode {
   kReplace,
 };
 
+// What to do with a record that fails validation or names a missing
+// vertex.
+enum class FailurePolicy {
+  // Fail the whole call; nothing is written.
+  kAllOrNothing,
+  // Leave that record out and report it in WriteResult::rejected; the other
+  // records commit. Each record itself is still all or nothing.
+  kSkipInvalid,
+};
+
+// A record left out of a kSkipInvalid write.
+struct Rejected {
+  bool edge = false;  // false: request.vertices[index], true: edges[index]
+  size_t index = 0;
+  absl::Status status;  // with a field path such as "edges[4].to"
+};
+
 // What a write call did.
 struct WriteResult {
   int created = 0;
@@ -48,7 +65,17 @@ struct WriteResult {
   int deleted = 0;
   int edges_deleted = 0;  // edges removed with deleted vertices
   std::vector<std::string> warnings;
-  uint64_t sequence = 0;  // sequence number after the write
+  std::vector<Rejected> rejected;  // kSkipInvalid only, in request order
+  uint64_t sequence = 0;           // sequence number after the write
+};
+
+// A mixed write: vertices first, in order, then edges, in order, so edges
+// may name vertices of the same request.
+struct WriteRequest {
+  std::vector<v1::Vertex> vertices;
+  std::vector<v1::Edge> edges;
+  UpsertMode mode = UpsertMode::kMerge;
+  FailurePolicy on_invalid = FailurePolicy::kAllOrNothing;
 };
 
 // Bounds on one read call. Exceeding the deadline gives DEADLINE_EXCEEDED;
@@ -132,6 +159,15 @@ class Store {
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
+
+  // Applies a mixed write as one WriteBatch, synced before returning.
+  // With kMerge a record may be partial (a firm with only its key and
+  // credentials): it merges into the stored one, and creating a vertex
+  // still needs a name. INVALID_ARGUMENT / NOT_FOUND name the field
+  // ("vertices[i].firm.key", "edges[i].to"); under kSkipInvalid such
+  // records are reported in WriteResult::rejected instead. Other errors
+  // (I/O) fail the call and write nothing.
+  absl::StatusOr<WriteResult> Apply(const WriteRequest& request);
 
   // Upserts vertices by natural key, all or nothing. Records are checked
   // and canonicalized (validate.h) first: INVALID_ARGUMENT names the field

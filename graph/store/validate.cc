@@ -329,7 +329,7 @@ absl::Status CanonicalizeRef(v1::VertexRef* ref) {
 }
 
 absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(
-    v1::Vertex* vertex) {
+    v1::Vertex* vertex, NameRequirement name_requirement) {
   std::vector<std::string> warnings;
   v1::VertexKind kind = KindOf(*vertex);
   if (kind == v1::VERTEX_KIND_UNSPECIFIED) {
@@ -411,8 +411,13 @@ absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(
   }
   CHAINKG_RETURN_IF_ERROR(
       CanonicalizeKey(kind, key, &warnings, absl::StrCat(prefix, ".key")));
-  CHAINKG_RETURN_IF_ERROR(
-      CanonicalizeName(name, absl::StrCat(prefix, ".name")));
+  if (name_requirement == NameRequirement::kRequired ||
+      !Trimmed(*name).empty()) {
+    CHAINKG_RETURN_IF_ERROR(
+        CanonicalizeName(name, absl::StrCat(prefix, ".name")));
+  } else {
+    name->clear();
+  }
   if (vertex->has_firm()) {
     CHAINKG_RETURN_IF_ERROR(CanonicalizeNames(
         vertex->mutable_firm()->mutable_former_names(), "firm.former_names"));

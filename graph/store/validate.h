@@ -21,7 +21,12 @@ namespace chainkg::graph {
 // 200 entries in a repeated field, malformed USCC or namespaced key, region,
 // country, industry code or date, dates out of order, credential without
 // kind. Unknown protobuf fields are dropped.
-absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(v1::Vertex* vertex);
+// Whether a vertex record must carry a name: a MERGE upsert may send a
+// partial record for a vertex that already exists.
+enum class NameRequirement { kRequired, kOptional };
+
+absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(
+    v1::Vertex* vertex, NameRequirement name = NameRequirement::kRequired);
 
 // Canonicalizes and checks an edge: kind set, both refs named, endpoint
 // kinds allowed for the edge kind (e.g. PRODUCES is firm -> product),

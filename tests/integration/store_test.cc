@@ -387,6 +387,69 @@ TEST_F(StoreTest, DeleteEdgesReadsOnlyTheIdentity) {
   ExpectConsistent(*store_);
 }
 
+TEST_F(StoreTest, SkipInvalidCommitsTheGoodRecordsAndReportsTheRest) {
+  WriteRequest request;
+  request.on_invalid = FailurePolicy::kSkipInvalid;
+  request.vertices = {MakeFirm("EXT:a", "甲"), MakeFirm("12345", "坏"),
+                      MakeProduct("p", "品")};
+  request.edges = {
+      MakeEdge(v1::EDGE_KIND_PRODUCES, Ref(v1::VERTEX_KIND_FIRM, "EXT:a"),
+               Ref(v1::VERTEX_KIND_PRODUCT, "p")),
+      MakeEdge(v1::EDGE_KIND_PRODUCES, Ref(v1::VERTEX_KIND_FIRM, "EXT:ghost"),
+               Ref(v1::VERTEX_KIND_PRODUCT, "p")),
+      MakeEdge(v1::EDGE_KIND_PRODUCES, Ref(v1::VERTEX_KIND_PRODUCT, "p"),
+               Ref(v1::VERTEX_KIND_FIRM, "EXT:a"))};
+  ASSERT_OK_AND_ASSIGN(WriteResult result, store_->Apply(request));
+  EXPECT_EQ(result.created, 3);  // a, p and the first edge
+  ASSERT_EQ(result.rejected.size(), 3u);
+  EXPECT_FALSE(result.rejected[0].edge);
+  EXPECT_EQ(result.rejected[0].index, 1u);
+  EXPECT_THAT(result.rejected[0].status,
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("vertices[1].firm.key")));
+  // Validation failures are found before the lock, missing endpoints
+  // during the write: both are reported with their index.
+  std::set<size_t> edge_indexes;
+  for (const Rejected& rejected : result.rejected) {
+    if (rejected.edge) edge_indexes.insert(rejected.index);
+  }
+  EXPECT_EQ(edge_indexes, (std::set<size_t>{1, 2}));
+  ASSERT_OK_AND_ASSIGN(
+      EdgePage edges,
+      store_->ListEdges(Ref(v1::VERTEX_KIND_PRODUCT, "p"), Direction::kIn,
+                        v1::EDGE_KIND_UNSPECIFIED, PageRequest(),
+                        ScanLimits()));
+  EXPECT_EQ(edges.edges.size(), 1u);
+  ExpectConsistent(*store_);
+}
+
+TEST_F(StoreTest, PartialMergeAddsCredentialsToAnExistingFirmOnly) {
+  ASSERT_OK(store_->UpsertVertices({MakeFirm("EXT:a", "甲", "441900")},
+                                   UpsertMode::kMerge));
+  v1::Vertex credentials_only;
+  credentials_only.mutable_firm()->set_key("EXT:a");
+  *credentials_only.mutable_firm()->add_credentials() = MakeCredential(
+      v1::CREDENTIAL_KIND_LITTLE_GIANT, v1::LEVEL_NATIONAL, 2022);
+  ASSERT_OK_AND_ASSIGN(
+      WriteResult merged,
+      store_->UpsertVertices({credentials_only}, UpsertMode::kMerge));
+  EXPECT_EQ(merged.updated, 1);
+  ASSERT_OK_AND_ASSIGN(VertexLookup lookup,
+                       store_->GetVertex(Ref(v1::VERTEX_KIND_FIRM, "EXT:a")));
+  EXPECT_EQ(lookup.vertex->firm().name(), "甲");
+  EXPECT_EQ(lookup.vertex->firm().credentials_size(), 1);
+
+  credentials_only.mutable_firm()->set_key("EXT:nobody");
+  EXPECT_THAT(
+      store_->UpsertVertices({credentials_only}, UpsertMode::kMerge),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("vertices[0].firm.name: required to create firm")));
+  EXPECT_THAT(store_->UpsertVertices({credentials_only}, UpsertMode::kReplace),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("vertices[0].firm.name: required")));
+  ExpectConsistent(*store_);
+}
+
 TEST_F(StoreTest, SearchCombinesNameCredentialRegionAndCountry) {
   v1::Vertex tosda = MakeFirm(ValidUscc("91441900708017879"),
                               "广东拓斯达科技股份有限公司（东莞）");
