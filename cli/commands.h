@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 
+#include "chainkg/v1/analysis_service.grpc.pb.h"
 #include "chainkg/v1/graph_service.grpc.pb.h"
 #include "cli/output.h"
 #include "util/command_line.h"
@@ -19,6 +20,7 @@ namespace chainkg::cli {
 // What every verb gets: the connection, the output format and streams.
 struct Context {
   v1::GraphService::StubInterface* graph = nullptr;
+  v1::AnalysisService::StubInterface* analysis = nullptr;
   std::string server_address;
   Format format = Format::kTable;
   absl::Duration timeout = absl::Seconds(30);

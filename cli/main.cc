@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
   std::unique_ptr<chainkg::v1::GraphService::Stub> stub =
       chainkg::v1::GraphService::NewStub(channel);
   context.graph = stub.get();
+  std::unique_ptr<chainkg::v1::AnalysisService::Stub> analysis =
+      chainkg::v1::AnalysisService::NewStub(channel);
+  context.analysis = analysis.get();
 
   absl::Status status = chainkg::cli::RunCommand(*flags, context);
   std::cout.flush();

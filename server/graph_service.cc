@@ -293,4 +293,73 @@ grpc::Status GraphServiceImpl::ListEdges(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status GraphServiceImpl::Ingest(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::IngestResponse, v1::IngestRequest>* stream) {
+  constexpr absl::string_view kRpc = "Ingest";
+  std::string client = ClientOf(*context);
+  v1::IngestRequest request;
+  while (stream->Read(&request)) {
+    std::string batch = absl::StrCat("batch ", request.batch_id());
+    if (request.vertices_size() + request.edges_size() > kMaxRecordsPerCall) {
+      return ToGrpcStatus(
+          InvalidField(batch, absl::StrCat("at most ", kMaxRecordsPerCall,
+                                           " records per batch")),
+          kRpc);
+    }
+    if (!v1::UpsertMode_IsValid(request.mode())) {
+      return ToGrpcStatus(
+          InvalidField(absl::StrCat(batch, ".mode"), "unknown value"), kRpc);
+    }
+    graph::WriteRequest write;
+    write.vertices.assign(request.vertices().begin(), request.vertices().end());
+    write.edges.assign(request.edges().begin(), request.edges().end());
+    for (v1::Vertex& vertex : write.vertices) StampVertex(&vertex, client);
+    for (v1::Edge& edge : write.edges) StampClient(&edge, client);
+    write.mode = request.mode() == v1::UPSERT_MODE_REPLACE
+                     ? graph::UpsertMode::kReplace
+                     : graph::UpsertMode::kMerge;
+    write.on_invalid = request.all_or_nothing()
+                           ? graph::FailurePolicy::kAllOrNothing
+                           : graph::FailurePolicy::kSkipInvalid;
+    absl::StatusOr<graph::WriteResult> result = store_.Apply(write);
+    if (!result.ok())
+      return ToGrpcStatus(NestField(result.status(), batch), kRpc);
+    v1::IngestResponse response;
+    response.set_batch_id(request.batch_id());
+    response.set_created(result->created);
+    response.set_updated(result->updated);
+    response.set_unchanged(result->unchanged);
+    response.set_sequence(result->sequence);
+    for (const std::string& warning : result->warnings) {
+      response.add_warnings(warning);
+    }
+    for (const graph::Rejected& rejected : result->rejected) {
+      v1::IngestRejection* out = response.add_rejected();
+      out->set_edge(rejected.edge);
+      out->set_index(static_cast<int32_t>(rejected.index));
+      out->set_code(static_cast<int32_t>(rejected.status.code()));
+      // The store names "vertices[3].firm.key"; the client wants the field
+      // within the record.
+      std::string field = FieldOf(rejected.status).value_or("");
+      std::string reason(rejected.status.message());
+      std::string record_prefix = absl::StrCat(
+          rejected.edge ? "edges[" : "vertices[", rejected.index, "]");
+      if (reason.compare(0, field.size() + 2, field + ": ") == 0) {
+        reason = reason.substr(field.size() + 2);
+      }
+      if (field.compare(0, record_prefix.size() + 1, record_prefix + ".") ==
+          0) {
+        field = field.substr(record_prefix.size() + 1);
+      } else if (field == record_prefix) {
+        field.clear();
+      }
+      out->set_field(field);
+      out->set_reason(reason);
+    }
+    if (!stream->Write(response)) break;  // the client went away
+  }
+  return grpc::Status::OK;
+}
+
 }  // namespace chainkg::server

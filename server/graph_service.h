@@ -50,6 +50,10 @@ class GraphServiceImpl final : public v1::GraphService::Service {
   grpc::Status ListEdges(grpc::ServerContext* context,
                          const v1::ListEdgesRequest* request,
                          v1::ListEdgesResponse* response) override;
+  grpc::Status Ingest(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::IngestResponse, v1::IngestRequest>* stream)
+      override;
 
  private:
   graph::ScanLimits LimitsFor(const grpc::ServerContext& context) const;

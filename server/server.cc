@@ -18,6 +18,8 @@ absl::StatusOr<std::unique_ptr<ChainkgServer>> ChainkgServer::Start(
   server->store_ = std::move(*store);
   server->graph_service_ = std::make_unique<GraphServiceImpl>(
       *server->store_, options.graph_service);
+  server->analysis_service_ = std::make_unique<AnalysisServiceImpl>(
+      *server->store_, options.graph_service);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -29,6 +31,7 @@ absl::StatusOr<std::unique_ptr<ChainkgServer>> ChainkgServer::Start(
   builder.AddListeningPort(options.listen_address,
                            grpc::InsecureServerCredentials(), &server->port_);
   builder.RegisterService(server->graph_service_.get());
+  builder.RegisterService(server->analysis_service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(

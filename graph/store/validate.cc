@@ -255,6 +255,12 @@ absl::Status CheckShare(double share, absl::string_view field) {
   return absl::OkStatus();
 }
 
+// "PRODUCES" for EDGE_KIND_PRODUCES.
+std::string EdgeKindName(v1::EdgeKind kind) {
+  std::string name = v1::EdgeKind_Name(kind);
+  return name.substr(std::string("EDGE_KIND_").size());
+}
+
 bool AllowedEndpoints(v1::EdgeKind kind, v1::VertexKind from,
                       v1::VertexKind to) {
   using K = v1::VertexKind;
@@ -440,7 +446,7 @@ absl::Status CanonicalizeEdge(v1::Edge* edge) {
   CHAINKG_RETURN_IF_ERROR(CanonicalizeRefAt(edge->mutable_to(), "to"));
   if (!AllowedEndpoints(edge->kind(), edge->from().kind(), edge->to().kind())) {
     return InvalidField(
-        "kind", absl::StrCat(v1::EdgeKind_Name(edge->kind()), " cannot link ",
+        "kind", absl::StrCat(EdgeKindName(edge->kind()), " cannot link ",
                              KindName(edge->from().kind()), " -> ",
                              KindName(edge->to().kind())));
   }
@@ -448,7 +454,7 @@ absl::Status CanonicalizeEdge(v1::Edge* edge) {
       edge->props_case() != PropsFor(edge->kind())) {
     return InvalidField("props",
                         absl::StrCat("properties do not belong to a ",
-                                     v1::EdgeKind_Name(edge->kind()), " edge"));
+                                     EdgeKindName(edge->kind()), " edge"));
   }
   switch (edge->props_case()) {
     case v1::Edge::kProduces:
