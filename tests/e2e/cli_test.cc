@@ -2,6 +2,8 @@
 // binary itself (start-up line, SIGTERM).
 #include <signal.h>
 
+#include <fstream>
+
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -139,6 +141,61 @@ TEST_F(CliTest, EdgesAreUpsertedAndListed) {
   EXPECT_THAT(in.out, HasSubstr("91441900708017879M"));
   EXPECT_THAT(in.out, HasSubstr("servo"));
   EXPECT_THAT(in.out, HasSubstr("essential=yes"));
+}
+
+TEST_F(CliTest, LoadsTheFixtureOnceAndReportsDefectsOfAnExcelExport) {
+  std::string data = CHAINKG_TEST_DATA_DIR;
+  ProcessResult first = Cli({"load", data + "/fixture"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("total: rows read 52, created 52"));
+  ProcessResult again = Cli({"load", data + "/fixture"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("created 0, updated 0, unchanged 52"));
+
+  ProcessResult excel = Cli({"load", data + "/excel/firms_gbk.csv"});
+  EXPECT_EQ(excel.exit_code, 1);
+  EXPECT_THAT(excel.out, HasSubstr("firms_gbk.csv (GB18030, firms)"));
+  EXPECT_THAT(excel.err, HasSubstr("firms_gbk.csv:3: key: \"9.14419E+17\""));
+  EXPECT_THAT(excel.err, HasSubstr("firms_gbk.csv:5: region_code"));
+  EXPECT_THAT(excel.err, HasSubstr("2 rows were not loaded"));
+  // A good row of the GBK file, found by its half-width spelling.
+  ProcessResult found = Cli({"firm", "search", "精密隔膜材料有限公司(松山湖)"});
+  ASSERT_EQ(found.exit_code, 0) << found.err;
+  EXPECT_THAT(found.out, HasSubstr("914419006177625157"));
+
+  ProcessResult stats = Cli({"stats", "--region", "4419"});
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_THAT(stats.out, HasSubstr("链主 chain leader"));
+  EXPECT_THAT(stats.out, HasSubstr("HKEX:02689"));
+}
+
+TEST_F(CliTest, ServerSideRejectionsNameTheInputLine) {
+  testing::TempDir dir;
+  std::string edges = dir.Sub("edges.csv");
+  std::ofstream(edges) << "kind,from_key,to_key\n"
+                          "subclass_of,p1,p2\n"
+                          "subclass_of,p1,nowhere\n";
+  ASSERT_EQ(Cli({"upsert", "product"},
+                "{\"key\": \"p1\", \"name\": \"甲\"}\n"
+                "{\"key\": \"p2\", \"name\": \"乙\"}\n")
+                .exit_code,
+            0);
+  ProcessResult loaded = Cli({"load", edges});
+  EXPECT_EQ(loaded.exit_code, 1);
+  EXPECT_THAT(loaded.out, HasSubstr("created 1"));
+  EXPECT_THAT(loaded.err,
+              HasSubstr("edges.csv:3: to_key: no product \"nowhere\""));
+
+  // --strict loads nothing from a file with a dangling reference.
+  std::ofstream(edges) << "kind,from_key,to_key\n"
+                          "subclass_of,p2,p1\n"
+                          "subclass_of,p2,nowhere\n";
+  ProcessResult strict = Cli({"load", "--strict", edges});
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_THAT(strict.err, HasSubstr("edges.csv:3: dangling reference: no "
+                                    "product \"nowhere\""));
+  ProcessResult listed = Cli({"edges", "product", "p2"});
+  EXPECT_THAT(listed.out, HasSubstr("(no edges)"));
 }
 
 TEST(ServerBinaryTest, SaysWhereItListensAndStopsCleanlyOnSigterm) {
