@@ -1,5 +1,6 @@
 #include "loaders/record_file.h"
 
+#include <filesystem>
 #include <fstream>
 
 #include "gmock/gmock.h"
@@ -151,6 +152,21 @@ TEST(RecordFileTest, FixtureJsonlLoadsWithoutIssues) {
     }
   }
   EXPECT_EQ(records, 52);
+}
+
+TEST(RecordFileTest, DocumentedExamplesLoadWithoutIssues) {
+  int files = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(CHAINKG_EXAMPLES_DIR)) {
+    ++files;
+    ASSERT_OK_AND_ASSIGN(Loaded loaded, Load(entry.path().string()));
+    EXPECT_TRUE(loaded.result.issues.empty())
+        << entry.path() << ": "
+        << ::testing::PrintToString(Format(loaded.result.issues));
+    EXPECT_EQ(static_cast<int64_t>(loaded.rows.size()), loaded.result.rows)
+        << entry.path();
+  }
+  EXPECT_EQ(files, 10) << "docs/examples has one file per kind";
 }
 
 TEST(RecordFileTest, FieldPathsMapToInputColumns) {
