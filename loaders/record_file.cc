@@ -38,6 +38,7 @@ const std::vector<Column>& ColumnsOf(FileKind kind) {
        {{"key", {"统一社会信用代码", "uscc", "信用代码"}, true},
         {"name", {"企业名称", "名称"}, true},
         {"former_names", {"曾用名"}},
+        {"aliases", {"简称", "证券简称"}},
         {"region_code", {"行政区划代码", "区划代码"}},
         {"country", {"国家"}},
         {"industry_code", {"行业代码"}}}},
@@ -187,6 +188,9 @@ absl::Status BuildVertexRow(FileKind kind, const Cells& cells,
       firm->set_name(cells.Get("name"));
       for (std::string& name : SplitListCell(cells.Get("former_names"))) {
         firm->add_former_names(std::move(name));
+      }
+      for (std::string& name : SplitListCell(cells.Get("aliases"))) {
+        firm->add_aliases(std::move(name));
       }
       firm->set_region_code(cells.Get("region_code"));
       firm->set_country(cells.Get("country"));

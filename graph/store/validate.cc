@@ -427,6 +427,8 @@ absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(
   if (vertex->has_firm()) {
     CHAINKG_RETURN_IF_ERROR(CanonicalizeNames(
         vertex->mutable_firm()->mutable_former_names(), "firm.former_names"));
+    CHAINKG_RETURN_IF_ERROR(CanonicalizeNames(
+        vertex->mutable_firm()->mutable_aliases(), "firm.aliases"));
   }
   if (vertex->has_product()) {
     CHAINKG_RETURN_IF_ERROR(CanonicalizeNames(

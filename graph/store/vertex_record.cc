@@ -240,6 +240,7 @@ std::vector<std::string> NormalizedNamesOf(const v1::Vertex& vertex) {
   add(NameOf(vertex));
   if (vertex.has_firm()) {
     for (const std::string& name : vertex.firm().former_names()) add(name);
+    for (const std::string& name : vertex.firm().aliases()) add(name);
   }
   if (vertex.has_product()) {
     for (const std::string& name : vertex.product().aliases()) add(name);

@@ -27,7 +27,7 @@ const std::string& NameOf(const v1::Vertex& vertex);
 v1::VertexRef RefOf(const v1::Vertex& vertex);
 
 // Distinct normalized forms (NormalizeName) of the name, former names and
-// aliases, sorted; empty forms are left out.
+// aliases (firms and products), sorted; empty forms are left out.
 std::vector<std::string> NormalizedNamesOf(const v1::Vertex& vertex);
 
 // Where a firm or platform is. Other kinds have no location.
