@@ -21,6 +21,7 @@
 #include "graph/store/vertex_record.h"
 #include "loaders/file_kind.h"
 #include "loaders/load_issue.h"
+#include "loaders/load_plan.h"
 #include "loaders/record_file.h"
 #include "util/status_macros.h"
 
@@ -35,94 +36,6 @@ using loaders::Severity;
 
 constexpr int kMaxBatchesInFlight = 8;
 constexpr int kMaxIssuesPrintedPerFile = 50;
-
-// Files are loaded vertices first, so that credentials and edges find what
-// they name.
-int LoadOrder(FileKind kind) {
-  switch (kind) {
-    case FileKind::kFirms:
-      return 0;
-    case FileKind::kProducts:
-      return 1;
-    case FileKind::kChains:
-      return 2;
-    case FileKind::kIndustries:
-      return 3;
-    case FileKind::kConsortia:
-      return 4;
-    case FileKind::kPlatforms:
-      return 5;
-    case FileKind::kProjects:
-      return 6;
-    case FileKind::kCredentials:
-      return 7;
-    case FileKind::kChainProducts:
-      return 8;
-    case FileKind::kEdges:
-      return 9;
-  }
-  return 10;
-}
-
-struct InputFile {
-  std::string path;
-  FileKind kind;
-};
-
-bool IsInputFile(const std::filesystem::path& path) {
-  std::string extension = absl::AsciiStrToLower(path.extension().string());
-  return extension == ".csv" || extension == ".jsonl" || extension == ".json" ||
-         extension == ".ndjson";
-}
-
-// Files named on the command line, directories expanded to the input files
-// in them, in load order.
-absl::StatusOr<std::vector<InputFile>> ExpandInputs(
-    const std::vector<std::string>& args, const CommandLine& flags) {
-  std::optional<FileKind> forced;
-  if (flags.Has("as")) {
-    CHAINKG_ASSIGN_OR_RETURN(forced,
-                             loaders::ParseFileKind(flags.Get("as", "")));
-  }
-  std::vector<std::string> paths;
-  for (const std::string& arg : args) {
-    std::error_code error;
-    if (std::filesystem::is_directory(arg, error)) {
-      std::vector<std::string> found;
-      for (const auto& entry :
-           std::filesystem::directory_iterator(arg, error)) {
-        if (entry.is_regular_file() && IsInputFile(entry.path())) {
-          found.push_back(entry.path().string());
-        }
-      }
-      if (error) {
-        return absl::UnavailableError(
-            absl::StrCat(arg, ": cannot list: ", error.message()));
-      }
-      std::sort(found.begin(), found.end());
-      paths.insert(paths.end(), found.begin(), found.end());
-    } else if (std::filesystem::exists(arg, error)) {
-      paths.push_back(arg);
-    } else {
-      return absl::NotFoundError(absl::StrCat(arg, ": no such file"));
-    }
-  }
-  std::vector<InputFile> files;
-  for (const std::string& path : paths) {
-    FileKind kind;
-    if (forced.has_value()) {
-      kind = *forced;
-    } else {
-      CHAINKG_ASSIGN_OR_RETURN(kind, loaders::FileKindFromPath(path));
-    }
-    files.push_back({path, kind});
-  }
-  std::stable_sort(files.begin(), files.end(),
-                   [](const InputFile& a, const InputFile& b) {
-                     return LoadOrder(a.kind) < LoadOrder(b.kind);
-                   });
-  return files;
-}
 
 // Rough row count for progress: the file's line count.
 int64_t CountLines(const std::string& path) {
@@ -183,13 +96,11 @@ class Progress {
 // One Ingest stream. Batches are written by the caller's thread and
 // acknowledged on a reader thread, with at most kMaxBatchesInFlight
 // unacknowledged, so throughput does not wait for each fsync. Thread-safe
-// as used: Add/Flush/Finish from one thread.
+// as used: Send/Drain/Finish from one thread.
 class IngestSession {
  public:
-  IngestSession(Context& context, bool all_or_nothing, int batch_size)
-      : context_(context),
-        all_or_nothing_(all_or_nothing),
-        batch_size_(batch_size) {
+  IngestSession(Context& context, bool all_or_nothing)
+      : context_(context), all_or_nothing_(all_or_nothing) {
     stream_ = context_.graph->Ingest(&call_);
     reader_ = std::thread([this] { ReadAcks(); });
   }
@@ -208,29 +119,16 @@ class IngestSession {
     summary_ = summary;
   }
 
-  absl::Status Add(ParsedRow&& row) {
-    for (v1::Vertex& vertex : row.vertices) {
-      *pending_.add_vertices() = std::move(vertex);
-      vertex_lines_.push_back(row.line);
+  // Sends one batch, waiting while too many are unacknowledged.
+  absl::Status Send(loaders::RecordBatch&& batch) {
+    v1::IngestRequest request;
+    for (v1::Vertex& vertex : batch.vertices) {
+      *request.add_vertices() = std::move(vertex);
     }
-    for (v1::Edge& edge : row.edges) {
-      *pending_.add_edges() = std::move(edge);
-      edge_lines_.push_back(row.line);
-    }
-    if (pending_.vertices_size() + pending_.edges_size() >= batch_size_) {
-      return Flush();
-    }
-    return absl::OkStatus();
-  }
-
-  // Sends the pending batch, waiting while too many are unacknowledged.
-  absl::Status Flush() {
-    if (pending_.vertices_size() + pending_.edges_size() == 0) {
-      return absl::OkStatus();
-    }
+    for (v1::Edge& edge : batch.edges) *request.add_edges() = std::move(edge);
     int64_t id = next_batch_id_++;
-    pending_.set_batch_id(id);
-    pending_.set_all_or_nothing(all_or_nothing_);
+    request.set_batch_id(id);
+    request.set_all_or_nothing(all_or_nothing_);
     {
       absl::MutexLock lock(&mu_);
       auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -239,16 +137,14 @@ class IngestSession {
       mu_.Await(absl::Condition(&room));
       if (stream_done_) return Failure();
       in_flight_.push_back({id, file_, kind_, summary_,
-                            std::move(vertex_lines_), std::move(edge_lines_)});
+                            std::move(batch.vertex_lines),
+                            std::move(batch.edge_lines)});
     }
-    vertex_lines_.clear();
-    edge_lines_.clear();
-    if (!stream_->Write(pending_)) {
+    if (!stream_->Write(request)) {
       // The stream broke; Finish() reports why.
       absl::MutexLock lock(&mu_);
       stream_done_ = true;
     }
-    pending_.Clear();
     return absl::OkStatus();
   }
 
@@ -264,7 +160,6 @@ class IngestSession {
 
   // Ends the stream; the status of the whole RPC.
   absl::Status Finish() {
-    CHAINKG_RETURN_IF_ERROR(Flush());
     stream_->WritesDone();
     reader_.join();
     grpc::Status status = stream_->Finish();
@@ -342,7 +237,6 @@ class IngestSession {
 
   Context& context_;
   const bool all_or_nothing_;
-  const int batch_size_;
   grpc::ClientContext call_;
   std::unique_ptr<
       grpc::ClientReaderWriterInterface<v1::IngestRequest, v1::IngestResponse>>
@@ -350,9 +244,6 @@ class IngestSession {
   std::thread reader_;
 
   // Owned by the writing thread.
-  v1::IngestRequest pending_;
-  std::vector<int64_t> vertex_lines_;
-  std::vector<int64_t> edge_lines_;
   int64_t next_batch_id_ = 1;
   std::string file_;
   FileKind kind_ = FileKind::kFirms;
@@ -440,18 +331,26 @@ absl::Status RunLoad(const CommandLine& flags, Context& context) {
         "--batch-size must be 1..10000 (chainkg --help for usage)");
   }
   bool strict = flags.Has("strict");
-  CHAINKG_ASSIGN_OR_RETURN(std::vector<InputFile> files,
-                           ExpandInputs(args, flags));
+  std::optional<FileKind> forced;
+  if (flags.Has("as")) {
+    CHAINKG_ASSIGN_OR_RETURN(forced,
+                             loaders::ParseFileKind(flags.Get("as", "")));
+  }
+  CHAINKG_ASSIGN_OR_RETURN(std::vector<loaders::InputFile> files,
+                           loaders::PlanInputs(args, forced));
   if (files.empty()) return absl::NotFoundError("no input files found");
 
   Progress progress(*context.err,
                     isatty(STDERR_FILENO) == 1 && context.err == &std::cerr);
-  IngestSession session(context, /*all_or_nothing=*/strict,
-                        static_cast<int>(batch_size));
+  IngestSession session(context, /*all_or_nothing=*/strict);
+  loaders::RowBatcher batcher(static_cast<int>(batch_size),
+                              [&session](loaders::RecordBatch&& batch) {
+                                return session.Send(std::move(batch));
+                              });
   LoadSummary total;
   std::set<std::string> defined;  // vertices defined by loaded files
   int64_t failed_files = 0;
-  for (const InputFile& input : files) {
+  for (const loaders::InputFile& input : files) {
     LoadSummary summary;
     int printed = 0;
     loaders::RecordFileOptions options;
@@ -518,13 +417,13 @@ absl::Status RunLoad(const CommandLine& flags, Context& context) {
         input.path, options, [&](ParsedRow&& row) -> absl::Status {
           ++sent_rows;
           progress.Update(sent_rows);
-          return session.Add(std::move(row));
+          return batcher.Add(std::move(row));
         });
     if (!result.ok()) {
       progress.Done();
       return result.status();
     }
-    CHAINKG_RETURN_IF_ERROR(session.Flush());
+    CHAINKG_RETURN_IF_ERROR(batcher.Flush());
     // Acknowledgements of this file before its summary.
     absl::Status drained = session.Drain();
     progress.Done();

@@ -23,41 +23,6 @@ grpc::Status TooMany(absl::string_view field, int limit,
                       rpc);
 }
 
-// Fills source.client for records written without a source, so every
-// stored record says where it came from.
-template <typename Record>
-void StampClient(Record* record, const std::string& client) {
-  if (!record->has_source()) record->mutable_source()->set_client(client);
-}
-
-void StampVertex(v1::Vertex* vertex, const std::string& client) {
-  switch (vertex->record_case()) {
-    case v1::Vertex::kFirm:
-      StampClient(vertex->mutable_firm(), client);
-      break;
-    case v1::Vertex::kProduct:
-      StampClient(vertex->mutable_product(), client);
-      break;
-    case v1::Vertex::kChain:
-      StampClient(vertex->mutable_chain(), client);
-      break;
-    case v1::Vertex::kConsortium:
-      StampClient(vertex->mutable_consortium(), client);
-      break;
-    case v1::Vertex::kPlatform:
-      StampClient(vertex->mutable_platform(), client);
-      break;
-    case v1::Vertex::kIndustry:
-      StampClient(vertex->mutable_industry(), client);
-      break;
-    case v1::Vertex::kProject:
-      StampClient(vertex->mutable_project(), client);
-      break;
-    case v1::Vertex::RECORD_NOT_SET:
-      break;
-  }
-}
-
 // "grpc:ipv4:127.0.0.1" — the peer without its ephemeral port, which would
 // make every re-sent record look changed.
 std::string ClientOf(const grpc::ServerContext& context) {
@@ -202,15 +167,13 @@ grpc::Status GraphServiceImpl::UpsertVertices(
   if (!v1::UpsertMode_IsValid(request->mode())) {
     return ToGrpcStatus(InvalidField("mode", "unknown value"), kRpc);
   }
-  std::vector<v1::Vertex> vertices(request->vertices().begin(),
-                                   request->vertices().end());
-  std::string client = ClientOf(*context);
-  for (v1::Vertex& vertex : vertices) StampVertex(&vertex, client);
-  graph::UpsertMode mode = request->mode() == v1::UPSERT_MODE_REPLACE
-                               ? graph::UpsertMode::kReplace
-                               : graph::UpsertMode::kMerge;
-  absl::StatusOr<graph::WriteResult> result =
-      store_.UpsertVertices(vertices, mode);
+  graph::WriteRequest write;
+  write.vertices.assign(request->vertices().begin(), request->vertices().end());
+  write.mode = request->mode() == v1::UPSERT_MODE_REPLACE
+                   ? graph::UpsertMode::kReplace
+                   : graph::UpsertMode::kMerge;
+  write.client = ClientOf(*context);
+  absl::StatusOr<graph::WriteResult> result = store_.Apply(write);
   if (!result.ok()) return ToGrpcStatus(result.status(), kRpc);
   response->set_created(result->created);
   response->set_updated(result->updated);
@@ -246,10 +209,10 @@ grpc::Status GraphServiceImpl::UpsertEdges(
   if (request->edges_size() > kMaxRecordsPerCall) {
     return TooMany("edges", kMaxRecordsPerCall, kRpc);
   }
-  std::vector<v1::Edge> edges(request->edges().begin(), request->edges().end());
-  std::string client = ClientOf(*context);
-  for (v1::Edge& edge : edges) StampClient(&edge, client);
-  absl::StatusOr<graph::WriteResult> result = store_.UpsertEdges(edges);
+  graph::WriteRequest write;
+  write.edges.assign(request->edges().begin(), request->edges().end());
+  write.client = ClientOf(*context);
+  absl::StatusOr<graph::WriteResult> result = store_.Apply(write);
   if (!result.ok()) return ToGrpcStatus(result.status(), kRpc);
   response->set_created(result->created);
   response->set_updated(result->updated);
@@ -314,8 +277,7 @@ grpc::Status GraphServiceImpl::Ingest(
     graph::WriteRequest write;
     write.vertices.assign(request.vertices().begin(), request.vertices().end());
     write.edges.assign(request.edges().begin(), request.edges().end());
-    for (v1::Vertex& vertex : write.vertices) StampVertex(&vertex, client);
-    for (v1::Edge& edge : write.edges) StampClient(&edge, client);
+    write.client = client;
     write.mode = request.mode() == v1::UPSERT_MODE_REPLACE
                      ? graph::UpsertMode::kReplace
                      : graph::UpsertMode::kMerge;

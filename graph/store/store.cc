@@ -20,10 +20,12 @@
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
 
+#include "graph/store/db_options.h"
 #include "graph/store/key_codec.h"
 #include "graph/store/rocksdb_status.h"
 #include "graph/store/validate.h"
 #include "graph/store/vertex_record.h"
+#include "graph/store/write_txn.h"
 #include "util/codes.h"
 #include "util/field_error.h"
 #include "util/status_macros.h"
@@ -37,41 +39,17 @@ constexpr int kMaxPageSize = 1000;
 // How many scanned entries between two deadline checks.
 constexpr int64_t kDeadlineCheckInterval = 256;
 
-enum ColumnFamily { kMeta = 0, kVertex, kOutEdge, kInEdge, kIndex, kCount };
-// "default" is RocksDB's kDefaultColumnFamilyName; it holds the metadata.
-constexpr std::array<const char*, kCount> kColumnFamilyNames = {
-    "default", "vertex", "out_edge", "in_edge", "index"};
-
-constexpr std::array<v1::VertexKind, 7> kAllVertexKinds = {
-    v1::VERTEX_KIND_FIRM,     v1::VERTEX_KIND_PRODUCT,
-    v1::VERTEX_KIND_CHAIN,    v1::VERTEX_KIND_CONSORTIUM,
-    v1::VERTEX_KIND_PLATFORM, v1::VERTEX_KIND_INDUSTRY,
-    v1::VERTEX_KIND_PROJECT};
-
-// Secondary index keys ('n', 'r', 'c') of a vertex with the given id.
-std::vector<std::string> SecondaryIndexKeys(const v1::Vertex& vertex,
-                                            VertexId id) {
-  std::vector<std::string> keys;
-  v1::VertexKind kind = KindOf(vertex);
-  for (const std::string& name : NormalizedNamesOf(vertex)) {
-    keys.push_back(NameIndexKey(kind, name, id));
-  }
-  std::optional<Location> location = LocationOf(vertex);
-  if (location.has_value()) {
-    keys.push_back(
-        RegionIndexKey(kind, location->country, location->region, id));
-    if (vertex.has_firm()) {
-      for (const v1::Credential& credential : vertex.firm().credentials()) {
-        keys.push_back(CredentialIndexKey(credential.kind(), location->country,
-                                          location->region, credential.level(),
-                                          id));
-      }
-    }
-  }
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  return keys;
-}
+using internal::ColumnFamily;
+using internal::kAllVertexKinds;
+using internal::kColumnFamilyNames;
+using internal::kCount;
+using internal::kIndex;
+using internal::kInEdge;
+using internal::kMeta;
+using internal::kOutEdge;
+using internal::kVertex;
+using internal::RefText;
+using internal::SecondaryIndexKeys;
 
 // ---------------------------------------------------------------------------
 // Page tokens: web-safe base64 of
@@ -174,10 +152,6 @@ std::string KeyAfter(absl::string_view key) {
   return next;
 }
 
-std::string RefText(const v1::VertexRef& ref) {
-  return absl::StrCat(KindName(ref.kind()), " \"", ref.key(), "\"");
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -248,66 +222,38 @@ struct Store::Impl {
   absl::Mutex write_mu;
   // Next unused sequence per vertex kind; persisted in the same batch as
   // the vertices that use it.
-  std::array<uint64_t, 8> next_sequence ABSL_GUARDED_BY(write_mu) = {};
+  internal::SequenceCounters next_sequence ABSL_GUARDED_BY(write_mu) = {};
 };
 
 namespace {
 
-// One atomic write: a WriteBatchWithIndex, so later steps of the same call
-// read what earlier steps wrote (a key upserted twice, an edge to a vertex
-// deleted in the same call). Used under Impl::write_mu only.
-class WriteTxn {
+// The online MutationTarget: a WriteBatchWithIndex over the database, so
+// later steps of one write read what earlier steps wrote (a key upserted
+// twice, an edge to a vertex created in the same batch). Used under
+// Impl::write_mu only.
+class RocksDbTarget final : public internal::MutationTarget {
  public:
-  WriteTxn(Store::Impl& impl, std::array<uint64_t, 8> next_sequence)
+  explicit RocksDbTarget(Store::Impl& impl)
       : impl_(impl),
-        batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true),
-        next_sequence_(next_sequence) {}
+        batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
 
-  const std::array<uint64_t, 8>& next_sequence() const {
-    return next_sequence_;
-  }
-
-  absl::StatusOr<std::optional<std::string>> Get(ColumnFamily which,
-                                                 absl::string_view key) {
+  absl::StatusOr<std::optional<std::string>> Get(
+      ColumnFamily family, absl::string_view key) override {
     std::string value;
     rocksdb::Status status =
         batch_.GetFromBatchAndDB(impl_.db.get(), rocksdb::ReadOptions(),
-                                 impl_.cf(which), ToSlice(key), &value);
+                                 impl_.cf(family), ToSlice(key), &value);
     if (status.IsNotFound()) return std::optional<std::string>();
     if (!status.ok()) return FromRocksDb(status, "read");
     return std::optional<std::string>(std::move(value));
   }
 
-  absl::StatusOr<std::optional<VertexId>> LookupId(const v1::VertexRef& ref) {
-    CHAINKG_ASSIGN_OR_RETURN(
-        std::optional<std::string> value,
-        Get(kIndex, NaturalKeyIndexKey(ref.kind(), ref.key())));
-    if (!value.has_value()) return std::optional<VertexId>();
-    if (value->size() != kIdBytes) {
-      return absl::DataLossError(absl::StrCat("natural-key index entry of ",
-                                              RefText(ref), " is malformed"));
-    }
-    return std::optional<VertexId>(VertexId(ReadUint64(*value)));
-  }
-
-  absl::StatusOr<v1::Vertex> ReadVertex(VertexId id) {
-    CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> value,
-                             Get(kVertex, VertexKey(id)));
-    v1::Vertex vertex;
-    if (!value.has_value() || !vertex.ParseFromString(*value)) {
-      return absl::DataLossError(
-          absl::StrCat("vertex ", id.value(), " is missing or corrupt"));
-    }
-    return vertex;
-  }
-
-  // Keys under prefix in one column family, as the batch would leave them.
   absl::StatusOr<std::vector<std::string>> KeysWithPrefix(
-      ColumnFamily which, absl::string_view prefix) {
+      ColumnFamily family, absl::string_view prefix) override {
     std::vector<std::string> keys;
     std::unique_ptr<rocksdb::Iterator> it(batch_.NewIteratorWithBase(
-        impl_.cf(which),
-        impl_.db->NewIterator(rocksdb::ReadOptions(), impl_.cf(which))));
+        impl_.cf(family),
+        impl_.db->NewIterator(rocksdb::ReadOptions(), impl_.cf(family))));
     for (it->Seek(ToSlice(prefix));
          it->Valid() && it->key().starts_with(ToSlice(prefix)); it->Next()) {
       keys.push_back(it->key().ToString());
@@ -316,225 +262,22 @@ class WriteTxn {
     return keys;
   }
 
-  // Savepoints cover the batch and the id counters.
-  void SetSavePoint() {
-    batch_.SetSavePoint();
-    saved_sequences_.push_back(next_sequence_);
-  }
-  absl::Status RollbackToSavePoint() {
-    next_sequence_ = saved_sequences_.back();
-    saved_sequences_.pop_back();
-    return FromRocksDb(batch_.RollbackToSavePoint(), "rollback");
-  }
-  absl::Status PopSavePoint() {
-    saved_sequences_.pop_back();
-    return FromRocksDb(batch_.PopSavePoint(), "pop savepoint");
-  }
-
-  absl::Status Put(ColumnFamily which, absl::string_view key,
-                   absl::string_view value) {
+  absl::Status Put(ColumnFamily family, absl::string_view key,
+                   absl::string_view value) override {
     return FromRocksDb(
-        batch_.Put(impl_.cf(which), ToSlice(key), ToSlice(value)), "batch put");
+        batch_.Put(impl_.cf(family), ToSlice(key), ToSlice(value)),
+        "batch put");
   }
-  absl::Status Delete(ColumnFamily which, absl::string_view key) {
-    return FromRocksDb(batch_.Delete(impl_.cf(which), ToSlice(key)),
+  absl::Status Delete(ColumnFamily family, absl::string_view key) override {
+    return FromRocksDb(batch_.Delete(impl_.cf(family), ToSlice(key)),
                        "batch delete");
   }
-
-  // Upserts one canonical vertex.
-  absl::Status UpsertVertex(const v1::Vertex& vertex, UpsertMode mode,
-                            WriteResult* result) {
-    v1::VertexRef ref = RefOf(vertex);
-    CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> existing, LookupId(ref));
-    VertexId id;
-    v1::Vertex stored_form;
-    if (existing.has_value()) {
-      id = *existing;
-      CHAINKG_ASSIGN_OR_RETURN(v1::Vertex old, ReadVertex(id));
-      stored_form =
-          mode == UpsertMode::kMerge ? MergeVertex(old, vertex) : vertex;
-      if (mode == UpsertMode::kMerge) {
-        // Each half may be valid while the merge is not (country JP from
-        // the stored record, a region code from the update).
-        absl::StatusOr<std::vector<std::string>> merged =
-            CanonicalizeVertex(&stored_form);
-        if (!merged.ok()) {
-          absl::Status status(
-              merged.status().code(),
-              absl::StrCat(merged.status().message(),
-                           " (after merging with the stored record)"));
-          std::optional<std::string> field = FieldOf(merged.status());
-          if (field.has_value()) {
-            status.SetPayload(kFieldPayloadUrl, absl::Cord(*field));
-          }
-          return status;
-        }
-      }
-      if (stored_form.SerializeAsString() == old.SerializeAsString()) {
-        ++result->unchanged;
-        return absl::OkStatus();
-      }
-      for (const std::string& key : SecondaryIndexKeys(old, id)) {
-        CHAINKG_RETURN_IF_ERROR(Delete(kIndex, key));
-      }
-      ++result->updated;
-    } else {
-      if (NameOf(vertex).empty()) {
-        return InvalidField(
-            absl::StrCat(KindName(ref.kind()), ".name"),
-            absl::StrCat("required to create ", RefText(ref), " (no stored ",
-                         KindName(ref.kind()), " to merge into)"));
-      }
-      uint64_t& next = next_sequence_[ref.kind()];
-      if (next > VertexId::kSequenceMask) {
-        return absl::ResourceExhaustedError(absl::StrCat(
-            "no ids left for ", KindName(ref.kind()), " vertices"));
-      }
-      id = VertexId::Make(ref.kind(), next++);
-      std::string next_value;
-      AppendUint64(&next_value, next);
-      CHAINKG_RETURN_IF_ERROR(
-          Put(kMeta, NextSequenceKey(ref.kind()), next_value));
-      CHAINKG_RETURN_IF_ERROR(Put(
-          kIndex, NaturalKeyIndexKey(ref.kind(), ref.key()), VertexKey(id)));
-      stored_form = vertex;
-      ++result->created;
-    }
-    for (const std::string& key : SecondaryIndexKeys(stored_form, id)) {
-      CHAINKG_RETURN_IF_ERROR(Put(kIndex, key, ""));
-    }
-    return Put(kVertex, VertexKey(id), stored_form.SerializeAsString());
+  void SetSavePoint() override { batch_.SetSavePoint(); }
+  absl::Status RollbackToSavePoint() override {
+    return FromRocksDb(batch_.RollbackToSavePoint(), "rollback");
   }
-
-  // Removes one edge given its out_edge key parts: both adjacency entries
-  // and its qualifier index entry.
-  absl::Status RemoveEdge(const EdgeKeyParts& out_parts) {
-    std::string out_key = EdgeKey(out_parts);
-    CHAINKG_RETURN_IF_ERROR(Delete(kOutEdge, out_key));
-    CHAINKG_RETURN_IF_ERROR(Delete(kInEdge, MirrorEdgeKey(out_parts)));
-    if (out_parts.qualifier != 0) {
-      CHAINKG_RETURN_IF_ERROR(Delete(
-          kIndex, QualifierIndexKey(VertexId(out_parts.qualifier), out_key)));
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status DeleteVertex(const v1::VertexRef& ref, WriteResult* result) {
-    CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> existing, LookupId(ref));
-    if (!existing.has_value()) return absl::OkStatus();
-    VertexId id = *existing;
-    CHAINKG_ASSIGN_OR_RETURN(v1::Vertex old, ReadVertex(id));
-    // Out-edges, then in-edges: a self-loop is gone from in_edge by the time
-    // in-edges are listed, so it is counted once.
-    CHAINKG_ASSIGN_OR_RETURN(
-        std::vector<std::string> out_keys,
-        KeysWithPrefix(kOutEdge, EdgePrefix(id, v1::EDGE_KIND_UNSPECIFIED)));
-    for (const std::string& key : out_keys) {
-      CHAINKG_RETURN_IF_ERROR(RemoveEdge(*ParseEdgeKey(key)));
-      ++result->edges_deleted;
-    }
-    CHAINKG_ASSIGN_OR_RETURN(
-        std::vector<std::string> in_keys,
-        KeysWithPrefix(kInEdge, EdgePrefix(id, v1::EDGE_KIND_UNSPECIFIED)));
-    for (const std::string& key : in_keys) {
-      EdgeKeyParts in_parts = *ParseEdgeKey(key);
-      CHAINKG_RETURN_IF_ERROR(RemoveEdge(
-          {in_parts.far, in_parts.kind, in_parts.near, in_parts.qualifier}));
-      ++result->edges_deleted;
-    }
-    if (id.kind() == v1::VERTEX_KIND_PRODUCT) {
-      std::string prefix = QualifierIndexPrefix(id);
-      CHAINKG_ASSIGN_OR_RETURN(std::vector<std::string> qualified,
-                               KeysWithPrefix(kIndex, prefix));
-      for (const std::string& key : qualified) {
-        std::optional<EdgeKeyParts> parts =
-            ParseEdgeKey(absl::string_view(key).substr(prefix.size()));
-        if (!parts.has_value()) {
-          return absl::DataLossError("malformed qualifier index entry");
-        }
-        CHAINKG_RETURN_IF_ERROR(RemoveEdge(*parts));
-        ++result->edges_deleted;
-      }
-    }
-    for (const std::string& key : SecondaryIndexKeys(old, id)) {
-      CHAINKG_RETURN_IF_ERROR(Delete(kIndex, key));
-    }
-    CHAINKG_RETURN_IF_ERROR(
-        Delete(kIndex, NaturalKeyIndexKey(ref.kind(), ref.key())));
-    CHAINKG_RETURN_IF_ERROR(Delete(kVertex, VertexKey(id)));
-    ++result->deleted;
-    return absl::OkStatus();
-  }
-
-  // Resolves the out_edge key parts of a canonical edge. With
-  // require_endpoints, a missing endpoint is NOT_FOUND; otherwise nullopt.
-  absl::StatusOr<std::optional<EdgeKeyParts>> ResolveEdge(
-      const v1::Edge& edge, bool require_endpoints) {
-    auto resolve = [&](const v1::VertexRef& ref, absl::string_view field)
-        -> absl::StatusOr<std::optional<VertexId>> {
-      CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> id, LookupId(ref));
-      if (!id.has_value() && require_endpoints) {
-        return FieldError(absl::StatusCode::kNotFound, field,
-                          absl::StrCat("no ", RefText(ref)));
-      }
-      return id;
-    };
-    CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> from,
-                             resolve(edge.from(), "from"));
-    CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> to,
-                             resolve(edge.to(), "to"));
-    uint64_t qualifier = 0;
-    if (edge.has_supplies() && !edge.supplies().product_key().empty()) {
-      v1::VertexRef product;
-      product.set_kind(v1::VERTEX_KIND_PRODUCT);
-      product.set_key(edge.supplies().product_key());
-      CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> product_id,
-                               resolve(product, "supplies.product_key"));
-      if (!product_id.has_value()) return std::optional<EdgeKeyParts>();
-      qualifier = product_id->value();
-    }
-    if (!from.has_value() || !to.has_value()) {
-      return std::optional<EdgeKeyParts>();
-    }
-    return std::optional<EdgeKeyParts>(
-        EdgeKeyParts{*from, edge.kind(), *to, qualifier});
-  }
-
-  absl::Status UpsertEdge(const v1::Edge& edge, WriteResult* result) {
-    CHAINKG_ASSIGN_OR_RETURN(std::optional<EdgeKeyParts> parts,
-                             ResolveEdge(edge, /*require_endpoints=*/true));
-    std::string out_key = EdgeKey(*parts);
-    CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> old,
-                             Get(kOutEdge, out_key));
-    std::string value = edge.SerializeAsString();
-    if (old.has_value()) {
-      if (*old == value) {
-        ++result->unchanged;
-        return absl::OkStatus();
-      }
-      ++result->updated;
-    } else {
-      ++result->created;
-    }
-    CHAINKG_RETURN_IF_ERROR(Put(kOutEdge, out_key, value));
-    CHAINKG_RETURN_IF_ERROR(Put(kInEdge, MirrorEdgeKey(*parts), ""));
-    if (parts->qualifier != 0) {
-      CHAINKG_RETURN_IF_ERROR(Put(
-          kIndex, QualifierIndexKey(VertexId(parts->qualifier), out_key), ""));
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status DeleteEdge(const v1::Edge& edge, WriteResult* result) {
-    CHAINKG_ASSIGN_OR_RETURN(std::optional<EdgeKeyParts> parts,
-                             ResolveEdge(edge, /*require_endpoints=*/false));
-    if (!parts.has_value()) return absl::OkStatus();
-    CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> old,
-                             Get(kOutEdge, EdgeKey(*parts)));
-    if (!old.has_value()) return absl::OkStatus();
-    CHAINKG_RETURN_IF_ERROR(RemoveEdge(*parts));
-    ++result->deleted;
-    return absl::OkStatus();
+  absl::Status PopSavePoint() override {
+    return FromRocksDb(batch_.PopSavePoint(), "pop savepoint");
   }
 
   absl::Status Commit() {
@@ -547,8 +290,6 @@ class WriteTxn {
  private:
   Store::Impl& impl_;
   rocksdb::WriteBatchWithIndex batch_;
-  std::array<uint64_t, 8> next_sequence_;
-  std::vector<std::array<uint64_t, 8>> saved_sequences_;
 };
 
 // Runs body against a fresh WriteTxn under the write lock and commits it.
@@ -556,37 +297,14 @@ class WriteTxn {
 template <typename Body>
 absl::StatusOr<WriteResult> RunWrite(Store::Impl& impl, Body body) {
   absl::MutexLock lock(&impl.write_mu);
-  WriteTxn txn(impl, impl.next_sequence);
+  RocksDbTarget target(impl);
+  internal::WriteTxn txn(target, impl.next_sequence);
   WriteResult result;
   CHAINKG_RETURN_IF_ERROR(body(txn, &result));
-  CHAINKG_RETURN_IF_ERROR(txn.Commit());
+  CHAINKG_RETURN_IF_ERROR(target.Commit());
   impl.next_sequence = txn.next_sequence();
   result.sequence = impl.db->GetLatestSequenceNumber();
   return result;
-}
-
-rocksdb::Options DatabaseOptions(const StoreOptions& options) {
-  rocksdb::Options db_options;
-  db_options.create_if_missing = options.create_if_missing;
-  db_options.create_missing_column_families = options.create_if_missing;
-  db_options.paranoid_checks = true;
-  // Refuse to open on any WAL corruption instead of silently dropping the
-  // acknowledged writes after it (the default point-in-time recovery does).
-  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kAbsoluteConsistency;
-  db_options.track_and_verify_wals_in_manifest = true;
-  db_options.IncreaseParallelism(2);
-  return db_options;
-}
-
-rocksdb::ColumnFamilyOptions FamilyOptions(ColumnFamily which) {
-  rocksdb::ColumnFamilyOptions options;
-  rocksdb::BlockBasedTableOptions table;
-  if (which == kIndex || which == kVertex) {
-    // Point lookups by natural key and id dominate these families.
-    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  }
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  return options;
 }
 
 }  // namespace
@@ -601,8 +319,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   impl->options = options;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (int i = 0; i < kCount; ++i) {
-    families.emplace_back(kColumnFamilyNames[i],
-                          FamilyOptions(static_cast<ColumnFamily>(i)));
+    families.emplace_back(
+        kColumnFamilyNames[i],
+        internal::FamilyOptions(static_cast<ColumnFamily>(i)));
   }
   // A RocksDB that is not ours must not be adopted: check its column
   // families before opening (which would create ours in it).
@@ -622,8 +341,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
     }
   }
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status status = rocksdb::DB::Open(DatabaseOptions(options), path,
-                                             families, &impl->handles, &raw);
+  rocksdb::Status status = rocksdb::DB::Open(
+      internal::DatabaseOptions(options), path, families, &impl->handles, &raw);
   impl->db.reset(raw);
   if (!status.ok()) {
     if (status.IsInvalidArgument() &&
@@ -678,81 +397,12 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
 }
 
 absl::StatusOr<WriteResult> Store::Apply(const WriteRequest& request) {
-  // Check and canonicalize outside the lock. MERGE accepts partial records
-  // (a name-less firm carrying credentials); the merged result is checked in
-  // full under the lock.
-  NameRequirement names = request.mode == UpsertMode::kMerge
-                              ? NameRequirement::kOptional
-                              : NameRequirement::kRequired;
-  bool skip = request.on_invalid == FailurePolicy::kSkipInvalid;
-  WriteResult early;
-  std::vector<v1::Vertex> vertices(request.vertices.begin(),
-                                   request.vertices.end());
-  std::vector<bool> vertex_ok(vertices.size(), true);
-  for (size_t i = 0; i < vertices.size(); ++i) {
-    std::string field = absl::StrCat("vertices[", i, "]");
-    absl::StatusOr<std::vector<std::string>> warnings =
-        CanonicalizeVertex(&vertices[i], names);
-    if (!warnings.ok()) {
-      absl::Status status = NestField(warnings.status(), field);
-      if (!skip) return status;
-      early.rejected.push_back({false, i, status});
-      vertex_ok[i] = false;
-      continue;
-    }
-    for (const std::string& warning : *warnings) {
-      early.warnings.push_back(absl::StrCat(field, ".", warning));
-    }
-  }
-  std::vector<v1::Edge> edges(request.edges.begin(), request.edges.end());
-  std::vector<bool> edge_ok(edges.size(), true);
-  for (size_t i = 0; i < edges.size(); ++i) {
-    absl::Status status =
-        NestField(CanonicalizeEdge(&edges[i]), absl::StrCat("edges[", i, "]"));
-    if (!status.ok()) {
-      if (!skip) return status;
-      early.rejected.push_back({true, i, status});
-      edge_ok[i] = false;
-    }
-  }
-  CHAINKG_ASSIGN_OR_RETURN(
-      WriteResult result,
-      RunWrite(*impl_, [&](WriteTxn& txn, WriteResult* out) -> absl::Status {
-        // Each record is applied between savepoints: with kSkipInvalid a
-        // record that fails (a missing endpoint, an invalid merge) is rolled
-        // back alone and reported.
-        auto apply = [&](bool edge, size_t i, auto&& body) -> absl::Status {
-          txn.SetSavePoint();
-          WriteResult before = *out;
-          absl::Status status = NestField(
-              body(), absl::StrCat(edge ? "edges[" : "vertices[", i, "]"));
-          if (status.ok()) return txn.PopSavePoint();
-          bool per_record =
-              status.code() == absl::StatusCode::kInvalidArgument ||
-              status.code() == absl::StatusCode::kNotFound;
-          if (!skip || !per_record) return status;
-          CHAINKG_RETURN_IF_ERROR(txn.RollbackToSavePoint());
-          *out = std::move(before);
-          out->rejected.push_back({edge, i, status});
-          return absl::OkStatus();
-        };
-        for (size_t i = 0; i < vertices.size(); ++i) {
-          if (!vertex_ok[i]) continue;
-          CHAINKG_RETURN_IF_ERROR(apply(false, i, [&] {
-            return txn.UpsertVertex(vertices[i], request.mode, out);
-          }));
-        }
-        for (size_t i = 0; i < edges.size(); ++i) {
-          if (!edge_ok[i]) continue;
-          CHAINKG_RETURN_IF_ERROR(
-              apply(true, i, [&] { return txn.UpsertEdge(edges[i], out); }));
-        }
-        return absl::OkStatus();
-      }));
-  result.warnings = std::move(early.warnings);
-  result.rejected.insert(result.rejected.begin(), early.rejected.begin(),
-                         early.rejected.end());
-  return result;
+  // Checked and canonicalized outside the lock.
+  CHAINKG_ASSIGN_OR_RETURN(internal::PreparedWrite prepared,
+                           internal::PrepareWrite(request));
+  return RunWrite(*impl_, [&](internal::WriteTxn& txn, WriteResult* out) {
+    return internal::ApplyPrepared(prepared, txn, out);
+  });
 }
 
 absl::StatusOr<WriteResult> Store::UpsertVertices(
@@ -770,13 +420,14 @@ absl::StatusOr<WriteResult> Store::DeleteVertices(
     CHAINKG_RETURN_IF_ERROR(NestField(CanonicalizeRef(&canonical[i]),
                                       absl::StrCat("refs[", i, "]")));
   }
-  return RunWrite(*impl_, [&](WriteTxn& txn, WriteResult* out) -> absl::Status {
-    for (size_t i = 0; i < canonical.size(); ++i) {
-      CHAINKG_RETURN_IF_ERROR(NestField(txn.DeleteVertex(canonical[i], out),
-                                        absl::StrCat("refs[", i, "]")));
-    }
-    return absl::OkStatus();
-  });
+  return RunWrite(
+      *impl_, [&](internal::WriteTxn& txn, WriteResult* out) -> absl::Status {
+        for (size_t i = 0; i < canonical.size(); ++i) {
+          CHAINKG_RETURN_IF_ERROR(NestField(txn.DeleteVertex(canonical[i], out),
+                                            absl::StrCat("refs[", i, "]")));
+        }
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<WriteResult> Store::UpsertEdges(
@@ -793,13 +444,14 @@ absl::StatusOr<WriteResult> Store::DeleteEdges(
     CHAINKG_RETURN_IF_ERROR(NestField(CanonicalizeEdgeIdentity(&canonical[i]),
                                       absl::StrCat("edges[", i, "]")));
   }
-  return RunWrite(*impl_, [&](WriteTxn& txn, WriteResult* out) -> absl::Status {
-    for (size_t i = 0; i < canonical.size(); ++i) {
-      CHAINKG_RETURN_IF_ERROR(NestField(txn.DeleteEdge(canonical[i], out),
-                                        absl::StrCat("edges[", i, "]")));
-    }
-    return absl::OkStatus();
-  });
+  return RunWrite(
+      *impl_, [&](internal::WriteTxn& txn, WriteResult* out) -> absl::Status {
+        for (size_t i = 0; i < canonical.size(); ++i) {
+          CHAINKG_RETURN_IF_ERROR(NestField(txn.DeleteEdge(canonical[i], out),
+                                            absl::StrCat("edges[", i, "]")));
+        }
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<VertexLookup> Store::GetVertex(const v1::VertexRef& ref) const {

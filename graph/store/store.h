@@ -19,6 +19,7 @@
 #include "absl/types/span.h"
 
 #include "chainkg/v1/model.pb.h"
+#include "graph/store/write_request.h"
 
 namespace chainkg::graph {
 
@@ -28,54 +29,6 @@ struct StoreOptions {
   // fsync the WAL before a write returns. Turning this off trades the
   // durability of the last writes for speed (tests, bulk experiments).
   bool sync_writes = true;
-};
-
-// How an upsert treats an existing vertex with the same natural key.
-enum class UpsertMode {
-  // Set fields overwrite, empty ones keep the stored value; former names and
-  // aliases are unioned; credentials merge by (kind, level, year, batch).
-  // See MergeVertex in vertex_record.h.
-  kMerge,
-  // The new record replaces the stored one.
-  kReplace,
-};
-
-// What to do with a record that fails validation or names a missing
-// vertex.
-enum class FailurePolicy {
-  // Fail the whole call; nothing is written.
-  kAllOrNothing,
-  // Leave that record out and report it in WriteResult::rejected; the other
-  // records commit. Each record itself is still all or nothing.
-  kSkipInvalid,
-};
-
-// A record left out of a kSkipInvalid write.
-struct Rejected {
-  bool edge = false;  // false: request.vertices[index], true: edges[index]
-  size_t index = 0;
-  absl::Status status;  // with a field path such as "edges[4].to"
-};
-
-// What a write call did.
-struct WriteResult {
-  int created = 0;
-  int updated = 0;
-  int unchanged = 0;  // upserts identical to what was stored
-  int deleted = 0;
-  int edges_deleted = 0;  // edges removed with deleted vertices
-  std::vector<std::string> warnings;
-  std::vector<Rejected> rejected;  // kSkipInvalid only, in request order
-  uint64_t sequence = 0;           // sequence number after the write
-};
-
-// A mixed write: vertices first, in order, then edges, in order, so edges
-// may name vertices of the same request.
-struct WriteRequest {
-  std::vector<v1::Vertex> vertices;
-  std::vector<v1::Edge> edges;
-  UpsertMode mode = UpsertMode::kMerge;
-  FailurePolicy on_invalid = FailurePolicy::kAllOrNothing;
 };
 
 // Bounds on one read call. Exceeding the deadline gives DEADLINE_EXCEEDED;

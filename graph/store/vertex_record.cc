@@ -40,28 +40,6 @@ const Message* RecordOf(const v1::Vertex& vertex) {
   return nullptr;
 }
 
-Message* MutableRecordOf(v1::Vertex* vertex) {
-  switch (vertex->record_case()) {
-    case v1::Vertex::kFirm:
-      return vertex->mutable_firm();
-    case v1::Vertex::kProduct:
-      return vertex->mutable_product();
-    case v1::Vertex::kChain:
-      return vertex->mutable_chain();
-    case v1::Vertex::kConsortium:
-      return vertex->mutable_consortium();
-    case v1::Vertex::kPlatform:
-      return vertex->mutable_platform();
-    case v1::Vertex::kIndustry:
-      return vertex->mutable_industry();
-    case v1::Vertex::kProject:
-      return vertex->mutable_project();
-    case v1::Vertex::RECORD_NOT_SET:
-      break;
-  }
-  return nullptr;
-}
-
 const std::string& EmptyString() {
   static const std::string* const empty = new std::string();
   return *empty;
@@ -163,6 +141,28 @@ void MergeRecord(const Message& update, Message* out) {
 }
 
 }  // namespace
+
+Message* MutableRecordOf(v1::Vertex* vertex) {
+  switch (vertex->record_case()) {
+    case v1::Vertex::kFirm:
+      return vertex->mutable_firm();
+    case v1::Vertex::kProduct:
+      return vertex->mutable_product();
+    case v1::Vertex::kChain:
+      return vertex->mutable_chain();
+    case v1::Vertex::kConsortium:
+      return vertex->mutable_consortium();
+    case v1::Vertex::kPlatform:
+      return vertex->mutable_platform();
+    case v1::Vertex::kIndustry:
+      return vertex->mutable_industry();
+    case v1::Vertex::kProject:
+      return vertex->mutable_project();
+    case v1::Vertex::RECORD_NOT_SET:
+      break;
+  }
+  return nullptr;
+}
 
 v1::VertexKind KindOf(const v1::Vertex& vertex) {
   switch (vertex.record_case()) {

@@ -13,6 +13,9 @@
 
 namespace chainkg::graph {
 
+// The record message set in vertex (a Firm, a Product, ...), or nullptr.
+google::protobuf::Message* MutableRecordOf(v1::Vertex* vertex);
+
 // The kind of the record set in vertex; UNSPECIFIED when none is set.
 v1::VertexKind KindOf(const v1::Vertex& vertex);
 

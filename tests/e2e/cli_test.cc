@@ -11,6 +11,8 @@
 
 #include "chainkg/v1/graph_service.pb.h"
 #include "tests/e2e/server_fixture.h"
+#include "tests/testing/db_dump.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/subprocess.h"
 
 namespace chainkg {
@@ -196,6 +198,45 @@ TEST_F(CliTest, ServerSideRejectionsNameTheInputLine) {
                                     "product \"nowhere\""));
   ProcessResult listed = Cli({"edges", "product", "p2"});
   EXPECT_THAT(listed.out, HasSubstr("(no edges)"));
+}
+
+TEST_F(CliTest, BulkImportBuildsTheSameDatabaseAsStreamingLoad) {
+  std::string data = CHAINKG_TEST_DATA_DIR;
+  std::vector<std::string> inputs = {data + "/fixture", CHAINKG_EXAMPLES_DIR,
+                                     data + "/excel/firms_gbk.csv"};
+  std::vector<std::string> load = {"load"};
+  load.insert(load.end(), inputs.begin(), inputs.end());
+  ProcessResult streamed = Cli(load);
+  EXPECT_EQ(streamed.exit_code, 1) << streamed.err;  // the GBK file's 2 rows
+  StopServer();                                      // closes the database
+
+  std::vector<std::string> import = {CHAINKG_IMPORT_PATH, "--db",
+                                     dir_.Sub("imported")};
+  import.insert(import.end(), inputs.begin(), inputs.end());
+  ProcessResult imported = RunProcess(import);
+  EXPECT_EQ(imported.exit_code, 1) << imported.err;
+  // Both report the same rows and the same problems.
+  auto totals = [](const std::string& out) {
+    return out.substr(out.find("total: "), out.find('\n', out.find("total: ")) -
+                                               out.find("total: "));
+  };
+  EXPECT_EQ(totals(streamed.out), totals(imported.out));
+  EXPECT_EQ(streamed.err.substr(0, streamed.err.find("chainkg:")),
+            imported.err.substr(0, imported.err.find("chainkg-import:")));
+
+  ASSERT_OK_AND_ASSIGN(testing::DatabaseDump a,
+                       testing::DumpDatabase(dir_.Sub("db")));
+  ASSERT_OK_AND_ASSIGN(testing::DatabaseDump b,
+                       testing::DumpDatabase(dir_.Sub("imported")));
+  ASSERT_EQ(a.size(), 5u);
+  for (const auto& [family, entries] : a) {
+    ASSERT_TRUE(b.count(family)) << family;
+    EXPECT_EQ(entries.size(), b[family].size()) << family;
+    EXPECT_TRUE(entries == b[family])
+        << "column family " << family << " differs";
+  }
+  EXPECT_GT(a["out_edge"].size(), 25u);
+  StartServer();  // for the fixture's teardown
 }
 
 TEST(ServerBinaryTest, SaysWhereItListensAndStopsCleanlyOnSigterm) {

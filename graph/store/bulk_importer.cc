@@ -1,0 +1,253 @@
+#include "graph/store/bulk_importer.h"
+
+#include <array>
+#include <filesystem>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "rocksdb/sst_file_writer.h"
+
+#include "graph/store/db_options.h"
+#include "graph/store/key_codec.h"
+#include "graph/store/rocksdb_status.h"
+#include "graph/store/write_txn.h"
+#include "util/status_macros.h"
+
+namespace chainkg::graph {
+namespace {
+
+using internal::ColumnFamily;
+using internal::kColumnFamilyNames;
+using internal::kCount;
+
+// Sorted in-memory column families with an undo log for savepoints.
+class MemoryTarget final : public internal::MutationTarget {
+ public:
+  absl::StatusOr<std::optional<std::string>> Get(
+      ColumnFamily family, absl::string_view key) override {
+    const auto& map = families_[family];
+    auto it = map.find(key);
+    if (it == map.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second);
+  }
+
+  absl::StatusOr<std::vector<std::string>> KeysWithPrefix(
+      ColumnFamily family, absl::string_view prefix) override {
+    std::vector<std::string> keys;
+    const auto& map = families_[family];
+    for (auto it = map.lower_bound(prefix);
+         it != map.end() &&
+         absl::string_view(it->first).substr(0, prefix.size()) == prefix;
+         ++it) {
+      keys.push_back(it->first);
+    }
+    return keys;
+  }
+
+  absl::Status Put(ColumnFamily family, absl::string_view key,
+                   absl::string_view value) override {
+    auto& map = families_[family];
+    auto it = map.find(key);
+    if (!savepoints_.empty()) {
+      undo_.push_back({family, std::string(key),
+                       it == map.end()
+                           ? std::nullopt
+                           : std::optional<std::string>(it->second)});
+    }
+    if (it == map.end()) {
+      map.emplace(std::string(key), std::string(value));
+    } else {
+      it->second.assign(value.data(), value.size());
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Delete(ColumnFamily family, absl::string_view key) override {
+    auto& map = families_[family];
+    auto it = map.find(key);
+    if (it == map.end()) return absl::OkStatus();
+    if (!savepoints_.empty()) {
+      undo_.push_back({family, std::string(key), it->second});
+    }
+    map.erase(it);
+    return absl::OkStatus();
+  }
+
+  void SetSavePoint() override { savepoints_.push_back(undo_.size()); }
+
+  absl::Status RollbackToSavePoint() override {
+    size_t mark = savepoints_.back();
+    savepoints_.pop_back();
+    while (undo_.size() > mark) {
+      Undo& undo = undo_.back();
+      auto& map = families_[undo.family];
+      if (undo.previous.has_value()) {
+        map[undo.key] = std::move(*undo.previous);
+      } else {
+        map.erase(undo.key);
+      }
+      undo_.pop_back();
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status PopSavePoint() override {
+    savepoints_.pop_back();
+    // With no savepoint left nothing can be rolled back: free the log.
+    if (savepoints_.empty()) undo_.clear();
+    return absl::OkStatus();
+  }
+
+  const absl::btree_map<std::string, std::string>& family(
+      ColumnFamily family) const {
+    return families_[family];
+  }
+  absl::btree_map<std::string, std::string>& mutable_family(
+      ColumnFamily family) {
+    return families_[family];
+  }
+
+ private:
+  struct Undo {
+    ColumnFamily family;
+    std::string key;
+    std::optional<std::string> previous;
+  };
+  std::array<absl::btree_map<std::string, std::string>, kCount> families_;
+  std::vector<Undo> undo_;
+  std::vector<size_t> savepoints_;
+};
+
+}  // namespace
+
+struct BulkImporter::Impl {
+  std::string path;
+  MemoryTarget target;
+  internal::SequenceCounters next_sequence = {1, 1, 1, 1, 1, 1, 1, 1};
+  bool finished = false;
+};
+
+BulkImporter::BulkImporter(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
+
+BulkImporter::~BulkImporter() = default;
+
+absl::StatusOr<std::unique_ptr<BulkImporter>> BulkImporter::Create(
+    const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::exists(std::filesystem::path(path) / "CURRENT", error)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path,
+                     ": a database exists there; chainkg-import only "
+                     "builds new databases (load into a running server "
+                     "with chainkg load instead)"));
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  return std::unique_ptr<BulkImporter>(new BulkImporter(std::move(impl)));
+}
+
+absl::StatusOr<WriteResult> BulkImporter::Apply(const WriteRequest& request) {
+  if (impl_->finished) {
+    return absl::FailedPreconditionError("import already finished");
+  }
+  CHAINKG_ASSIGN_OR_RETURN(internal::PreparedWrite prepared,
+                           internal::PrepareWrite(request));
+  internal::WriteTxn txn(impl_->target, impl_->next_sequence);
+  WriteResult result;
+  // The whole request is one savepoint, so a failure leaves nothing of it,
+  // as a failed WriteBatch would.
+  txn.SetSavePoint();
+  absl::Status status = internal::ApplyPrepared(prepared, txn, &result);
+  if (!status.ok()) {
+    txn.RollbackToSavePoint().IgnoreError();  // in memory: cannot fail
+    return status;
+  }
+  CHAINKG_RETURN_IF_ERROR(txn.PopSavePoint());
+  impl_->next_sequence = txn.next_sequence();
+  return result;
+}
+
+absl::StatusOr<ImportResult> BulkImporter::Finish() {
+  if (impl_->finished) {
+    return absl::FailedPreconditionError("import already finished");
+  }
+  impl_->finished = true;
+  // The same format marker Store::Open writes into a new database.
+  impl_->target.mutable_family(internal::kMeta)[kMetaFormatVersionKey] =
+      absl::StrCat(kFormatVersion);
+
+  StoreOptions store_options;
+  rocksdb::Options options = internal::DatabaseOptions(store_options);
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (int i = 0; i < kCount; ++i) {
+    families.emplace_back(
+        kColumnFamilyNames[i],
+        internal::FamilyOptions(static_cast<ColumnFamily>(i)));
+  }
+  auto remove_all = [this] {
+    std::error_code ignored;  // best effort: clean up a failed import
+    std::filesystem::remove_all(impl_->path, ignored);
+  };
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status opened =
+      rocksdb::DB::Open(options, impl_->path, families, &handles, &raw);
+  std::unique_ptr<rocksdb::DB> db(raw);
+  if (!opened.ok()) {
+    remove_all();
+    return FromRocksDb(opened, absl::StrCat("create ", impl_->path));
+  }
+  ImportResult result;
+  absl::Status status = absl::OkStatus();
+  for (int i = 0; i < kCount && status.ok(); ++i) {
+    auto family = static_cast<ColumnFamily>(i);
+    auto& map = impl_->target.mutable_family(family);
+    if (map.empty()) continue;
+    std::string file =
+        absl::StrCat(impl_->path, "/import-", kColumnFamilyNames[i], ".sst");
+    rocksdb::Options family_options(static_cast<rocksdb::DBOptions>(options),
+                                    internal::FamilyOptions(family));
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), family_options,
+                                  handles[i]);
+    status = FromRocksDb(writer.Open(file), absl::StrCat("write ", file));
+    // Keys leave the map as they are written, so memory does not double.
+    while (status.ok() && !map.empty()) {
+      auto it = map.begin();
+      status = FromRocksDb(writer.Put(it->first, it->second),
+                           absl::StrCat("write ", file));
+      ++result.keys;
+      map.erase(it);
+    }
+    rocksdb::ExternalSstFileInfo info;
+    if (status.ok()) {
+      status = FromRocksDb(writer.Finish(&info), absl::StrCat("write ", file));
+    }
+    if (status.ok()) {
+      result.sst_bytes += static_cast<int64_t>(info.file_size);
+      rocksdb::IngestExternalFileOptions ingest;
+      ingest.move_files = true;
+      status = FromRocksDb(db->IngestExternalFile(handles[i], {file}, ingest),
+                           absl::StrCat("ingest ", file));
+    }
+  }
+  for (rocksdb::ColumnFamilyHandle* handle : handles) {
+    absl::Status destroyed =
+        FromRocksDb(db->DestroyColumnFamilyHandle(handle), "close");
+    if (status.ok()) status = destroyed;
+  }
+  absl::Status closed = FromRocksDb(db->Close(), "close");
+  if (status.ok()) status = closed;
+  db.reset();
+  if (!status.ok()) {
+    remove_all();
+    return status;
+  }
+  return result;
+}
+
+}  // namespace chainkg::graph

@@ -1,0 +1,130 @@
+// The upsert and delete rules of the store, written once against an
+// abstract key-value target, so that online writes (Store, on a RocksDB
+// WriteBatchWithIndex) and offline import (BulkImporter, on sorted
+// in-memory maps) produce byte-identical keys and values. Internal to
+// graph/store.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+#include "chainkg/v1/model.pb.h"
+#include "graph/store/key_codec.h"
+#include "graph/store/vertex_id.h"
+#include "graph/store/write_request.h"
+
+namespace chainkg::graph::internal {
+
+// The column families of key_codec.h.
+enum ColumnFamily { kMeta = 0, kVertex, kOutEdge, kInEdge, kIndex, kCount };
+
+// RocksDB names; "default" (RocksDB's own) holds the metadata.
+inline constexpr std::array<const char*, kCount> kColumnFamilyNames = {
+    "default", "vertex", "out_edge", "in_edge", "index"};
+
+inline constexpr std::array<v1::VertexKind, 7> kAllVertexKinds = {
+    v1::VERTEX_KIND_FIRM,     v1::VERTEX_KIND_PRODUCT,
+    v1::VERTEX_KIND_CHAIN,    v1::VERTEX_KIND_CONSORTIUM,
+    v1::VERTEX_KIND_PLATFORM, v1::VERTEX_KIND_INDUSTRY,
+    v1::VERTEX_KIND_PROJECT};
+
+// Next unused id sequence per vertex kind (indexed by VertexKind).
+using SequenceCounters = std::array<uint64_t, 8>;
+
+// Secondary index keys ('n', 'r', 'c') of a vertex with the given id,
+// sorted and distinct.
+std::vector<std::string> SecondaryIndexKeys(const v1::Vertex& vertex,
+                                            VertexId id);
+
+// `firm "KEY"` for messages.
+std::string RefText(const v1::VertexRef& ref);
+
+// Where a write's keys go. Reads see the target's own earlier writes.
+// Savepoints nest; RollbackToSavePoint undoes every Put and Delete since the
+// matching SetSavePoint.
+class MutationTarget {
+ public:
+  virtual ~MutationTarget() = default;
+  virtual absl::StatusOr<std::optional<std::string>> Get(
+      ColumnFamily family, absl::string_view key) = 0;
+  // Keys under prefix, in order.
+  virtual absl::StatusOr<std::vector<std::string>> KeysWithPrefix(
+      ColumnFamily family, absl::string_view prefix) = 0;
+  virtual absl::Status Put(ColumnFamily family, absl::string_view key,
+                           absl::string_view value) = 0;
+  virtual absl::Status Delete(ColumnFamily family, absl::string_view key) = 0;
+  virtual void SetSavePoint() = 0;
+  virtual absl::Status RollbackToSavePoint() = 0;
+  virtual absl::Status PopSavePoint() = 0;
+};
+
+// One write's worth of upserts and deletes on a target, with the id
+// counters it advances. Not thread-safe; the caller serializes writers.
+class WriteTxn {
+ public:
+  WriteTxn(MutationTarget& target, const SequenceCounters& next_sequence)
+      : target_(target), next_sequence_(next_sequence) {}
+
+  const SequenceCounters& next_sequence() const { return next_sequence_; }
+
+  // Upserts one canonical vertex (CanonicalizeVertex). INVALID_ARGUMENT
+  // when a MERGE result fails validation or a new vertex has no name.
+  // A record without a source that creates or replaces a stored one gets
+  // source.client = client (when not empty).
+  absl::Status UpsertVertex(const v1::Vertex& vertex, UpsertMode mode,
+                            absl::string_view client, WriteResult* result);
+  // Deletes a vertex with its edges and index entries; absent: no-op.
+  absl::Status DeleteVertex(const v1::VertexRef& ref, WriteResult* result);
+  // Inserts or replaces one canonical edge. NOT_FOUND ("from", "to",
+  // "supplies.product_key") when a vertex it names does not exist.
+  absl::Status UpsertEdge(const v1::Edge& edge, absl::string_view client,
+                          WriteResult* result);
+  // Deletes an edge by identity; absent: no-op.
+  absl::Status DeleteEdge(const v1::Edge& edge, WriteResult* result);
+
+  // Savepoints of the target, also covering the id counters.
+  void SetSavePoint();
+  absl::Status RollbackToSavePoint();
+  absl::Status PopSavePoint();
+
+ private:
+  absl::StatusOr<std::optional<VertexId>> LookupId(const v1::VertexRef& ref);
+  absl::StatusOr<v1::Vertex> ReadVertex(VertexId id);
+  absl::Status RemoveEdge(const EdgeKeyParts& out_parts);
+  absl::StatusOr<std::optional<EdgeKeyParts>> ResolveEdge(
+      const v1::Edge& edge, bool require_endpoints);
+
+  MutationTarget& target_;
+  SequenceCounters next_sequence_;
+  std::vector<SequenceCounters> saved_sequences_;
+};
+
+// A WriteRequest checked and canonicalized (outside any lock).
+struct PreparedWrite {
+  std::vector<v1::Vertex> vertices;
+  std::vector<bool> vertex_ok;
+  std::vector<v1::Edge> edges;
+  std::vector<bool> edge_ok;
+  WriteResult early;  // warnings and rejections found while preparing
+  UpsertMode mode = UpsertMode::kMerge;
+  bool skip_invalid = false;
+  std::string client;
+};
+
+// Checks and canonicalizes request. Under kAllOrNothing the first bad
+// record is the error (its field nested under "vertices[i]" / "edges[i]").
+absl::StatusOr<PreparedWrite> PrepareWrite(const WriteRequest& request);
+
+// Applies a prepared write to txn: vertices, then edges, each between
+// savepoints so that under kSkipInvalid a failing record is rolled back
+// alone and reported in result->rejected.
+absl::Status ApplyPrepared(const PreparedWrite& write, WriteTxn& txn,
+                           WriteResult* result);
+
+}  // namespace chainkg::graph::internal
