@@ -15,6 +15,7 @@
 #include "grpcpp/grpcpp.h"
 
 #include "cli/load_command.h"
+#include "loaders/demo_generator.h"
 #include "util/status_macros.h"
 
 namespace chainkg::cli {
@@ -44,6 +45,12 @@ verbs:
       --edge-kind K             produces supplies input_to subclass_of in_chain
                                 leads member_of supports targets in_industry
                                 subindustry_of
+  load dataset NAME DIR         load a third-party dataset through its adapter
+                                (chainkg, tivac, willems2008, ickg; DIR is its
+                                folder, e.g. ../shared/data/tivac) and print
+                                the defects met in it
+  demo generate --out DIR       write the Dongguan demo data set as CSV files
+      --scale small|city|national   (default city)  --seed N (default 1)
   load FILE|DIR...              load CSV/JSONL files (docs/formats.md), UTF-8 or
                                 GBK/GB18030; directories: every .csv/.jsonl in
                                 them; vertices are loaded before edges
@@ -533,6 +540,34 @@ std::string LevelLabel(v1::Level level) {
   }
 }
 
+absl::Status CmdDemo(const CommandLine& flags, Context& context) {
+  const std::vector<std::string>& args = flags.positional();
+  if (args.size() != 2 || args[1] != "generate" || !flags.Has("out")) {
+    return Usage(
+        "usage: chainkg demo generate --out DIR [--scale S] [--seed N]");
+  }
+  loaders::DemoOptions options;
+  options.out_dir = flags.Get("out", "");
+  CHAINKG_ASSIGN_OR_RETURN(options.scale,
+                           loaders::ParseDemoScale(flags.Get("scale", "city")));
+  CHAINKG_ASSIGN_OR_RETURN(long long seed, flags.GetInt("seed", 1));
+  options.seed = static_cast<uint64_t>(seed);
+  absl::Time start = absl::Now();
+  CHAINKG_ASSIGN_OR_RETURN(loaders::DemoSummary summary,
+                           loaders::GenerateDemo(options));
+  *context.out << "wrote " << options.out_dir << " ("
+               << loaders::DemoScaleName(options.scale) << ", seed "
+               << options.seed << ") in "
+               << absl::FormatDuration(absl::Now() - start) << ": "
+               << summary.firms << " firms, " << summary.credentials
+               << " credentials, " << summary.products << " products, "
+               << summary.chains << " chains, "
+               << summary.edges + summary.chain_products
+               << " edges\nload it with: chainkg load " << options.out_dir
+               << "  (or chainkg-import --db DIR " << options.out_dir << ")\n";
+  return absl::OkStatus();
+}
+
 absl::Status CmdStats(const CommandLine& flags, Context& context) {
   v1::StatsRequest request;
   request.set_region_prefix(flags.Get("region", ""));
@@ -648,6 +683,7 @@ absl::Status RunCommand(const CommandLine& command_line, Context& context) {
     return CmdUpsert(args[1], command_line, context);
   }
   if (verb == "load") return RunLoad(command_line, context);
+  if (verb == "demo") return CmdDemo(command_line, context);
   if (verb == "stats") return CmdStats(command_line, context);
   if (verb == "delete") {
     CHAINKG_RETURN_IF_ERROR(need(3, "delete KIND KEY..."));

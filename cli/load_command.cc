@@ -14,11 +14,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "grpcpp/grpcpp.h"
 
 #include "graph/store/vertex_record.h"
+#include "loaders/dataset.h"
 #include "loaders/file_kind.h"
 #include "loaders/load_issue.h"
 #include "loaders/load_plan.h"
@@ -54,9 +56,10 @@ class Progress {
  public:
   Progress(std::ostream& out, bool terminal) : out_(out), terminal_(terminal) {}
 
+  // total_rows 0: unknown (no ETA).
   void Start(const std::string& file, int64_t total_rows) {
     file_ = file;
-    total_ = std::max<int64_t>(total_rows, 1);
+    total_ = total_rows;
     start_ = absl::Now();
     last_ = absl::InfinitePast();
   }
@@ -69,10 +72,19 @@ class Progress {
     last_ = now;
     double seconds = absl::ToDoubleSeconds(now - start_);
     double rate = seconds > 0 ? done_rows / seconds : 0;
-    std::string eta =
-        rate > 0 ? absl::StrFormat("%.0fs", (total_ - done_rows) / rate) : "?";
-    std::string line = absl::StrFormat("%s: %d/%d rows, %.0f rows/s, ETA %s",
-                                       file_, done_rows, total_, rate, eta);
+    std::string line;
+    if (total_ > 0) {
+      std::string eta =
+          rate > 0
+              ? absl::StrFormat(
+                    "%.0fs", std::max<double>(0, (total_ - done_rows) / rate))
+              : "?";
+      line = absl::StrFormat("%s: %d/%d rows, %.0f rows/s, ETA %s", file_,
+                             done_rows, total_, rate, eta);
+    } else {
+      line =
+          absl::StrFormat("%s: %d rows, %.0f rows/s", file_, done_rows, rate);
+    }
     if (terminal_) {
       out_ << "\r" << line << "\x1b[K" << std::flush;
     } else if (seconds > 10) {
@@ -88,7 +100,7 @@ class Progress {
   std::ostream& out_;
   bool terminal_;
   std::string file_;
-  int64_t total_ = 1;
+  int64_t total_ = 0;
   absl::Time start_;
   absl::Time last_;
 };
@@ -316,6 +328,58 @@ void PrintIssues(const std::vector<Issue>& issues, int* printed,
 
 }  // namespace
 
+namespace {
+
+// `chainkg load dataset NAME DIR`: a third-party dataset through its
+// adapter, streamed like files.
+absl::Status LoadDataset(const std::string& name, const std::string& dir,
+                         int batch_size, Context& context) {
+  IngestSession session(context, /*all_or_nothing=*/false);
+  LoadSummary summary;
+  session.StartFile(name, FileKind::kEdges, &summary);
+  loaders::RowBatcher batcher(batch_size,
+                              [&session](loaders::RecordBatch&& batch) {
+                                return session.Send(std::move(batch));
+                              });
+  Progress progress(*context.err,
+                    isatty(STDERR_FILENO) == 1 && context.err == &std::cerr);
+  progress.Start(name, 0);
+  int64_t rows = 0;
+  absl::StatusOr<loaders::DatasetReport> report =
+      loaders::ReadDataset(name, dir, [&](ParsedRow&& row) -> absl::Status {
+        progress.Update(++rows);
+        return batcher.Add(std::move(row));
+      });
+  if (!report.ok()) {
+    progress.Done();
+    return report.status();
+  }
+  CHAINKG_RETURN_IF_ERROR(batcher.Flush());
+  absl::Status drained = session.Drain();
+  progress.Done();
+  CHAINKG_RETURN_IF_ERROR(session.Finish());
+  CHAINKG_RETURN_IF_ERROR(drained);
+  std::vector<Issue> rejected = session.TakeIssues();
+  int printed = 0;
+  PrintIssues(rejected, &printed, *context.err);
+  summary.rows_read = rows;
+  *context.out << "dataset " << name << " from " << dir << "\n  records:";
+  for (const auto& [kind, count] : report->records) {
+    *context.out << " " << kind << " " << count;
+  }
+  *context.out << "\n  loaded: " << summary.Format();
+  *context.out << "  defects in the source data (" << report->defects.total()
+               << "):\n"
+               << report->defects.Format();
+  if (summary.errors > 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(summary.errors, " records were refused by the server"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status RunLoad(const CommandLine& flags, Context& context) {
   std::vector<std::string> args(flags.positional().begin() + 1,
                                 flags.positional().end());
@@ -329,6 +393,15 @@ absl::Status RunLoad(const CommandLine& flags, Context& context) {
   if (batch_size < 1 || batch_size > 10000) {
     return absl::InvalidArgumentError(
         "--batch-size must be 1..10000 (chainkg --help for usage)");
+  }
+  if (args[0] == "dataset") {
+    if (args.size() != 3) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("usage: chainkg load dataset NAME DIR, NAME one of ",
+                       absl::StrJoin(loaders::DatasetNames(), ", "),
+                       " (chainkg --help for usage)"));
+    }
+    return LoadDataset(args[1], args[2], static_cast<int>(batch_size), context);
   }
   bool strict = flags.Has("strict");
   std::optional<FileKind> forced;
