@@ -3,7 +3,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 BENCH_BUILD ?= build-release
 
-.PHONY: setup build run test asan format format-check clean
+.PHONY: setup build run test asan bench format format-check clean
 
 setup build:
 	scripts/setup.sh $(BUILD)
@@ -21,6 +21,13 @@ asan:
 	scripts/setup.sh $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCHAINKG_SANITIZE=ON -DCHAINKG_WERROR=ON
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j 2 -L 'unit|integration'
+
+# Release build, then the load benchmarks (bench/README.md). SCALE=national
+# for the full-size figures.
+SCALE ?= city
+bench:
+	scripts/setup.sh $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
+	bench/load_bench.sh $(SCALE) $(BENCH_BUILD)
 
 format:
 	git ls-files '*.h' '*.cc' '*.proto' | xargs clang-format -i

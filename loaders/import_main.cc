@@ -78,7 +78,7 @@ absl::Status Run(const CommandLine& flags) {
           request.edges = std::move(batch.edges);
           request.on_invalid = graph::FailurePolicy::kSkipInvalid;
           CHAINKG_ASSIGN_OR_RETURN(graph::WriteResult result,
-                                   importer->Apply(request));
+                                   importer->Apply(std::move(request)));
           summary.created += result.created;
           summary.updated += result.updated;
           summary.unchanged += result.unchanged;

@@ -1,12 +1,13 @@
 #include "graph/store/bulk_importer.h"
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <optional>
 #include <utility>
 #include <vector>
 
-#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
 #include "rocksdb/sst_file_writer.h"
@@ -24,54 +25,54 @@ using internal::ColumnFamily;
 using internal::kColumnFamilyNames;
 using internal::kCount;
 
-// Sorted in-memory column families with an undo log for savepoints.
+// In-memory column families with an undo log for savepoints. Hash maps,
+// not sorted maps: an import only looks keys up and writes them, and one
+// sort per family at the end is far cheaper than keeping them sorted.
 class MemoryTarget final : public internal::MutationTarget {
  public:
+  using Family = absl::flat_hash_map<std::string, std::string>;
+
   absl::StatusOr<std::optional<std::string>> Get(
       ColumnFamily family, absl::string_view key) override {
-    const auto& map = families_[family];
+    const Family& map = families_[family];
     auto it = map.find(key);
     if (it == map.end()) return std::optional<std::string>();
     return std::optional<std::string>(it->second);
   }
 
+  // A full scan: only deletes of vertices use it, and loader input has
+  // none, so the import path never pays for it.
   absl::StatusOr<std::vector<std::string>> KeysWithPrefix(
       ColumnFamily family, absl::string_view prefix) override {
     std::vector<std::string> keys;
-    const auto& map = families_[family];
-    for (auto it = map.lower_bound(prefix);
-         it != map.end() &&
-         absl::string_view(it->first).substr(0, prefix.size()) == prefix;
-         ++it) {
-      keys.push_back(it->first);
+    for (const auto& [key, value] : families_[family]) {
+      if (absl::string_view(key).substr(0, prefix.size()) == prefix) {
+        keys.push_back(key);
+      }
     }
+    std::sort(keys.begin(), keys.end());
     return keys;
   }
 
   absl::Status Put(ColumnFamily family, absl::string_view key,
                    absl::string_view value) override {
-    auto& map = families_[family];
-    auto it = map.find(key);
+    Family& map = families_[family];
+    auto [it, inserted] = map.try_emplace(key);
     if (!savepoints_.empty()) {
-      undo_.push_back({family, std::string(key),
-                       it == map.end()
-                           ? std::nullopt
-                           : std::optional<std::string>(it->second)});
+      undo_.push_back(
+          {family, std::string(key),
+           inserted ? std::nullopt : std::optional<std::string>(it->second)});
     }
-    if (it == map.end()) {
-      map.emplace(std::string(key), std::string(value));
-    } else {
-      it->second.assign(value.data(), value.size());
-    }
+    it->second.assign(value.data(), value.size());
     return absl::OkStatus();
   }
 
   absl::Status Delete(ColumnFamily family, absl::string_view key) override {
-    auto& map = families_[family];
+    Family& map = families_[family];
     auto it = map.find(key);
     if (it == map.end()) return absl::OkStatus();
     if (!savepoints_.empty()) {
-      undo_.push_back({family, std::string(key), it->second});
+      undo_.push_back({family, std::string(key), std::move(it->second)});
     }
     map.erase(it);
     return absl::OkStatus();
@@ -84,7 +85,7 @@ class MemoryTarget final : public internal::MutationTarget {
     savepoints_.pop_back();
     while (undo_.size() > mark) {
       Undo& undo = undo_.back();
-      auto& map = families_[undo.family];
+      Family& map = families_[undo.family];
       if (undo.previous.has_value()) {
         map[undo.key] = std::move(*undo.previous);
       } else {
@@ -102,14 +103,7 @@ class MemoryTarget final : public internal::MutationTarget {
     return absl::OkStatus();
   }
 
-  const absl::btree_map<std::string, std::string>& family(
-      ColumnFamily family) const {
-    return families_[family];
-  }
-  absl::btree_map<std::string, std::string>& mutable_family(
-      ColumnFamily family) {
-    return families_[family];
-  }
+  Family& mutable_family(ColumnFamily family) { return families_[family]; }
 
  private:
   struct Undo {
@@ -117,7 +111,7 @@ class MemoryTarget final : public internal::MutationTarget {
     std::string key;
     std::optional<std::string> previous;
   };
-  std::array<absl::btree_map<std::string, std::string>, kCount> families_;
+  std::array<Family, kCount> families_;
   std::vector<Undo> undo_;
   std::vector<size_t> savepoints_;
 };
@@ -151,12 +145,12 @@ absl::StatusOr<std::unique_ptr<BulkImporter>> BulkImporter::Create(
   return std::unique_ptr<BulkImporter>(new BulkImporter(std::move(impl)));
 }
 
-absl::StatusOr<WriteResult> BulkImporter::Apply(const WriteRequest& request) {
+absl::StatusOr<WriteResult> BulkImporter::Apply(WriteRequest request) {
   if (impl_->finished) {
     return absl::FailedPreconditionError("import already finished");
   }
   CHAINKG_ASSIGN_OR_RETURN(internal::PreparedWrite prepared,
-                           internal::PrepareWrite(request));
+                           internal::PrepareWrite(std::move(request)));
   internal::WriteTxn txn(impl_->target, impl_->next_sequence);
   WriteResult result;
   // The whole request is one savepoint, so a failure leaves nothing of it,
@@ -215,14 +209,18 @@ absl::StatusOr<ImportResult> BulkImporter::Finish() {
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), family_options,
                                   handles[i]);
     status = FromRocksDb(writer.Open(file), absl::StrCat("write ", file));
-    // Keys leave the map as they are written, so memory does not double.
-    while (status.ok() && !map.empty()) {
-      auto it = map.begin();
-      status = FromRocksDb(writer.Put(it->first, it->second),
+    std::vector<const std::pair<const std::string, std::string>*> sorted;
+    sorted.reserve(map.size());
+    for (const auto& entry : map) sorted.push_back(&entry);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto* a, const auto* b) { return a->first < b->first; });
+    for (size_t k = 0; status.ok() && k < sorted.size(); ++k) {
+      status = FromRocksDb(writer.Put(sorted[k]->first, sorted[k]->second),
                            absl::StrCat("write ", file));
       ++result.keys;
-      map.erase(it);
     }
+    sorted.clear();
+    map = MemoryTarget::Family();  // free this family before the next
     rocksdb::ExternalSstFileInfo info;
     if (status.ok()) {
       status = FromRocksDb(writer.Finish(&info), absl::StrCat("write ", file));

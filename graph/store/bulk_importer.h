@@ -36,7 +36,7 @@ class BulkImporter {
   BulkImporter& operator=(const BulkImporter&) = delete;
 
   // Same contract as Store::Apply. WriteResult::sequence is 0.
-  absl::StatusOr<WriteResult> Apply(const WriteRequest& request);
+  absl::StatusOr<WriteResult> Apply(WriteRequest request);
 
   // Creates the database, writes and ingests the SST files and closes it.
   // UNAVAILABLE / RESOURCE_EXHAUSTED on I/O errors (the directory is then

@@ -308,17 +308,17 @@ absl::Status WriteTxn::DeleteEdge(const v1::Edge& edge, WriteResult* result) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<PreparedWrite> PrepareWrite(const WriteRequest& request) {
+absl::StatusOr<PreparedWrite> PrepareWrite(WriteRequest request) {
   PreparedWrite prepared;
   prepared.mode = request.mode;
-  prepared.client = request.client;
+  prepared.client = std::move(request.client);
   prepared.skip_invalid = request.on_invalid == FailurePolicy::kSkipInvalid;
   // MERGE accepts partial records (a name-less firm carrying credentials);
   // the merged result is checked in full when applied.
   NameRequirement names = request.mode == UpsertMode::kMerge
                               ? NameRequirement::kOptional
                               : NameRequirement::kRequired;
-  prepared.vertices.assign(request.vertices.begin(), request.vertices.end());
+  prepared.vertices = std::move(request.vertices);
   prepared.vertex_ok.assign(prepared.vertices.size(), true);
   for (size_t i = 0; i < prepared.vertices.size(); ++i) {
     std::string field = absl::StrCat("vertices[", i, "]");
@@ -335,7 +335,7 @@ absl::StatusOr<PreparedWrite> PrepareWrite(const WriteRequest& request) {
       prepared.early.warnings.push_back(absl::StrCat(field, ".", warning));
     }
   }
-  prepared.edges.assign(request.edges.begin(), request.edges.end());
+  prepared.edges = std::move(request.edges);
   prepared.edge_ok.assign(prepared.edges.size(), true);
   for (size_t i = 0; i < prepared.edges.size(); ++i) {
     absl::Status status = NestField(CanonicalizeEdge(&prepared.edges[i]),

@@ -119,7 +119,8 @@ struct PreparedWrite {
 
 // Checks and canonicalizes request. Under kAllOrNothing the first bad
 // record is the error (its field nested under "vertices[i]" / "edges[i]").
-absl::StatusOr<PreparedWrite> PrepareWrite(const WriteRequest& request);
+// Takes request by value so callers that are done with it can move it in.
+absl::StatusOr<PreparedWrite> PrepareWrite(WriteRequest request);
 
 // Applies a prepared write to txn: vertices, then edges, each between
 // savepoints so that under kSkipInvalid a failing record is rolled back
