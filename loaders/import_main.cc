@@ -7,13 +7,16 @@
 // `chainkg load`, so the database is identical to the one a server would
 // build from the same files; it is written as sorted SST files and
 // ingested. DIR must not hold a database yet.
+#include <deque>
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 
 #include "graph/store/bulk_importer.h"
@@ -43,6 +46,122 @@ options:
 )";
 
 constexpr int kMaxIssuesPrintedPerFile = 50;
+constexpr size_t kMaxQueuedBatches = 4;
+
+// One batch of one file, with where its results go.
+struct Job {
+  RecordBatch batch;
+  std::string file;
+  FileKind kind;
+  LoadSummary* summary;          // of the file; read after Drain()
+  std::vector<Issue>* rejected;  // of the file; read after Drain()
+};
+
+// Applies batches to the importer on a second thread, in order, while the
+// caller parses the next ones: the two cores of a small machine each do
+// half of the work. Submit and Drain are called from one thread.
+class ApplyPipeline {
+ public:
+  explicit ApplyPipeline(graph::BulkImporter& importer) : importer_(importer) {
+    thread_ = std::thread([this] { Run(); });
+  }
+
+  ~ApplyPipeline() {
+    {
+      absl::MutexLock lock(&mu_);
+      done_ = true;
+    }
+    thread_.join();
+  }
+
+  ApplyPipeline(const ApplyPipeline&) = delete;
+  ApplyPipeline& operator=(const ApplyPipeline&) = delete;
+
+  // Queues a job, waiting while the queue is full. Returns the first error
+  // the apply thread met, if any (then nothing more is applied).
+  absl::Status Submit(Job job) {
+    absl::MutexLock lock(&mu_);
+    auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return queue_.size() < kMaxQueuedBatches || !error_.ok();
+    };
+    mu_.Await(absl::Condition(&room));
+    if (!error_.ok()) return error_;
+    queue_.push_back(std::move(job));
+    return absl::OkStatus();
+  }
+
+  // Waits until every queued job is applied.
+  absl::Status Drain() {
+    absl::MutexLock lock(&mu_);
+    // Idle even after an error: queued jobs point at the caller's summary,
+    // which must not go out of scope while a job could still touch it.
+    auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return queue_.empty() && !busy_;
+    };
+    mu_.Await(absl::Condition(&idle));
+    return error_;
+  }
+
+ private:
+  void Run() {
+    while (true) {
+      Job job;
+      {
+        absl::MutexLock lock(&mu_);
+        auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+          return !queue_.empty() || done_;
+        };
+        mu_.Await(absl::Condition(&ready));
+        if (queue_.empty()) return;  // done
+        job = std::move(queue_.front());
+        queue_.pop_front();
+        if (!error_.ok()) continue;  // after an error nothing more applies
+        busy_ = true;
+      }
+      absl::Status status = Apply(job);
+      absl::MutexLock lock(&mu_);
+      busy_ = false;
+      if (!status.ok() && error_.ok()) error_ = status;
+    }
+  }
+
+  absl::Status Apply(Job& job) {
+    graph::WriteRequest request;
+    request.vertices = std::move(job.batch.vertices);
+    request.edges = std::move(job.batch.edges);
+    request.on_invalid = graph::FailurePolicy::kSkipInvalid;
+    CHAINKG_ASSIGN_OR_RETURN(graph::WriteResult result,
+                             importer_.Apply(std::move(request)));
+    job.summary->created += result.created;
+    job.summary->updated += result.updated;
+    job.summary->unchanged += result.unchanged;
+    for (const graph::Rejected& record : result.rejected) {
+      const std::vector<int64_t>& lines =
+          record.edge ? job.batch.edge_lines : job.batch.vertex_lines;
+      std::string field = FieldOf(record.status).value_or("");
+      std::string prefix =
+          absl::StrCat(record.edge ? "edges[" : "vertices[", record.index, "]");
+      std::string reason(record.status.message());
+      if (reason.compare(0, field.size() + 2, field + ": ") == 0) {
+        reason = reason.substr(field.size() + 2);
+      }
+      field = field.size() > prefix.size() + 1 ? field.substr(prefix.size() + 1)
+                                               : "";
+      job.rejected->push_back({job.file, lines[record.index],
+                               ColumnOfField(job.kind, field), reason,
+                               Severity::kError});
+    }
+    return absl::OkStatus();
+  }
+
+  graph::BulkImporter& importer_;
+  std::thread thread_;
+  absl::Mutex mu_;
+  std::deque<Job> queue_ ABSL_GUARDED_BY(mu_);
+  bool busy_ ABSL_GUARDED_BY(mu_) = false;
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status error_ ABSL_GUARDED_BY(mu_);
+};
 
 absl::Status Run(const CommandLine& flags) {
   std::string db = flags.Get("db", "");
@@ -66,6 +185,7 @@ absl::Status Run(const CommandLine& flags) {
   CHAINKG_ASSIGN_OR_RETURN(std::unique_ptr<graph::BulkImporter> importer,
                            graph::BulkImporter::Create(db));
   absl::Time start = absl::Now();
+  ApplyPipeline pipeline(*importer);
   LoadSummary total;
   for (const InputFile& input : files) {
     std::string name = std::filesystem::path(input.path).filename().string();
@@ -73,42 +193,21 @@ absl::Status Run(const CommandLine& flags) {
     std::vector<Issue> rejected;
     RowBatcher batcher(
         static_cast<int>(batch_size), [&](RecordBatch&& batch) -> absl::Status {
-          graph::WriteRequest request;
-          request.vertices = std::move(batch.vertices);
-          request.edges = std::move(batch.edges);
-          request.on_invalid = graph::FailurePolicy::kSkipInvalid;
-          CHAINKG_ASSIGN_OR_RETURN(graph::WriteResult result,
-                                   importer->Apply(std::move(request)));
-          summary.created += result.created;
-          summary.updated += result.updated;
-          summary.unchanged += result.unchanged;
-          for (const graph::Rejected& record : result.rejected) {
-            const std::vector<int64_t>& lines =
-                record.edge ? batch.edge_lines : batch.vertex_lines;
-            std::string field = FieldOf(record.status).value_or("");
-            std::string prefix = absl::StrCat(
-                record.edge ? "edges[" : "vertices[", record.index, "]");
-            std::string reason(record.status.message());
-            if (reason.compare(0, field.size() + 2, field + ": ") == 0) {
-              reason = reason.substr(field.size() + 2);
-            }
-            field = field.size() > prefix.size() + 1
-                        ? field.substr(prefix.size() + 1)
-                        : "";
-            rejected.push_back({name, lines[record.index],
-                                ColumnOfField(input.kind, field), reason,
-                                Severity::kError});
-          }
-          return absl::OkStatus();
+          return pipeline.Submit(
+              {std::move(batch), name, input.kind, &summary, &rejected});
         });
     RecordFileOptions options;
     options.kind = input.kind;
-    CHAINKG_ASSIGN_OR_RETURN(
-        RecordFileResult result,
-        ReadRecordFile(input.path, options, [&](ParsedRow&& row) {
-          return batcher.Add(std::move(row));
-        }));
-    CHAINKG_RETURN_IF_ERROR(batcher.Flush());
+    absl::StatusOr<RecordFileResult> read = ReadRecordFile(
+        input.path, options,
+        [&](ParsedRow&& row) { return batcher.Add(std::move(row)); });
+    absl::Status flushed = read.ok() ? batcher.Flush() : read.status();
+    // The file's batches are applied before its summary is printed, and
+    // before summary and rejected go out of scope on an error.
+    absl::Status drained = pipeline.Drain();
+    CHAINKG_RETURN_IF_ERROR(flushed);
+    CHAINKG_RETURN_IF_ERROR(drained);
+    RecordFileResult& result = *read;
     std::vector<Issue> issues = result.issues;
     issues.insert(issues.end(), rejected.begin(), rejected.end());
     std::stable_sort(
@@ -135,6 +234,7 @@ absl::Status Run(const CommandLine& flags) {
     total.warnings += summary.warnings;
     total.errors += summary.errors;
   }
+  CHAINKG_RETURN_IF_ERROR(pipeline.Drain());
   absl::Time parsed = absl::Now();
   CHAINKG_ASSIGN_OR_RETURN(graph::ImportResult imported, importer->Finish());
   absl::Duration elapsed = absl::Now() - start;

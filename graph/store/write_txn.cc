@@ -353,15 +353,23 @@ absl::Status ApplyPrepared(const PreparedWrite& write, WriteTxn& txn,
                            WriteResult* result) {
   auto apply = [&](bool edge, size_t i, auto&& body) -> absl::Status {
     txn.SetSavePoint();
-    WriteResult before = *result;
-    absl::Status status =
-        NestField(body(), absl::StrCat(edge ? "edges[" : "vertices[", i, "]"));
+    // Only the counters change inside body; saving them is enough (this
+    // runs once per record, on the hot path).
+    const int counts[] = {result->created, result->updated, result->unchanged,
+                          result->deleted, result->edges_deleted};
+    absl::Status status = body();
     if (status.ok()) return txn.PopSavePoint();
+    status =
+        NestField(status, absl::StrCat(edge ? "edges[" : "vertices[", i, "]"));
     bool per_record = status.code() == absl::StatusCode::kInvalidArgument ||
                       status.code() == absl::StatusCode::kNotFound;
     if (!write.skip_invalid || !per_record) return status;
     CHAINKG_RETURN_IF_ERROR(txn.RollbackToSavePoint());
-    *result = std::move(before);
+    result->created = counts[0];
+    result->updated = counts[1];
+    result->unchanged = counts[2];
+    result->deleted = counts[3];
+    result->edges_deleted = counts[4];
     result->rejected.push_back({edge, i, status});
     return absl::OkStatus();
   };
