@@ -48,6 +48,7 @@ void WriteTxn::SetSavePoint() {
 }
 
 absl::Status WriteTxn::RollbackToSavePoint() {
+  id_cache_.clear();  // it may hold ids created after the savepoint
   next_sequence_ = saved_sequences_.back();
   saved_sequences_.pop_back();
   return target_.RollbackToSavePoint();
@@ -60,15 +61,21 @@ absl::Status WriteTxn::PopSavePoint() {
 
 absl::StatusOr<std::optional<VertexId>> WriteTxn::LookupId(
     const v1::VertexRef& ref) {
-  CHAINKG_ASSIGN_OR_RETURN(
-      std::optional<std::string> value,
-      target_.Get(kIndex, NaturalKeyIndexKey(ref.kind(), ref.key())));
-  if (!value.has_value()) return std::optional<VertexId>();
-  if (value->size() != kIdBytes) {
-    return absl::DataLossError(absl::StrCat("natural-key index entry of ",
-                                            RefText(ref), " is malformed"));
+  std::string index_key = NaturalKeyIndexKey(ref.kind(), ref.key());
+  auto cached = id_cache_.find(index_key);
+  if (cached != id_cache_.end()) return cached->second;
+  CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                           target_.Get(kIndex, index_key));
+  std::optional<VertexId> id;
+  if (value.has_value()) {
+    if (value->size() != kIdBytes) {
+      return absl::DataLossError(absl::StrCat("natural-key index entry of ",
+                                              RefText(ref), " is malformed"));
+    }
+    id = VertexId(ReadUint64(*value));
   }
-  return std::optional<VertexId>(VertexId(ReadUint64(*value)));
+  id_cache_.emplace(std::move(index_key), id);
+  return id;
 }
 
 absl::StatusOr<v1::Vertex> WriteTxn::ReadVertex(VertexId id) {
@@ -156,8 +163,9 @@ absl::Status WriteTxn::UpsertVertex(const v1::Vertex& vertex, UpsertMode mode,
     AppendUint64(&next_value, next);
     CHAINKG_RETURN_IF_ERROR(
         target_.Put(kMeta, NextSequenceKey(ref.kind()), next_value));
-    CHAINKG_RETURN_IF_ERROR(target_.Put(
-        kIndex, NaturalKeyIndexKey(ref.kind(), ref.key()), VertexKey(id)));
+    std::string index_key = NaturalKeyIndexKey(ref.kind(), ref.key());
+    CHAINKG_RETURN_IF_ERROR(target_.Put(kIndex, index_key, VertexKey(id)));
+    id_cache_[std::move(index_key)] = id;
     stored_form = vertex;
     StampClient(&stored_form, client);
     ++result->created;
@@ -222,8 +230,9 @@ absl::Status WriteTxn::DeleteVertex(const v1::VertexRef& ref,
   for (const std::string& key : SecondaryIndexKeys(old, id)) {
     CHAINKG_RETURN_IF_ERROR(target_.Delete(kIndex, key));
   }
-  CHAINKG_RETURN_IF_ERROR(
-      target_.Delete(kIndex, NaturalKeyIndexKey(ref.kind(), ref.key())));
+  std::string index_key = NaturalKeyIndexKey(ref.kind(), ref.key());
+  CHAINKG_RETURN_IF_ERROR(target_.Delete(kIndex, index_key));
+  id_cache_[std::move(index_key)] = std::nullopt;
   CHAINKG_RETURN_IF_ERROR(target_.Delete(kVertex, VertexKey(id)));
   ++result->deleted;
   return absl::OkStatus();

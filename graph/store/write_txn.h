@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
@@ -103,6 +104,11 @@ class WriteTxn {
   MutationTarget& target_;
   SequenceCounters next_sequence_;
   std::vector<SequenceCounters> saved_sequences_;
+  // Natural-key index lookups of this transaction (nullopt: no such
+  // vertex), so that the edges of a batch, which name the same firms and
+  // products again and again, do not each go to the target. Kept in step
+  // by UpsertVertex and DeleteVertex; cleared on rollback.
+  absl::flat_hash_map<std::string, std::optional<VertexId>> id_cache_;
 };
 
 // A WriteRequest checked and canonicalized (outside any lock).
