@@ -1013,6 +1013,49 @@ absl::StatusOr<GraphStats> Store::ComputeStats(const StatsQuery& query,
   return stats;
 }
 
+absl::StatusOr<uint64_t> Store::ScanAll(const ScanVisitor& visitor) const {
+  rocksdb::ManagedSnapshot snapshot(impl_->db.get());
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot.snapshot();
+  // Scans are sequential and large: read ahead, and keep them out of the
+  // block cache that point lookups rely on.
+  read.fill_cache = false;
+  read.readahead_size = 2 << 20;
+  if (visitor.vertex) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        impl_->db->NewIterator(read, impl_->cf(kVertex)));
+    v1::Vertex vertex;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      std::optional<VertexId> id = ParseVertexKey(ToView(it->key()));
+      if (!id.has_value() ||
+          !vertex.ParseFromArray(it->value().data(),
+                                 static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("scan: a vertex record does not parse");
+      }
+      CHAINKG_RETURN_IF_ERROR(visitor.vertex(*id, vertex));
+    }
+    CHAINKG_RETURN_IF_ERROR(FromRocksDb(it->status(), "scan vertices"));
+  }
+  if (visitor.edge) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        impl_->db->NewIterator(read, impl_->cf(kOutEdge)));
+    v1::Edge edge;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      std::optional<EdgeKeyParts> parts = ParseEdgeKey(ToView(it->key()));
+      if (!parts.has_value() ||
+          !edge.ParseFromArray(it->value().data(),
+                               static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("scan: an edge record does not parse");
+      }
+      StoredEdge stored{parts->near, parts->kind, parts->far,
+                        VertexId(parts->qualifier), &edge};
+      CHAINKG_RETURN_IF_ERROR(visitor.edge(stored));
+    }
+    CHAINKG_RETURN_IF_ERROR(FromRocksDb(it->status(), "scan edges"));
+  }
+  return snapshot.snapshot()->GetSequenceNumber();
+}
+
 absl::StatusOr<ConsistencyReport> Store::CheckConsistency() const {
   rocksdb::ManagedSnapshot snapshot(impl_->db.get());
   rocksdb::ReadOptions read;

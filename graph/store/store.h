@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@
 #include "absl/types/span.h"
 
 #include "chainkg/v1/model.pb.h"
+#include "graph/store/vertex_id.h"
 #include "graph/store/write_request.h"
 
 namespace chainkg::graph {
@@ -115,6 +117,21 @@ struct GraphStats {
   std::vector<std::pair<std::string, int64_t>> regions;
   std::vector<ChainTally> chains;  // every chain, in key order
   uint64_t sequence = 0;
+};
+
+// One stored edge as ScanAll reports it: the ids in its key and its record.
+struct StoredEdge {
+  VertexId from;
+  v1::EdgeKind kind = v1::EDGE_KIND_UNSPECIFIED;
+  VertexId to;
+  VertexId product;  // SUPPLIES: the supplied product; else invalid
+  const v1::Edge* record = nullptr;  // valid during the visit only
+};
+
+// Receives ScanAll's records. Either callback may be empty.
+struct ScanVisitor {
+  std::function<absl::Status(VertexId, const v1::Vertex&)> vertex;
+  std::function<absl::Status(const StoredEdge&)> edge;
 };
 
 // What Store::CheckConsistency found.
@@ -218,6 +235,12 @@ class Store {
   // (limits.max_scanned does not apply: counts are never partial).
   absl::StatusOr<GraphStats> ComputeStats(const StatsQuery& query,
                                           const ScanLimits& limits) const;
+
+  // Visits every vertex (in id order), then every edge (by source id, kind,
+  // target id), of one snapshot: what in-memory views are built from.
+  // Returns the snapshot's sequence number. DATA_LOSS for a record that
+  // does not parse; errors a visitor returns, unchanged.
+  absl::StatusOr<uint64_t> ScanAll(const ScanVisitor& visitor) const;
 
   // Scans the whole database on one snapshot and checks every invariant of
   // the layout: each vertex has exactly its index entries and a natural key

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 
 #include "graph/store/store.h"
+#include "graph/view/view.h"
 #include "tests/testing/records.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -114,6 +115,30 @@ TEST(FixtureTest, LoadsCompletelyAndAnswersIndexQueries) {
   std::vector<std::string> from;
   for (const v1::Edge& edge : inputs.edges) from.push_back(edge.from().key());
   EXPECT_THAT(from, ElementsAre("cathode", "separator"));
+
+  // The in-memory view of the same snapshot holds the same graph.
+  ASSERT_OK_AND_ASSIGN(std::shared_ptr<const View> view, View::Build(*store));
+  EXPECT_EQ(view->vertex_count(), 23u);
+  EXPECT_EQ(view->edge_count(), edges.size());
+  EXPECT_EQ(view->sequence(), store->LatestSequence());
+  std::optional<ViewIndex> cell = view->Find(v1::VERTEX_KIND_PRODUCT, "cell");
+  ASSERT_TRUE(cell.has_value());
+  std::vector<std::string> view_inputs;
+  for (const Adjacent& input : view->In(v1::EDGE_KIND_INPUT_TO, *cell)) {
+    view_inputs.push_back(view->key(input.other));
+    EXPECT_EQ(input.attribute, 1u) << "both inputs are essential";
+  }
+  EXPECT_THAT(view_inputs, ElementsAre("cathode", "separator"));
+  std::optional<ViewIndex> buyer =
+      view->Find(v1::VERTEX_KIND_FIRM, "91441900708017879M");
+  ASSERT_TRUE(buyer.has_value());
+  int supplies_with_product = 0;
+  for (const Adjacent& supplier : view->In(v1::EDGE_KIND_SUPPLIES, *buyer)) {
+    if (supplier.attribute != 0) ++supplies_with_product;
+  }
+  EXPECT_EQ(supplies_with_product, 2);
+  EXPECT_EQ(view->country(*view->Find(v1::VERTEX_KIND_FIRM, "EXT:Nidec")),
+            "JP");
 }
 
 }  // namespace

@@ -1,0 +1,325 @@
+#include "graph/analysis/supply_network.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace chainkg::graph {
+namespace {
+
+uint64_t LineKey(ViewIndex firm, ViewIndex product) {
+  return (static_cast<uint64_t>(firm.value()) << 32) | product.value();
+}
+
+bool SupplierAllowed(const View& view, ViewIndex firm,
+                     const SupplyOptions& options) {
+  if (!options.supplier_country.empty() &&
+      view.country(firm) != options.supplier_country) {
+    return false;
+  }
+  if (!options.supplier_region_prefix.empty() &&
+      (view.country(firm) != "CN" ||
+       !absl::StartsWith(view.region(firm), options.supplier_region_prefix))) {
+    return false;
+  }
+  return true;
+}
+
+// p and every product that is (transitively) a SUBCLASS_OF p: a specific
+// product stands in for its category as an input.
+std::vector<ViewIndex> VariantsOf(const View& view, ViewIndex p) {
+  std::vector<ViewIndex> variants = {p};
+  for (size_t i = 0; i < variants.size(); ++i) {
+    for (const Adjacent& child :
+         view.In(v1::EDGE_KIND_SUBCLASS_OF, variants[i])) {
+      if (std::find(variants.begin(), variants.end(), child.other) ==
+          variants.end()) {
+        variants.push_back(child.other);
+      }
+    }
+  }
+  return variants;
+}
+
+}  // namespace
+
+SupplyNetwork SupplyNetwork::Build(const View& view,
+                                   const SupplyOptions& options) {
+  SupplyNetwork network;
+  network.view_ = &view;
+  size_t n = view.vertex_count();
+
+  // Lines: every PRODUCES edge, plus the lines SUPPLIES edges imply.
+  std::vector<uint64_t> keys;
+  for (uint32_t v = 0; v < n; ++v) {
+    ViewIndex firm(v);
+    if (view.kind(firm) != v1::VERTEX_KIND_FIRM) continue;
+    for (const Adjacent& made : view.Out(v1::EDGE_KIND_PRODUCES, firm)) {
+      keys.push_back(LineKey(firm, made.other));
+    }
+    for (const Adjacent& supplied : view.Out(v1::EDGE_KIND_SUPPLIES, firm)) {
+      if (supplied.attribute != 0) {
+        keys.push_back(LineKey(firm, ViewIndex(supplied.attribute - 1)));
+      }
+    }
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  absl::flat_hash_map<uint64_t, LineIndex> line_of;
+  line_of.reserve(keys.size());
+  network.firm_offsets_.assign(n + 1, 0);
+  for (uint64_t key : keys) {
+    ViewIndex firm(static_cast<uint32_t>(key >> 32));
+    ViewIndex product(static_cast<uint32_t>(key & 0xffffffffu));
+    line_of.emplace(key, static_cast<LineIndex>(network.lines_.size()));
+    network.lines_.push_back({firm, product});
+    ++network.firm_offsets_[firm.value() + 1];
+  }
+  for (size_t v = 0; v < n; ++v) {
+    network.firm_offsets_[v + 1] += network.firm_offsets_[v];
+  }
+  // Lines are sorted by (firm, product): each firm's lines are contiguous.
+  network.firm_lines_.resize(network.lines_.size());
+  for (LineIndex l = 0; l < network.lines_.size(); ++l) {
+    network.firm_lines_[l] = l;
+  }
+  // Capability mode needs every line of a product.
+  absl::flat_hash_map<uint32_t, std::vector<LineIndex>> lines_of_product;
+  if (options.mode == SupplyMode::kCapability) {
+    for (LineIndex l = 0; l < network.lines_.size(); ++l) {
+      lines_of_product[network.lines_[l].product.value()].push_back(l);
+    }
+  }
+  auto find_line = [&line_of](ViewIndex firm,
+                              ViewIndex product) -> std::optional<LineIndex> {
+    auto it = line_of.find(LineKey(firm, product));
+    if (it == line_of.end()) return std::nullopt;
+    return it->second;
+  };
+
+  // Slots: one per (line, essential input), with its supplier lines.
+  network.line_slots_.reserve(network.lines_.size() + 1);
+  std::vector<LineIndex> suppliers;
+  for (LineIndex l = 0; l < network.lines_.size(); ++l) {
+    network.line_slots_.push_back(static_cast<uint32_t>(network.slots_.size()));
+    const ProductionLine& line = network.lines_[l];
+    for (const Adjacent& input :
+         view.In(v1::EDGE_KIND_INPUT_TO, line.product)) {
+      if (input.attribute == 0) continue;  // not essential
+      ViewIndex p = input.other;
+      std::vector<ViewIndex> variants = VariantsOf(view, p);
+      suppliers.clear();
+      for (ViewIndex variant : variants) {
+        if (std::optional<LineIndex> own = find_line(line.firm, variant)) {
+          suppliers.push_back(*own);
+        }
+      }
+      if (options.mode == SupplyMode::kObserved) {
+        for (const Adjacent& supply :
+             view.In(v1::EDGE_KIND_SUPPLIES, line.firm)) {
+          if (supply.attribute == 0) continue;
+          ViewIndex supplied(supply.attribute - 1);
+          if (std::find(variants.begin(), variants.end(), supplied) ==
+              variants.end()) {
+            continue;
+          }
+          if (std::optional<LineIndex> theirs =
+                  find_line(supply.other, supplied)) {
+            suppliers.push_back(*theirs);
+          }
+        }
+      } else {
+        for (ViewIndex variant : variants) {
+          auto it = lines_of_product.find(variant.value());
+          if (it == lines_of_product.end()) continue;
+          for (LineIndex candidate : it->second) {
+            ViewIndex firm = network.lines_[candidate].firm;
+            if (firm == line.firm || SupplierAllowed(view, firm, options)) {
+              suppliers.push_back(candidate);
+            }
+          }
+        }
+      }
+      std::sort(suppliers.begin(), suppliers.end());
+      suppliers.erase(std::unique(suppliers.begin(), suppliers.end()),
+                      suppliers.end());
+      Slot slot{l, p, static_cast<uint32_t>(network.slot_suppliers_.size()), 0};
+      network.slot_suppliers_.insert(network.slot_suppliers_.end(),
+                                     suppliers.begin(), suppliers.end());
+      slot.suppliers_end =
+          static_cast<uint32_t>(network.slot_suppliers_.size());
+      network.slots_.push_back(slot);
+    }
+  }
+  network.line_slots_.push_back(static_cast<uint32_t>(network.slots_.size()));
+
+  // Supporters: the slots each line supplies, as CSR.
+  network.support_offsets_.assign(network.lines_.size() + 1, 0);
+  for (LineIndex supplier : network.slot_suppliers_) {
+    ++network.support_offsets_[supplier + 1];
+  }
+  for (size_t l = 0; l < network.lines_.size(); ++l) {
+    network.support_offsets_[l + 1] += network.support_offsets_[l];
+  }
+  network.supports_.resize(network.slot_suppliers_.size());
+  std::vector<uint32_t> fill(network.support_offsets_.begin(),
+                             network.support_offsets_.end() - 1);
+  for (uint32_t s = 0; s < network.slots_.size(); ++s) {
+    const Slot& slot = network.slots_[s];
+    for (uint32_t i = slot.suppliers_begin; i < slot.suppliers_end; ++i) {
+      network.supports_[fill[network.slot_suppliers_[i]]++] = s;
+    }
+  }
+  return network;
+}
+
+std::vector<LineIndex> SupplyNetwork::LinesOf(ViewIndex firm) const {
+  std::vector<LineIndex> out;
+  for (uint32_t i = firm_offsets_[firm.value()];
+       i < firm_offsets_[firm.value() + 1]; ++i) {
+    out.push_back(firm_lines_[i]);
+  }
+  return out;
+}
+
+void SupplyNetwork::Propagate(std::vector<LineIndex> stopped,
+                              std::vector<int>& counts,
+                              std::vector<bool>& works,
+                              std::vector<LineIndex>* changed) const {
+  // Each line stops at most once, and each stop decrements the slots it
+  // supports once: O(lines + supports) over all calls from one state.
+  while (!stopped.empty()) {
+    LineIndex l = stopped.back();
+    stopped.pop_back();
+    if (!works[l]) continue;
+    works[l] = false;
+    if (changed != nullptr) changed->push_back(l);
+    for (uint32_t i = support_offsets_[l]; i < support_offsets_[l + 1]; ++i) {
+      const Slot& slot = slots_[supports_[i]];
+      if (--counts[supports_[i]] == 0 && works[slot.line]) {
+        stopped.push_back(slot.line);
+      }
+    }
+  }
+}
+
+void SupplyNetwork::BaseState(absl::Span<const ViewIndex> removed,
+                              std::vector<int>& counts,
+                              std::vector<bool>& works) const {
+  counts.resize(slots_.size());
+  for (size_t s = 0; s < slots_.size(); ++s) {
+    counts[s] =
+        static_cast<int>(slots_[s].suppliers_end - slots_[s].suppliers_begin);
+  }
+  works.assign(lines_.size(), true);
+  std::vector<LineIndex> stopped;
+  for (ViewIndex firm : removed) {
+    for (LineIndex l : LinesOf(firm)) stopped.push_back(l);
+  }
+  for (size_t s = 0; s < slots_.size(); ++s) {
+    if (counts[s] == 0) stopped.push_back(slots_[s].line);
+  }
+  Propagate(std::move(stopped), counts, works, nullptr);
+}
+
+std::vector<bool> SupplyNetwork::Working(
+    absl::Span<const ViewIndex> removed) const {
+  std::vector<int> counts;
+  std::vector<bool> works;
+  BaseState(removed, counts, works);
+  return works;
+}
+
+absl::StatusOr<CriticalSuppliersResult> SupplyNetwork::CriticalSuppliers(
+    LineIndex target, const AnalysisLimits& limits) const {
+  if (target >= lines_.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("line ", target, " does not exist"));
+  }
+  CriticalSuppliersResult result;
+  result.line = target;
+  std::vector<int> counts;
+  std::vector<bool> works;
+  BaseState({}, counts, works);
+  ViewIndex target_firm = lines_[target].firm;
+  for (uint32_t s = line_slots_[target]; s < line_slots_[target + 1]; ++s) {
+    const Slot& slot = slots_[s];
+    InputRedundancy redundancy;
+    redundancy.product = slot.input;
+    absl::flat_hash_set<uint32_t> firms;
+    for (uint32_t i = slot.suppliers_begin; i < slot.suppliers_end; ++i) {
+      LineIndex supplier = slot_suppliers_[i];
+      if (!works[supplier]) continue;
+      ++redundancy.working_lines;
+      firms.insert(lines_[supplier].firm.value());
+      if (lines_[supplier].firm == target_firm) redundancy.self_supplied = true;
+    }
+    redundancy.working_firms = static_cast<int>(firms.size());
+    if (slot.suppliers_begin == slot.suppliers_end) {
+      result.unsupplied_inputs.push_back(slot.input);
+    }
+    result.inputs.push_back(redundancy);
+  }
+  result.works = works[target];
+  if (!result.works) return result;
+
+  // The upstream cone: working lines that (transitively) supply the target.
+  // Only their firms can stop it.
+  std::vector<bool> in_cone(lines_.size(), false);
+  std::vector<LineIndex> frontier = {target};
+  in_cone[target] = true;
+  absl::flat_hash_set<uint32_t> candidate_set;
+  while (!frontier.empty()) {
+    LineIndex l = frontier.back();
+    frontier.pop_back();
+    for (uint32_t s = line_slots_[l]; s < line_slots_[l + 1]; ++s) {
+      for (uint32_t i = slots_[s].suppliers_begin; i < slots_[s].suppliers_end;
+           ++i) {
+        LineIndex supplier = slot_suppliers_[i];
+        if (!works[supplier] || in_cone[supplier]) continue;
+        in_cone[supplier] = true;
+        frontier.push_back(supplier);
+        if (lines_[supplier].firm != target_firm) {
+          candidate_set.insert(lines_[supplier].firm.value());
+        }
+      }
+    }
+  }
+  std::vector<uint32_t> candidates(candidate_set.begin(), candidate_set.end());
+  std::sort(candidates.begin(), candidates.end());
+  if (static_cast<int64_t>(candidates.size()) > limits.max_candidates) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "max_candidates: the upstream cone has ", candidates.size(),
+        " firms, the limit is ", limits.max_candidates));
+  }
+
+  // Remove each candidate alone, propagate from the unremoved fixpoint,
+  // check the target, undo: cost proportional to what the removal stops.
+  std::vector<LineIndex> changed;
+  for (uint32_t firm : candidates) {
+    if (absl::Now() > limits.deadline) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("deadline passed after ", result.candidates_tried,
+                       " of ", candidates.size(), " candidate suppliers"));
+    }
+    ++result.candidates_tried;
+    changed.clear();
+    Propagate(LinesOf(ViewIndex(firm)), counts, works, &changed);
+    if (!works[target]) result.critical_firms.push_back(ViewIndex(firm));
+    for (auto it = changed.rbegin(); it != changed.rend(); ++it) {
+      LineIndex l = *it;
+      works[l] = true;
+      for (uint32_t i = support_offsets_[l]; i < support_offsets_[l + 1]; ++i) {
+        ++counts[supports_[i]];
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace chainkg::graph
