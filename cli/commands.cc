@@ -57,6 +57,11 @@ verbs:
       --as KIND                 file kind when the name does not say it
       --strict                  load nothing from a file with any bad row
       --batch-size N            records per acknowledged batch (default 1000)
+  critical --firm KEY           the firms whose removal alone would stop one of
+                                the firm's production lines (AND over essential
+                                inputs, OR over suppliers)
+      --mode observed|capability   recorded supplies (default) or any maker
+      --country CC, --region P  capability mode: only such suppliers count
   stats                         firms by credential kind and level, by region
                                 and by chain
       --region PREFIX, --as-of YYYY-MM-DD
@@ -568,6 +573,82 @@ absl::Status CmdDemo(const CommandLine& flags, Context& context) {
   return absl::OkStatus();
 }
 
+absl::Status CmdCritical(const CommandLine& flags, Context& context) {
+  if (!flags.Has("firm")) {
+    return Usage(
+        "usage: chainkg critical --firm KEY [--mode observed|capability]");
+  }
+  v1::CriticalSuppliersRequest request;
+  request.set_firm_key(flags.Get("firm", ""));
+  std::string mode = flags.Get("mode", "observed");
+  if (mode == "observed") {
+    request.set_mode(v1::SUPPLY_MODE_OBSERVED);
+  } else if (mode == "capability") {
+    request.set_mode(v1::SUPPLY_MODE_CAPABILITY);
+  } else {
+    return Usage("--mode must be observed or capability");
+  }
+  request.set_supplier_country(absl::AsciiStrToUpper(flags.Get("country", "")));
+  request.set_supplier_region_prefix(flags.Get("region", ""));
+  v1::CriticalSuppliersResponse response;
+  auto call = CallContext(context);
+  CHAINKG_RETURN_IF_ERROR(FromRpc(
+      context.analysis->CriticalSuppliers(call.get(), request, &response),
+      context));
+  if (context.format == Format::kJson) {
+    WriteJson(response, *context.out);
+    return absl::OkStatus();
+  }
+  Rows rows;
+  rows.header = {"product",       "works",   "critical_key",
+                 "critical_name", "country", "region"};
+  for (const v1::LineCriticality& line : response.lines()) {
+    std::string product =
+        absl::StrCat(line.product_name(), " (", line.product_key(), ")");
+    if (!line.works()) {
+      rows.cells.push_back(
+          {product,
+           absl::StrCat("no: nobody supplies ",
+                        absl::StrJoin(line.unsupplied_input_keys(), ", ")),
+           "", "", "", ""});
+      continue;
+    }
+    if (line.critical_firms().empty()) {
+      rows.cells.push_back({product, "yes", "(none)", "", "", ""});
+    }
+    for (const v1::FirmSummary& firm : line.critical_firms()) {
+      rows.cells.push_back({product, "yes", firm.key(), firm.name(),
+                            firm.country(), firm.region_code()});
+    }
+  }
+  if (context.format == Format::kCsv) {
+    WriteCsv(rows, *context.out);
+    return absl::OkStatus();
+  }
+  *context.out << "critical suppliers of " << response.firm().name() << " ("
+               << response.firm().key() << "), " << mode << " mode, view "
+               << response.sequence() << "\n";
+  WriteTable(rows, *context.out);
+  Rows inputs;
+  inputs.header = {"product", "input", "working_firms", "working_lines",
+                   "self_supplied"};
+  for (const v1::LineCriticality& line : response.lines()) {
+    for (const v1::InputSupply& input : line.inputs()) {
+      inputs.cells.push_back(
+          {line.product_key(),
+           absl::StrCat(input.product_name(), " (", input.product_key(), ")"),
+           absl::StrCat(input.working_firms()),
+           absl::StrCat(input.working_lines()),
+           input.self_supplied() ? "yes" : ""});
+    }
+  }
+  if (!inputs.cells.empty()) {
+    *context.out << "\nredundancy of each essential input:\n";
+    WriteTable(inputs, *context.out);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CmdStats(const CommandLine& flags, Context& context) {
   v1::StatsRequest request;
   request.set_region_prefix(flags.Get("region", ""));
@@ -627,13 +708,13 @@ absl::Status CmdStats(const CommandLine& flags, Context& context) {
 }  // namespace
 
 std::vector<FlagSpec> CommandFlags() {
-  return {{"server"},     {"format"},        {"timeout-ms"},
-          {"credential"}, {"level"},         {"region"},
-          {"country"},    {"as-of"},         {"match"},
-          {"limit"},      {"file"},          {"replace", false},
-          {"direction"},  {"edge-kind"},     {"help", false},
-          {"as"},         {"strict", false}, {"batch-size"},
-          {"out"},        {"scale"},         {"seed"}};
+  return {
+      {"server"},        {"format"},     {"timeout-ms"},  {"credential"},
+      {"level"},         {"region"},     {"country"},     {"as-of"},
+      {"match"},         {"limit"},      {"file"},        {"replace", false},
+      {"direction"},     {"edge-kind"},  {"help", false}, {"as"},
+      {"strict", false}, {"batch-size"}, {"out"},         {"scale"},
+      {"seed"},          {"firm"},       {"mode"}};
 }
 
 absl::Status RunCommand(const CommandLine& command_line, Context& context) {
@@ -684,6 +765,7 @@ absl::Status RunCommand(const CommandLine& command_line, Context& context) {
   }
   if (verb == "load") return RunLoad(command_line, context);
   if (verb == "demo") return CmdDemo(command_line, context);
+  if (verb == "critical") return CmdCritical(command_line, context);
   if (verb == "stats") return CmdStats(command_line, context);
   if (verb == "delete") {
     CHAINKG_RETURN_IF_ERROR(need(3, "delete KIND KEY..."));

@@ -2,15 +2,117 @@
 
 #include <chrono>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
+#include "graph/analysis/supply_network.h"
+#include "graph/store/validate.h"
 #include "server/grpc_status.h"
+#include "util/codes.h"
+#include "util/field_error.h"
 
 namespace chainkg::server {
 
 AnalysisServiceImpl::AnalysisServiceImpl(graph::Store& store,
+                                         graph::ViewCache& views,
                                          const GraphServiceOptions& options)
-    : store_(store), options_(options) {}
+    : store_(store), views_(views), options_(options) {}
+
+absl::Time AnalysisServiceImpl::DeadlineOf(
+    const grpc::ServerContext& context) const {
+  auto deadline = context.deadline();
+  return deadline == std::chrono::system_clock::time_point::max()
+             ? absl::Now() + options_.default_deadline
+             : absl::FromChrono(deadline);
+}
+
+namespace {
+
+void Summarize(const graph::View& view, graph::ViewIndex firm,
+               v1::FirmSummary* out) {
+  out->set_key(view.key(firm));
+  out->set_name(view.name(firm));
+  out->set_country(view.country(firm));
+  out->set_region_code(view.region(firm));
+}
+
+}  // namespace
+
+grpc::Status AnalysisServiceImpl::CriticalSuppliers(
+    grpc::ServerContext* context, const v1::CriticalSuppliersRequest* request,
+    v1::CriticalSuppliersResponse* response) {
+  constexpr absl::string_view kRpc = "CriticalSuppliers";
+  if (!v1::SupplyMode_IsValid(request->mode())) {
+    return ToGrpcStatus(InvalidField("mode", "unknown value"), kRpc);
+  }
+  v1::VertexRef ref;
+  ref.set_kind(v1::VERTEX_KIND_FIRM);
+  ref.set_key(request->firm_key());
+  absl::Status valid = graph::CanonicalizeRef(&ref);
+  if (!valid.ok()) {
+    return ToGrpcStatus(InvalidField("firm_key", valid.message()), kRpc);
+  }
+  graph::SupplyOptions options;
+  options.mode = request->mode() == v1::SUPPLY_MODE_CAPABILITY
+                     ? graph::SupplyMode::kCapability
+                     : graph::SupplyMode::kObserved;
+  options.supplier_country = request->supplier_country();
+  options.supplier_region_prefix = request->supplier_region_prefix();
+  if (!options.supplier_country.empty()) {
+    absl::Status status = ValidateCountryCode(options.supplier_country);
+    if (!status.ok()) {
+      return ToGrpcStatus(InvalidField("supplier_country", status.message()),
+                          kRpc);
+    }
+  }
+  if (!options.supplier_region_prefix.empty()) {
+    absl::Status status = ValidateRegionPrefix(options.supplier_region_prefix);
+    if (!status.ok()) {
+      return ToGrpcStatus(
+          InvalidField("supplier_region_prefix", status.message()), kRpc);
+    }
+  }
+  absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
+  if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
+  std::optional<graph::ViewIndex> firm =
+      (*view)->Find(v1::VERTEX_KIND_FIRM, ref.key());
+  if (!firm.has_value()) {
+    return ToGrpcStatus(FieldError(absl::StatusCode::kNotFound, "firm_key",
+                                   absl::StrCat("no firm \"", ref.key(), "\"")),
+                        kRpc);
+  }
+  graph::SupplyNetwork network = graph::SupplyNetwork::Build(**view, options);
+  graph::AnalysisLimits limits;
+  limits.deadline = DeadlineOf(*context);
+  absl::StatusOr<std::vector<graph::CriticalSuppliersResult>> results =
+      network.CriticalSuppliersOfFirm(*firm, limits);
+  if (!results.ok()) return ToGrpcStatus(results.status(), kRpc);
+  const graph::View& v = **view;
+  Summarize(v, *firm, response->mutable_firm());
+  for (const graph::CriticalSuppliersResult& result : *results) {
+    v1::LineCriticality* line = response->add_lines();
+    graph::ViewIndex product = network.line(result.line).product;
+    line->set_product_key(v.key(product));
+    line->set_product_name(v.name(product));
+    line->set_works(result.works);
+    for (graph::ViewIndex input : result.unsupplied_inputs) {
+      line->add_unsupplied_input_keys(v.key(input));
+    }
+    for (graph::ViewIndex critical : result.critical_firms) {
+      Summarize(v, critical, line->add_critical_firms());
+    }
+    for (const graph::InputRedundancy& input : result.inputs) {
+      v1::InputSupply* supply = line->add_inputs();
+      supply->set_product_key(v.key(input.product));
+      supply->set_product_name(v.name(input.product));
+      supply->set_working_lines(input.working_lines);
+      supply->set_working_firms(input.working_firms);
+      supply->set_self_supplied(input.self_supplied);
+    }
+  }
+  response->set_sequence(v.sequence());
+  return grpc::Status::OK;
+}
 
 grpc::Status AnalysisServiceImpl::Stats(grpc::ServerContext* context,
                                         const v1::StatsRequest* request,

@@ -4,21 +4,29 @@
 
 #include "chainkg/v1/analysis_service.grpc.pb.h"
 #include "graph/store/store.h"
+#include "graph/view/view_cache.h"
 #include "server/graph_service.h"
 
 namespace chainkg::server {
 
-// Thread-safe; borrows the store, which must outlive it.
+// Thread-safe; borrows the store and the view cache, which must outlive it.
 class AnalysisServiceImpl final : public v1::AnalysisService::Service {
  public:
-  AnalysisServiceImpl(graph::Store& store, const GraphServiceOptions& options);
+  AnalysisServiceImpl(graph::Store& store, graph::ViewCache& views,
+                      const GraphServiceOptions& options);
 
   grpc::Status Stats(grpc::ServerContext* context,
                      const v1::StatsRequest* request,
                      v1::StatsResponse* response) override;
+  grpc::Status CriticalSuppliers(
+      grpc::ServerContext* context, const v1::CriticalSuppliersRequest* request,
+      v1::CriticalSuppliersResponse* response) override;
 
  private:
+  absl::Time DeadlineOf(const grpc::ServerContext& context) const;
+
   graph::Store& store_;
+  graph::ViewCache& views_;
   const GraphServiceOptions options_;
 };
 

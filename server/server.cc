@@ -18,8 +18,9 @@ absl::StatusOr<std::unique_ptr<ChainkgServer>> ChainkgServer::Start(
   server->store_ = std::move(*store);
   server->graph_service_ = std::make_unique<GraphServiceImpl>(
       *server->store_, options.graph_service);
+  server->views_ = std::make_unique<graph::ViewCache>(*server->store_);
   server->analysis_service_ = std::make_unique<AnalysisServiceImpl>(
-      *server->store_, options.graph_service);
+      *server->store_, *server->views_, options.graph_service);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 
 #include "graph/store/store.h"
+#include "graph/view/view_cache.h"
 #include "server/analysis_service.h"
 #include "server/graph_service.h"
 
@@ -59,6 +60,7 @@ class ChainkgServer {
 
   // Declared in destruction order: the service and store outlive the server.
   std::unique_ptr<graph::Store> store_;
+  std::unique_ptr<graph::ViewCache> views_;
   std::unique_ptr<GraphServiceImpl> graph_service_;
   std::unique_ptr<AnalysisServiceImpl> analysis_service_;
   std::unique_ptr<grpc::Server> server_;

@@ -322,4 +322,17 @@ absl::StatusOr<CriticalSuppliersResult> SupplyNetwork::CriticalSuppliers(
   return result;
 }
 
+absl::StatusOr<std::vector<CriticalSuppliersResult>>
+SupplyNetwork::CriticalSuppliersOfFirm(ViewIndex firm,
+                                       const AnalysisLimits& limits) const {
+  std::vector<CriticalSuppliersResult> results;
+  for (LineIndex line : LinesOf(firm)) {
+    absl::StatusOr<CriticalSuppliersResult> result =
+        CriticalSuppliers(line, limits);
+    if (!result.ok()) return result.status();
+    results.push_back(std::move(*result));
+  }
+  return results;
+}
+
 }  // namespace chainkg::graph

@@ -100,6 +100,11 @@ class SupplyNetwork {
   absl::StatusOr<CriticalSuppliersResult> CriticalSuppliers(
       LineIndex line, const AnalysisLimits& limits) const;
 
+  // CriticalSuppliers for every line of a firm, in product order. Errors as
+  // CriticalSuppliers; limits apply to each line.
+  absl::StatusOr<std::vector<CriticalSuppliersResult>> CriticalSuppliersOfFirm(
+      ViewIndex firm, const AnalysisLimits& limits) const;
+
  private:
   struct Slot {
     LineIndex line;            // the line that needs the input

@@ -9,6 +9,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 
+#include "chainkg/v1/analysis_service.pb.h"
 #include "chainkg/v1/graph_service.pb.h"
 #include "tests/e2e/server_fixture.h"
 #include "tests/testing/db_dump.h"
@@ -237,6 +238,36 @@ TEST_F(CliTest, BulkImportBuildsTheSameDatabaseAsStreamingLoad) {
   }
   EXPECT_GT(a["out_edge"].size(), 25u);
   StartServer();  // for the fixture's teardown
+}
+
+TEST_F(CliTest, CriticalSuppliersOfTheDesignExampleAreCDAndR1) {
+  ProcessResult loaded =
+      Cli({"load", std::string(CHAINKG_TEST_DATA_DIR) + "/design_example"});
+  ASSERT_EQ(loaded.exit_code, 0) << loaded.err;
+  ProcessResult critical = Cli({"--format", "json", "critical", "--firm",
+                                "EXT:F", "--mode", "capability"});
+  ASSERT_EQ(critical.exit_code, 0) << critical.err;
+  v1::CriticalSuppliersResponse response;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(critical.out, &response).ok())
+      << critical.out;
+  ASSERT_EQ(response.lines_size(), 1);
+  std::vector<std::string> keys;
+  for (const v1::FirmSummary& firm : response.lines(0).critical_firms()) {
+    keys.push_back(firm.key());
+  }
+  EXPECT_THAT(keys,
+              ::testing::UnorderedElementsAre("EXT:C", "EXT:D", "EXT:R1"));
+  EXPECT_GT(response.sequence(), 0u);
+
+  // Observed mode with no recorded supplies: a gap, not a criticality.
+  ProcessResult observed = Cli({"critical", "--firm", "EXT:F"});
+  ASSERT_EQ(observed.exit_code, 0) << observed.err;
+  EXPECT_THAT(observed.out, HasSubstr("no: nobody supplies p1, p2"));
+
+  ProcessResult unknown = Cli({"critical", "--firm", "EXT:nobody"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("NOT_FOUND: firm_key"));
 }
 
 TEST(ServerBinaryTest, SaysWhereItListensAndStopsCleanlyOnSigterm) {
