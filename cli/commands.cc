@@ -62,6 +62,11 @@ verbs:
                                 inputs, OR over suppliers)
       --mode observed|capability   recorded supplies (default) or any maker
       --country CC, --region P  capability mode: only such suppliers count
+  impact                        what stops if firms, a region or a country are
+                                cut off (same AND/OR rule, from the world as
+                                it is), with the propagation depth
+      --remove-firm KEY (repeatable), --remove-region P, --remove-country CC
+      --mode observed|capability
   stats                         firms by credential kind and level, by region
                                 and by chain
       --region PREFIX, --as-of YYYY-MM-DD
@@ -649,6 +654,71 @@ absl::Status CmdCritical(const CommandLine& flags, Context& context) {
   return absl::OkStatus();
 }
 
+absl::Status CmdImpact(const CommandLine& flags, Context& context) {
+  v1::ImpactRequest request;
+  for (const std::string& key : flags.GetAll("remove-firm")) {
+    request.add_remove_firm_keys(key);
+  }
+  request.set_remove_region_prefix(flags.Get("remove-region", ""));
+  request.set_remove_country(
+      absl::AsciiStrToUpper(flags.Get("remove-country", "")));
+  std::string mode = flags.Get("mode", "observed");
+  if (mode == "observed") {
+    request.set_mode(v1::SUPPLY_MODE_OBSERVED);
+  } else if (mode == "capability") {
+    request.set_mode(v1::SUPPLY_MODE_CAPABILITY);
+  } else {
+    return Usage("--mode must be observed or capability");
+  }
+  CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags));
+  request.set_max_rows(limit == 0 ? 1000000 : limit);
+  v1::ImpactResponse response;
+  auto call = CallContext(context);
+  CHAINKG_RETURN_IF_ERROR(FromRpc(
+      context.analysis->Impact(call.get(), request, &response), context));
+  if (context.format == Format::kJson) {
+    WriteJson(response, *context.out);
+    return absl::OkStatus();
+  }
+  Rows firms;
+  firms.header = {"depth", "key", "name", "country", "region"};
+  for (const v1::FirmHit& hit : response.firms_hit()) {
+    firms.cells.push_back({absl::StrCat(hit.depth()), hit.firm().key(),
+                           hit.firm().name(), hit.firm().country(),
+                           hit.firm().region_code()});
+  }
+  if (context.format == Format::kCsv) {
+    WriteCsv(firms, *context.out);
+    return absl::OkStatus();
+  }
+  *context.out << "removed " << response.firms_removed() << " firms (" << mode
+               << " mode, view " << response.sequence()
+               << "): " << response.lines_stopped()
+               << " production lines stop, " << response.firms_hit_count()
+               << " more firms hit, depth " << response.max_depth() << "\n";
+  if (!response.chains_hit().empty()) {
+    *context.out << "chains hit: " << absl::StrJoin(response.chains_hit(), " ")
+                 << "\n";
+  }
+  if (!response.leaders_hit().empty()) {
+    std::vector<std::string> leaders;
+    for (const v1::FirmSummary& leader : response.leaders_hit()) {
+      leaders.push_back(absl::StrCat(leader.name(), " (", leader.key(), ")"));
+    }
+    *context.out << "chain leaders hit: " << absl::StrJoin(leaders, ", ")
+                 << "\n";
+  }
+  if (!response.products_lost().empty()) {
+    *context.out << "products no longer made: "
+                 << absl::StrJoin(response.products_lost(), " ") << "\n";
+  }
+  if (!firms.cells.empty()) {
+    *context.out << "\n";
+    WriteTable(firms, *context.out);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CmdStats(const CommandLine& flags, Context& context) {
   v1::StatsRequest request;
   request.set_region_prefix(flags.Get("region", ""));
@@ -709,12 +779,13 @@ absl::Status CmdStats(const CommandLine& flags, Context& context) {
 
 std::vector<FlagSpec> CommandFlags() {
   return {
-      {"server"},        {"format"},     {"timeout-ms"},  {"credential"},
-      {"level"},         {"region"},     {"country"},     {"as-of"},
-      {"match"},         {"limit"},      {"file"},        {"replace", false},
-      {"direction"},     {"edge-kind"},  {"help", false}, {"as"},
-      {"strict", false}, {"batch-size"}, {"out"},         {"scale"},
-      {"seed"},          {"firm"},       {"mode"}};
+      {"server"},        {"format"},        {"timeout-ms"},  {"credential"},
+      {"level"},         {"region"},        {"country"},     {"as-of"},
+      {"match"},         {"limit"},         {"file"},        {"replace", false},
+      {"direction"},     {"edge-kind"},     {"help", false}, {"as"},
+      {"strict", false}, {"batch-size"},    {"out"},         {"scale"},
+      {"seed"},          {"firm"},          {"mode"},        {"remove-firm"},
+      {"remove-region"}, {"remove-country"}};
 }
 
 absl::Status RunCommand(const CommandLine& command_line, Context& context) {
@@ -766,6 +837,7 @@ absl::Status RunCommand(const CommandLine& command_line, Context& context) {
   if (verb == "load") return RunLoad(command_line, context);
   if (verb == "demo") return CmdDemo(command_line, context);
   if (verb == "critical") return CmdCritical(command_line, context);
+  if (verb == "impact") return CmdImpact(command_line, context);
   if (verb == "stats") return CmdStats(command_line, context);
   if (verb == "delete") {
     CHAINKG_RETURN_IF_ERROR(need(3, "delete KIND KEY..."));

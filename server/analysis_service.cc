@@ -1,5 +1,6 @@
 #include "server/analysis_service.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
@@ -37,6 +38,113 @@ void Summarize(const graph::View& view, graph::ViewIndex firm,
 }
 
 }  // namespace
+
+grpc::Status AnalysisServiceImpl::Impact(grpc::ServerContext* context,
+                                         const v1::ImpactRequest* request,
+                                         v1::ImpactResponse* response) {
+  constexpr absl::string_view kRpc = "Impact";
+  if (!v1::SupplyMode_IsValid(request->mode())) {
+    return ToGrpcStatus(InvalidField("mode", "unknown value"), kRpc);
+  }
+  if (request->remove_firm_keys_size() == 0 &&
+      request->remove_region_prefix().empty() &&
+      request->remove_country().empty()) {
+    return ToGrpcStatus(
+        InvalidField("remove_firm_keys",
+                     "name firms, a region prefix or a country to remove"),
+        kRpc);
+  }
+  if (!request->remove_region_prefix().empty()) {
+    absl::Status status = ValidateRegionPrefix(request->remove_region_prefix());
+    if (!status.ok()) {
+      return ToGrpcStatus(
+          InvalidField("remove_region_prefix", status.message()), kRpc);
+    }
+  }
+  if (!request->remove_country().empty()) {
+    absl::Status status = ValidateCountryCode(request->remove_country());
+    if (!status.ok()) {
+      return ToGrpcStatus(InvalidField("remove_country", status.message()),
+                          kRpc);
+    }
+  }
+  if (request->max_rows() < 0) {
+    return ToGrpcStatus(InvalidField("max_rows", "must not be negative"), kRpc);
+  }
+  size_t max_rows = request->max_rows() == 0 ? 1000 : request->max_rows();
+  absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
+  if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
+  const graph::View& v = **view;
+  std::vector<graph::ViewIndex> removed;
+  for (int i = 0; i < request->remove_firm_keys_size(); ++i) {
+    v1::VertexRef ref;
+    ref.set_kind(v1::VERTEX_KIND_FIRM);
+    ref.set_key(request->remove_firm_keys(i));
+    std::string field = absl::StrCat("remove_firm_keys[", i, "]");
+    absl::Status valid = graph::CanonicalizeRef(&ref);
+    if (!valid.ok()) {
+      return ToGrpcStatus(InvalidField(field, valid.message()), kRpc);
+    }
+    std::optional<graph::ViewIndex> firm =
+        v.Find(v1::VERTEX_KIND_FIRM, ref.key());
+    if (!firm.has_value()) {
+      return ToGrpcStatus(
+          FieldError(absl::StatusCode::kNotFound, field,
+                     absl::StrCat("no firm \"", ref.key(), "\"")),
+          kRpc);
+    }
+    removed.push_back(*firm);
+  }
+  if (!request->remove_region_prefix().empty() ||
+      !request->remove_country().empty()) {
+    for (graph::ViewIndex firm : graph::FirmsIn(
+             v, request->remove_country(), request->remove_region_prefix())) {
+      removed.push_back(firm);
+    }
+  }
+  std::sort(removed.begin(), removed.end());
+  removed.erase(std::unique(removed.begin(), removed.end()), removed.end());
+  graph::SupplyOptions options;
+  options.mode = request->mode() == v1::SUPPLY_MODE_CAPABILITY
+                     ? graph::SupplyMode::kCapability
+                     : graph::SupplyMode::kObserved;
+  graph::SupplyNetwork network = graph::SupplyNetwork::Build(v, options);
+  graph::AnalysisLimits limits;
+  limits.deadline = DeadlineOf(*context);
+  absl::StatusOr<graph::ImpactResult> impact = network.Impact(removed, limits);
+  if (!impact.ok()) return ToGrpcStatus(impact.status(), kRpc);
+  graph::ImpactSummary summary = network.Summarize(*impact, removed);
+  response->set_firms_removed(static_cast<int64_t>(removed.size()));
+  response->set_lines_stopped(summary.lines_stopped);
+  response->set_max_depth(summary.max_depth);
+  response->set_firms_hit_count(static_cast<int64_t>(summary.firms_hit.size()));
+  for (const auto& [firm, depth] : summary.firms_hit) {
+    if (static_cast<size_t>(response->firms_hit_size()) >= max_rows) break;
+    v1::FirmHit* hit = response->add_firms_hit();
+    Summarize(v, firm, hit->mutable_firm());
+    hit->set_depth(depth);
+  }
+  for (graph::ViewIndex product : summary.products_lost) {
+    if (static_cast<size_t>(response->products_lost_size()) >= max_rows) break;
+    response->add_products_lost(v.key(product));
+  }
+  for (graph::ViewIndex chain : summary.chains_hit) {
+    response->add_chains_hit(v.key(chain));
+  }
+  for (graph::ViewIndex leader : summary.leaders_hit) {
+    Summarize(v, leader, response->add_leaders_hit());
+  }
+  for (const auto& [region, firms] : summary.firms_hit_by_region) {
+    if (static_cast<size_t>(response->firms_hit_by_region_size()) >= max_rows) {
+      break;
+    }
+    v1::RegionCount* count = response->add_firms_hit_by_region();
+    count->set_region_code(region);
+    count->set_firms(firms);
+  }
+  response->set_sequence(v.sequence());
+  return grpc::Status::OK;
+}
 
 grpc::Status AnalysisServiceImpl::CriticalSuppliers(
     grpc::ServerContext* context, const v1::CriticalSuppliersRequest* request,

@@ -18,6 +18,9 @@ class AnalysisServiceImpl final : public v1::AnalysisService::Service {
   grpc::Status Stats(grpc::ServerContext* context,
                      const v1::StatsRequest* request,
                      v1::StatsResponse* response) override;
+  grpc::Status Impact(grpc::ServerContext* context,
+                      const v1::ImpactRequest* request,
+                      v1::ImpactResponse* response) override;
   grpc::Status CriticalSuppliers(
       grpc::ServerContext* context, const v1::CriticalSuppliersRequest* request,
       v1::CriticalSuppliersResponse* response) override;

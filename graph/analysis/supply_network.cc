@@ -335,4 +335,132 @@ SupplyNetwork::CriticalSuppliersOfFirm(ViewIndex firm,
   return results;
 }
 
+absl::StatusOr<ImpactResult> SupplyNetwork::Impact(
+    absl::Span<const ViewIndex> removed, const AnalysisLimits& limits) const {
+  std::vector<int> counts;
+  std::vector<bool> works;
+  BaseState({}, counts, works);
+  ImpactResult result;
+  for (bool w : works) result.lines_working_before += w ? 1 : 0;
+  // Breadth-first by depth: a line stopped at depth d stops the lines that
+  // lose their last working supplier at depth d + 1.
+  std::vector<LineIndex> level;
+  for (ViewIndex firm : removed) {
+    for (LineIndex l : LinesOf(firm)) {
+      if (works[l]) {
+        works[l] = false;
+        level.push_back(l);
+      }
+    }
+  }
+  std::sort(level.begin(), level.end());
+  level.erase(std::unique(level.begin(), level.end()), level.end());
+  int depth = 0;
+  while (!level.empty()) {
+    if (absl::Now() > limits.deadline) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("deadline passed at propagation depth ", depth,
+                       " after ", result.stopped.size(), " stopped lines"));
+    }
+    std::vector<LineIndex> next;
+    for (LineIndex l : level) {
+      result.stopped.push_back({l, depth});
+      for (uint32_t i = support_offsets_[l]; i < support_offsets_[l + 1]; ++i) {
+        const Slot& slot = slots_[supports_[i]];
+        if (--counts[supports_[i]] == 0 && works[slot.line]) {
+          works[slot.line] = false;
+          next.push_back(slot.line);
+        }
+      }
+    }
+    std::sort(next.begin(), next.end());
+    result.max_depth = depth;
+    level = std::move(next);
+    ++depth;
+  }
+  return result;
+}
+
+std::vector<ViewIndex> FirmsIn(const View& view, absl::string_view country,
+                               absl::string_view region_prefix) {
+  std::vector<ViewIndex> firms;
+  for (uint32_t v = 0; v < view.vertex_count(); ++v) {
+    ViewIndex firm(v);
+    if (view.kind(firm) != v1::VERTEX_KIND_FIRM) continue;
+    if (!country.empty() && view.country(firm) != country) continue;
+    if (!region_prefix.empty() &&
+        (view.country(firm) != "CN" ||
+         !absl::StartsWith(view.region(firm), region_prefix))) {
+      continue;
+    }
+    firms.push_back(firm);
+  }
+  return firms;
+}
+
+ImpactSummary SupplyNetwork::Summarize(
+    const ImpactResult& impact, absl::Span<const ViewIndex> removed) const {
+  const View& view = *view_;
+  ImpactSummary summary;
+  summary.lines_stopped = static_cast<int64_t>(impact.stopped.size());
+  summary.max_depth = impact.max_depth;
+  absl::flat_hash_set<uint32_t> removed_set;
+  for (ViewIndex firm : removed) removed_set.insert(firm.value());
+  absl::flat_hash_map<uint32_t, int> firm_depth;
+  std::vector<bool> stopped(lines_.size(), false);
+  for (const ImpactResult::StoppedLine& s : impact.stopped) {
+    stopped[s.line] = true;
+    uint32_t firm = lines_[s.line].firm.value();
+    if (removed_set.contains(firm)) continue;
+    auto [it, inserted] = firm_depth.emplace(firm, s.depth);
+    if (!inserted) it->second = std::min(it->second, s.depth);
+  }
+  for (const auto& [firm, depth] : firm_depth) {
+    summary.firms_hit.emplace_back(ViewIndex(firm), depth);
+  }
+  std::sort(summary.firms_hit.begin(), summary.firms_hit.end(),
+            [](const auto& a, const auto& b) {
+              return a.second != b.second ? a.second < b.second
+                                          : a.first < b.first;
+            });
+  // Products: made by some working line before, by none after.
+  std::vector<bool> works_before = Working({});
+  absl::flat_hash_map<uint32_t, std::pair<int, int>> made;  // before, after
+  for (LineIndex l = 0; l < lines_.size(); ++l) {
+    if (!works_before[l]) continue;
+    auto& counts = made[lines_[l].product.value()];
+    ++counts.first;
+    if (!stopped[l]) ++counts.second;
+  }
+  absl::flat_hash_set<uint32_t> chains;
+  for (const auto& [product, counts] : made) {
+    if (counts.second > 0) continue;
+    summary.products_lost.push_back(ViewIndex(product));
+    for (const Adjacent& chain :
+         view.Out(v1::EDGE_KIND_IN_CHAIN, ViewIndex(product))) {
+      chains.insert(chain.other.value());
+    }
+  }
+  std::sort(summary.products_lost.begin(), summary.products_lost.end());
+  for (uint32_t chain : chains) summary.chains_hit.push_back(ViewIndex(chain));
+  std::sort(summary.chains_hit.begin(), summary.chains_hit.end());
+  absl::flat_hash_map<std::string, int64_t> by_region;
+  for (const auto& [firm, depth] : summary.firms_hit) {
+    if (!view.Out(v1::EDGE_KIND_LEADS, firm).empty()) {
+      summary.leaders_hit.push_back(firm);
+    }
+    const std::string& region = view.region(firm);
+    ++by_region[region.empty() ? view.country(firm) : region];
+  }
+  for (const auto& [region, count] : by_region) {
+    summary.firms_hit_by_region.emplace_back(region, count);
+  }
+  std::sort(
+      summary.firms_hit_by_region.begin(), summary.firms_hit_by_region.end(),
+      [](const auto& a, const auto& b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+      });
+  return summary;
+}
+
 }  // namespace chainkg::graph

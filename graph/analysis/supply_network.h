@@ -78,6 +78,42 @@ struct CriticalSuppliersResult {
   int64_t candidates_tried = 0;
 };
 
+// What removing firms does, from the world as it is: lines that worked
+// before and stop after (lines already stopped are not counted).
+struct ImpactResult {
+  struct StoppedLine {
+    LineIndex line;
+    // 0: a line of a removed firm; d + 1: stopped because a supplier line
+    // at depth d stopped.
+    int depth = 0;
+  };
+  std::vector<StoppedLine> stopped;  // by depth, then line
+  int max_depth = 0;
+  int64_t lines_working_before = 0;
+};
+
+// An impact, summed up for people: who and what is hit.
+struct ImpactSummary {
+  int64_t lines_stopped = 0;
+  int max_depth = 0;
+  // Firms with at least one stopped line, removed ones excluded, each with
+  // the smallest depth of its stopped lines.
+  std::vector<std::pair<ViewIndex, int>> firms_hit;
+  // Products made before and by no working line after.
+  std::vector<ViewIndex> products_lost;
+  // Chains with a lost product (IN_CHAIN), and the firms that LEAD a chain
+  // and have a stopped line.
+  std::vector<ViewIndex> chains_hit;
+  std::vector<ViewIndex> leaders_hit;
+  // Firms hit per region code (or country abroad), most first.
+  std::vector<std::pair<std::string, int64_t>> firms_hit_by_region;
+};
+
+// The firms a removal names: those of a country, or of a GB/T 2260 prefix
+// (country CN), in index order.
+std::vector<ViewIndex> FirmsIn(const View& view, absl::string_view country,
+                               absl::string_view region_prefix);
+
 // Thread-compatible: build once per view and options; const methods may
 // run concurrently. Borrows the view, which must outlive it.
 class SupplyNetwork {
@@ -99,6 +135,15 @@ class SupplyNetwork {
   // (naming the limit) past limits.
   absl::StatusOr<CriticalSuppliersResult> CriticalSuppliers(
       LineIndex line, const AnalysisLimits& limits) const;
+
+  // Removes the given firms and propagates stops to the fixpoint.
+  // DEADLINE_EXCEEDED past limits.deadline.
+  absl::StatusOr<ImpactResult> Impact(absl::Span<const ViewIndex> removed,
+                                      const AnalysisLimits& limits) const;
+
+  // Sums an Impact up; removed is the set passed to Impact.
+  ImpactSummary Summarize(const ImpactResult& impact,
+                          absl::Span<const ViewIndex> removed) const;
 
   // CriticalSuppliers for every line of a firm, in product order. Errors as
   // CriticalSuppliers; limits apply to each line.

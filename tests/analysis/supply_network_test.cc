@@ -320,6 +320,27 @@ std::vector<bool> OracleWorking(
   return works;
 }
 
+TEST(SupplyNetworkTest, ImpactCountsOnlyLinesThatWorkedBefore) {
+  GraphSpec g = DesignExample();
+  g.Produces("Z", "z");
+  g.Input("nobody-makes-this", "z");  // Z never works: not an impact
+  g.Input("raw", "z");
+  std::shared_ptr<const View> view = g.Build();
+  SupplyNetwork network =
+      SupplyNetwork::Build(*view, {SupplyMode::kCapability, "", ""});
+  ASSERT_OK_AND_ASSIGN(ImpactResult impact,
+                       network.Impact({*view->Find(v1::VERTEX_KIND_FIRM, "R1")},
+                                      AnalysisLimits()));
+  std::map<std::string, int> depth_of;
+  for (const ImpactResult::StoppedLine& stopped : impact.stopped) {
+    depth_of[view->key(network.line(stopped.line).firm)] = stopped.depth;
+  }
+  // R1 (0) stops A and D (1); D stops F (2); C survives through B.
+  EXPECT_EQ(depth_of, (std::map<std::string, int>{
+                          {"R1", 0}, {"A", 1}, {"D", 1}, {"F", 2}}));
+  EXPECT_EQ(impact.max_depth, 2);
+}
+
 TEST(SupplyNetworkTest, RandomGraphsMatchTheBruteForceOracle) {
   std::mt19937 random(4242);
   for (int round = 0; round < 60; ++round) {
@@ -372,6 +393,27 @@ TEST(SupplyNetworkTest, RandomGraphsMatchTheBruteForceOracle) {
       ASSERT_EQ(actual, expected) << "round " << round << " target " << target;
       ASSERT_EQ(result.works, static_cast<bool>(base[target]));
     }
+    // Impact of removing two random firms: exactly the lines that worked
+    // and stop.
+    std::set<uint32_t> removed_set;
+    std::vector<ViewIndex> removed;
+    for (int k = 0; k < 2; ++k) {
+      ViewIndex x = *view->Find(v1::VERTEX_KIND_FIRM, firm(random() % firms));
+      if (removed_set.insert(x.value()).second) removed.push_back(x);
+    }
+    std::vector<std::pair<uint32_t, uint32_t>> ignored;
+    std::vector<bool> after = OracleWorking(*view, removed_set, &ignored);
+    std::set<LineIndex> expected_stopped;
+    for (LineIndex l = 0; l < network.line_count(); ++l) {
+      if (base[l] && !after[l]) expected_stopped.insert(l);
+    }
+    ASSERT_OK_AND_ASSIGN(ImpactResult impact,
+                         network.Impact(removed, AnalysisLimits()));
+    std::set<LineIndex> actual_stopped;
+    for (const ImpactResult::StoppedLine& s : impact.stopped) {
+      actual_stopped.insert(s.line);
+    }
+    ASSERT_EQ(actual_stopped, expected_stopped) << "round " << round;
   }
 }
 

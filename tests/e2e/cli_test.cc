@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <map>
 
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
@@ -268,6 +269,27 @@ TEST_F(CliTest, CriticalSuppliersOfTheDesignExampleAreCDAndR1) {
   ProcessResult unknown = Cli({"critical", "--firm", "EXT:nobody"});
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_THAT(unknown.err, HasSubstr("NOT_FOUND: firm_key"));
+
+  // Cutting R1 off stops A and D (depth 1), then F (depth 2); C keeps
+  // working through B.
+  ProcessResult impact = Cli({"--format", "json", "impact", "--remove-firm",
+                              "EXT:R1", "--mode", "capability"});
+  ASSERT_EQ(impact.exit_code, 0) << impact.err;
+  v1::ImpactResponse hit;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(impact.out, &hit).ok())
+      << impact.out;
+  std::map<std::string, int> depths;
+  for (const v1::FirmHit& firm : hit.firms_hit()) {
+    depths[firm.firm().key()] = firm.depth();
+  }
+  EXPECT_EQ(depths, (std::map<std::string, int>{
+                        {"EXT:A", 1}, {"EXT:D", 1}, {"EXT:F", 2}}));
+  EXPECT_EQ(hit.max_depth(), 2);
+  EXPECT_THAT(hit.products_lost(), ::testing::Contains("f"));
+  ProcessResult nothing = Cli({"impact"});
+  EXPECT_EQ(nothing.exit_code, 1);
+  EXPECT_THAT(nothing.err, HasSubstr("INVALID_ARGUMENT: remove_firm_keys"));
 }
 
 TEST(ServerBinaryTest, SaysWhereItListensAndStopsCleanlyOnSigterm) {
