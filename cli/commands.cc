@@ -578,6 +578,12 @@ absl::Status CmdDemo(const CommandLine& flags, Context& context) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<v1::SupplyMode> ParseSupplyMode(absl::string_view mode) {
+  if (mode == "observed") return v1::SUPPLY_MODE_OBSERVED;
+  if (mode == "capability") return v1::SUPPLY_MODE_CAPABILITY;
+  return Usage("--mode must be observed or capability");
+}
+
 absl::Status CmdCritical(const CommandLine& flags, Context& context) {
   if (!flags.Has("firm")) {
     return Usage(
@@ -586,13 +592,8 @@ absl::Status CmdCritical(const CommandLine& flags, Context& context) {
   v1::CriticalSuppliersRequest request;
   request.set_firm_key(flags.Get("firm", ""));
   std::string mode = flags.Get("mode", "observed");
-  if (mode == "observed") {
-    request.set_mode(v1::SUPPLY_MODE_OBSERVED);
-  } else if (mode == "capability") {
-    request.set_mode(v1::SUPPLY_MODE_CAPABILITY);
-  } else {
-    return Usage("--mode must be observed or capability");
-  }
+  CHAINKG_ASSIGN_OR_RETURN(v1::SupplyMode supply_mode, ParseSupplyMode(mode));
+  request.set_mode(supply_mode);
   request.set_supplier_country(absl::AsciiStrToUpper(flags.Get("country", "")));
   request.set_supplier_region_prefix(flags.Get("region", ""));
   v1::CriticalSuppliersResponse response;
@@ -663,13 +664,8 @@ absl::Status CmdImpact(const CommandLine& flags, Context& context) {
   request.set_remove_country(
       absl::AsciiStrToUpper(flags.Get("remove-country", "")));
   std::string mode = flags.Get("mode", "observed");
-  if (mode == "observed") {
-    request.set_mode(v1::SUPPLY_MODE_OBSERVED);
-  } else if (mode == "capability") {
-    request.set_mode(v1::SUPPLY_MODE_CAPABILITY);
-  } else {
-    return Usage("--mode must be observed or capability");
-  }
+  CHAINKG_ASSIGN_OR_RETURN(v1::SupplyMode supply_mode, ParseSupplyMode(mode));
+  request.set_mode(supply_mode);
   CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags));
   request.set_max_rows(limit == 0 ? 1000000 : limit);
   v1::ImpactResponse response;
