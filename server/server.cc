@@ -42,12 +42,18 @@ absl::StatusOr<std::unique_ptr<ChainkgServer>> ChainkgServer::Start(
   std::string host =
       options.listen_address.substr(0, options.listen_address.rfind(':'));
   server->address_ = absl::StrCat(host, ":", server->port_);
+  server->view_warmer_ = std::thread([views = server->views_.get()] {
+    // A failure here is reported again to the first query that needs the
+    // view; nothing to do with it now.
+    views->Current().IgnoreError();
+  });
   return server;
 }
 
 ChainkgServer::~ChainkgServer() {
   Shutdown(absl::Seconds(5));
   Wait();
+  if (view_warmer_.joinable()) view_warmer_.join();
 }
 
 void ChainkgServer::Shutdown(absl::Duration grace) {

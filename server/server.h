@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -64,6 +65,9 @@ class ChainkgServer {
   std::unique_ptr<GraphServiceImpl> graph_service_;
   std::unique_ptr<AnalysisServiceImpl> analysis_service_;
   std::unique_ptr<grpc::Server> server_;
+  // Builds the first view of the store at start-up, so the first analysis
+  // does not wait for it; joined before anything it uses is destroyed.
+  std::thread view_warmer_;
   int port_ = 0;
   std::string address_;
 };
