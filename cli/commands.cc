@@ -614,7 +614,7 @@ absl::Status CmdCritical(const CommandLine& flags, Context& context) {
     if (!line.works()) {
       rows.cells.push_back(
           {product,
-           absl::StrCat("no: nobody supplies ",
+           absl::StrCat("no: no working supplier of ",
                         absl::StrJoin(line.unsupplied_input_keys(), ", ")),
            "", "", "", ""});
       continue;

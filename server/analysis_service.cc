@@ -95,10 +95,16 @@ grpc::Status AnalysisServiceImpl::Impact(grpc::ServerContext* context,
     }
     removed.push_back(*firm);
   }
-  if (!request->remove_region_prefix().empty() ||
-      !request->remove_country().empty()) {
-    for (graph::ViewIndex firm : graph::FirmsIn(
-             v, request->remove_country(), request->remove_region_prefix())) {
+  // A country and a region prefix add up.
+  if (!request->remove_country().empty()) {
+    for (graph::ViewIndex firm :
+         graph::FirmsIn(v, request->remove_country(), "")) {
+      removed.push_back(firm);
+    }
+  }
+  if (!request->remove_region_prefix().empty()) {
+    for (graph::ViewIndex firm :
+         graph::FirmsIn(v, "", request->remove_region_prefix())) {
       removed.push_back(firm);
     }
   }
@@ -129,9 +135,11 @@ grpc::Status AnalysisServiceImpl::Impact(grpc::ServerContext* context,
     response->add_products_lost(v.key(product));
   }
   for (graph::ViewIndex chain : summary.chains_hit) {
+    if (static_cast<size_t>(response->chains_hit_size()) >= max_rows) break;
     response->add_chains_hit(v.key(chain));
   }
   for (graph::ViewIndex leader : summary.leaders_hit) {
+    if (static_cast<size_t>(response->leaders_hit_size()) >= max_rows) break;
     Summarize(v, leader, response->add_leaders_hit());
   }
   for (const auto& [region, firms] : summary.firms_hit_by_region) {
@@ -166,6 +174,16 @@ grpc::Status AnalysisServiceImpl::CriticalSuppliers(
                      : graph::SupplyMode::kObserved;
   options.supplier_country = request->supplier_country();
   options.supplier_region_prefix = request->supplier_region_prefix();
+  if (options.mode != graph::SupplyMode::kCapability &&
+      (!options.supplier_country.empty() ||
+       !options.supplier_region_prefix.empty())) {
+    return ToGrpcStatus(
+        InvalidField(options.supplier_country.empty() ? "supplier_region_prefix"
+                                                      : "supplier_country",
+                     "supplier filters apply in capability mode only "
+                     "(observed mode follows the recorded supplies)"),
+        kRpc);
+  }
   if (!options.supplier_country.empty()) {
     absl::Status status = ValidateCountryCode(options.supplier_country);
     if (!status.ok()) {

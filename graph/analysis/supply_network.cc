@@ -59,11 +59,22 @@ SupplyNetwork SupplyNetwork::Build(const View& view,
   for (uint32_t v = 0; v < n; ++v) {
     ViewIndex firm(v);
     if (view.kind(firm) != v1::VERTEX_KIND_FIRM) continue;
+    absl::flat_hash_set<uint32_t> made_here;
     for (const Adjacent& made : view.Out(v1::EDGE_KIND_PRODUCES, firm)) {
       keys.push_back(LineKey(firm, made.other));
+      made_here.insert(made.other.value());
     }
     for (const Adjacent& supplied : view.Out(v1::EDGE_KIND_SUPPLIES, firm)) {
-      if (supplied.attribute != 0) {
+      if (supplied.attribute == 0) continue;
+      // A supply naming a category the supplier makes a variant of is
+      // served by those lines (with their own inputs); only a product the
+      // supplier makes in no form gets an implied line.
+      bool makes_a_form = false;
+      for (ViewIndex variant :
+           VariantsOf(view, ViewIndex(supplied.attribute - 1))) {
+        makes_a_form = makes_a_form || made_here.contains(variant.value());
+      }
+      if (!makes_a_form) {
         keys.push_back(LineKey(firm, ViewIndex(supplied.attribute - 1)));
       }
     }
@@ -128,9 +139,13 @@ SupplyNetwork SupplyNetwork::Build(const View& view,
               variants.end()) {
             continue;
           }
-          if (std::optional<LineIndex> theirs =
-                  find_line(supply.other, supplied)) {
-            suppliers.push_back(*theirs);
+          // The supplier serves the input with whichever forms of the
+          // supplied product it makes (or its implied line).
+          for (ViewIndex form : VariantsOf(view, supplied)) {
+            if (std::optional<LineIndex> theirs =
+                    find_line(supply.other, form)) {
+              suppliers.push_back(*theirs);
+            }
           }
         }
       } else {
@@ -260,7 +275,7 @@ absl::StatusOr<CriticalSuppliersResult> SupplyNetwork::CriticalSuppliers(
       if (lines_[supplier].firm == target_firm) redundancy.self_supplied = true;
     }
     redundancy.working_firms = static_cast<int>(firms.size());
-    if (slot.suppliers_begin == slot.suppliers_end) {
+    if (redundancy.working_lines == 0) {
       result.unsupplied_inputs.push_back(slot.input);
     }
     result.inputs.push_back(redundancy);
@@ -444,11 +459,21 @@ ImpactSummary SupplyNetwork::Summarize(
   std::sort(summary.products_lost.begin(), summary.products_lost.end());
   for (uint32_t chain : chains) summary.chains_hit.push_back(ViewIndex(chain));
   std::sort(summary.chains_hit.begin(), summary.chains_hit.end());
+  absl::flat_hash_set<uint32_t> firms_with_stops;
+  for (const ImpactResult::StoppedLine& s : impact.stopped) {
+    firms_with_stops.insert(lines_[s.line].firm.value());
+  }
+  for (uint32_t firm : firms_with_stops) {
+    for (const Adjacent& led : view.Out(v1::EDGE_KIND_LEADS, ViewIndex(firm))) {
+      if (view.kind(led.other) == v1::VERTEX_KIND_CHAIN) {
+        summary.leaders_hit.push_back(ViewIndex(firm));
+        break;
+      }
+    }
+  }
+  std::sort(summary.leaders_hit.begin(), summary.leaders_hit.end());
   absl::flat_hash_map<std::string, int64_t> by_region;
   for (const auto& [firm, depth] : summary.firms_hit) {
-    if (!view.Out(v1::EDGE_KIND_LEADS, firm).empty()) {
-      summary.leaders_hit.push_back(firm);
-    }
     const std::string& region = view.region(firm);
     ++by_region[region.empty() ? view.country(firm) : region];
   }

@@ -70,7 +70,8 @@ struct CriticalSuppliersResult {
   // False when the line does not work even with nothing removed (an input
   // nobody supplies): a gap, not a criticality; critical_firms is empty.
   bool works = false;
-  // Essential inputs of the line's product with no supplier line at all.
+  // Essential inputs of the line's product with no working supplier line
+  // (none at all, or all stopped further upstream): why it does not work.
   std::vector<ViewIndex> unsupplied_inputs;
   // Firms x != the line's firm whose removal stops the line, by index.
   std::vector<ViewIndex> critical_firms;
@@ -101,8 +102,8 @@ struct ImpactSummary {
   std::vector<std::pair<ViewIndex, int>> firms_hit;
   // Products made before and by no working line after.
   std::vector<ViewIndex> products_lost;
-  // Chains with a lost product (IN_CHAIN), and the firms that LEAD a chain
-  // and have a stopped line.
+  // Chains with a lost product (IN_CHAIN), and the firms (removed ones
+  // included) that LEAD a chain and have a stopped line.
   std::vector<ViewIndex> chains_hit;
   std::vector<ViewIndex> leaders_hit;
   // Firms hit per region code (or country abroad), most first.

@@ -142,6 +142,16 @@ absl::StatusOr<std::unique_ptr<BulkImporter>> BulkImporter::Create(
                      "builds new databases (load into a running server "
                      "with chainkg load instead)"));
   }
+  // Only a new or empty directory: a failed import removes what it wrote,
+  // and must never take other files with it.
+  if (std::filesystem::exists(path, error) &&
+      (!std::filesystem::is_directory(path, error) ||
+       !std::filesystem::is_empty(path, error))) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path,
+                     ": not an empty directory; chainkg-import writes a new "
+                     "database into a new or empty directory"));
+  }
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   return std::unique_ptr<BulkImporter>(new BulkImporter(std::move(impl)));
@@ -185,9 +195,14 @@ absl::StatusOr<ImportResult> BulkImporter::Finish() {
         kColumnFamilyNames[i],
         internal::FamilyOptions(static_cast<ColumnFamily>(i)));
   }
+  // The directory was new or empty (Create checked): everything in it is
+  // the import's own.
   auto remove_all = [this] {
     std::error_code ignored;  // best effort: clean up a failed import
-    std::filesystem::remove_all(impl_->path, ignored);
+    for (const auto& entry :
+         std::filesystem::directory_iterator(impl_->path, ignored)) {
+      std::filesystem::remove_all(entry.path(), ignored);
+    }
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;

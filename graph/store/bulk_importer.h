@@ -26,8 +26,8 @@ struct ImportResult {
 // key (a 1M-firm, 10M-edge graph needs a few GiB).
 class BulkImporter {
  public:
-  // Prepares an import into directory path. FAILED_PRECONDITION when a
-  // database already exists there: import creates new databases only.
+  // Prepares an import into directory path, which must be new or empty.
+  // FAILED_PRECONDITION otherwise (a database, or any other file, there).
   static absl::StatusOr<std::unique_ptr<BulkImporter>> Create(
       const std::string& path);
 

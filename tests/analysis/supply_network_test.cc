@@ -184,6 +184,57 @@ TEST(SupplyNetworkTest, ObservedModeFollowsRecordedSupplies) {
   EXPECT_THAT(stopped.critical_firms, IsEmpty());
 }
 
+TEST(SupplyNetworkTest, SupplyNamingACategoryUsesTheFormsTheSupplierMakes) {
+  // As observed data often records it: C buys "p0", not p0-a or p0-b. A's
+  // p0 still needs raw, so R1 stays critical; an implied line (A, p0) with
+  // no inputs would have hidden that. A is C's only supplier here.
+  GraphSpec g = DesignExample();
+  g.Supplies("C", "F", "p1");
+  g.Supplies("D", "F", "p2");
+  g.Supplies("A", "C", "p0");
+  g.Supplies("R1", "A", "raw");
+  g.Supplies("R1", "D", "raw");
+  std::shared_ptr<const View> view = g.Build();
+  SupplyNetwork network = SupplyNetwork::Build(*view, SupplyOptions());
+  ASSERT_OK_AND_ASSIGN(
+      CriticalSuppliersResult result,
+      network.CriticalSuppliers(LineOf(network, "C", "p1"), AnalysisLimits()));
+  EXPECT_THAT(Keys(*view, result.critical_firms),
+              UnorderedElementsAreArray({"A", "R1"}));
+  // A supplier that makes the product in no recorded form still counts,
+  // through an implied line.
+  GraphSpec implied;
+  implied.Produces("BUYER", "out");
+  implied.Input("in", "out");
+  implied.Supplies("TRADER", "BUYER", "in");
+  std::shared_ptr<const View> implied_view = implied.Build();
+  SupplyNetwork implied_network =
+      SupplyNetwork::Build(*implied_view, SupplyOptions());
+  ASSERT_OK_AND_ASSIGN(
+      CriticalSuppliersResult trader,
+      implied_network.CriticalSuppliers(LineOf(implied_network, "BUYER", "out"),
+                                        AnalysisLimits()));
+  EXPECT_THAT(Keys(*implied_view, trader.critical_firms),
+              ElementsAre("TRADER"));
+}
+
+TEST(SupplyNetworkTest, ImpactListsWhatItHits) {
+  GraphSpec g = DesignExample();
+  std::shared_ptr<const View> view = g.Build();
+  SupplyNetwork network =
+      SupplyNetwork::Build(*view, {SupplyMode::kCapability, "", ""});
+  std::vector<ViewIndex> removed = {*view->Find(v1::VERTEX_KIND_FIRM, "R1")};
+  ASSERT_OK_AND_ASSIGN(ImpactResult impact,
+                       network.Impact(removed, AnalysisLimits()));
+  ImpactSummary summary = network.Summarize(impact, removed);
+  EXPECT_EQ(summary.lines_stopped, 4);
+  EXPECT_EQ(summary.firms_hit.size(), 3u);  // A, D, F; R1 itself excluded
+  EXPECT_THAT(Keys(*view, summary.products_lost),
+              UnorderedElementsAreArray({"f", "p2", "p0-a", "raw"}));
+  // No LEADS edges in this graph: nobody is a chain leader.
+  EXPECT_THAT(summary.leaders_hit, IsEmpty());
+}
+
 TEST(SupplyNetworkTest, ClosedLoopKeepsWorkingUntilAMemberIsRemoved) {
   GraphSpec g;
   // X needs y, Y needs x: each the other's only supplier, no outside source.

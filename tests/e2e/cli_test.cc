@@ -264,7 +264,7 @@ TEST_F(CliTest, CriticalSuppliersOfTheDesignExampleAreCDAndR1) {
   // Observed mode with no recorded supplies: a gap, not a criticality.
   ProcessResult observed = Cli({"critical", "--firm", "EXT:F"});
   ASSERT_EQ(observed.exit_code, 0) << observed.err;
-  EXPECT_THAT(observed.out, HasSubstr("no: nobody supplies p1, p2"));
+  EXPECT_THAT(observed.out, HasSubstr("no: no working supplier of p1, p2"));
 
   ProcessResult unknown = Cli({"critical", "--firm", "EXT:nobody"});
   EXPECT_EQ(unknown.exit_code, 1);

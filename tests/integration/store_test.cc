@@ -3,6 +3,7 @@
 // search, and a randomized comparison against an in-memory model.
 #include "graph/store/store.h"
 
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -12,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 
+#include "graph/store/bulk_importer.h"
 #include "tests/testing/records.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -667,6 +669,15 @@ TEST(StoreOpenTest, RefusesARocksDbThatIsNotChainkgs) {
                                               dir.Sub("other"), &names)
                   .ok());
   EXPECT_THAT(names, ElementsAre("default"));
+}
+
+TEST(BulkImporterTest, RefusesADirectoryThatIsNotEmpty) {
+  TempDir dir;
+  std::ofstream(dir.Sub("notes.txt")) << "not ours";
+  EXPECT_THAT(BulkImporter::Create(dir.path()),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("not an empty directory")));
+  EXPECT_OK(BulkImporter::Create(dir.Sub("new")));
 }
 
 TEST(StoreOpenTest, MissingDatabaseIsNotFoundWithoutCreateIfMissing) {
