@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <thread>
@@ -118,6 +120,67 @@ class MemoryTarget final : public internal::MutationTarget {
   std::vector<size_t> savepoints_;
 };
 
+// A key in a family being sorted, with its first 16 bytes as two
+// big-endian words (zero-padded): most comparisons are decided by the
+// words, without reaching the key bytes through two pointers and memcmp.
+struct SortItem {
+  uint64_t head[2];
+  const Entry* entry;
+};
+
+SortItem MakeSortItem(const Entry& entry) {
+  unsigned char bytes[16] = {};
+  const std::string& key = entry.first;
+  std::memcpy(bytes, key.data(), std::min(key.size(), sizeof(bytes)));
+  SortItem item{{0, 0}, &entry};
+  for (int i = 0; i < 16; ++i) {
+    item.head[i / 8] = (item.head[i / 8] << 8) | bytes[i];
+  }
+  return item;
+}
+
+// Byte order of the keys. Zero padding keeps the words' order consistent
+// with it: where the words differ, a padded byte stands for a key that
+// ended there, which sorts first as it does bytewise.
+bool SortsBefore(const SortItem& a, const SortItem& b) {
+  if (a.head[0] != b.head[0]) return a.head[0] < b.head[0];
+  if (a.head[1] != b.head[1]) return a.head[1] < b.head[1];
+  return a.entry->first < b.entry->first;
+}
+
+// One family's SST file, written by WriteFamilySst.
+struct FamilySst {
+  std::string file;  // empty: the family has no keys
+  absl::Status status;
+  int64_t keys = 0;
+  int64_t bytes = 0;
+};
+
+// Sorts map, writes it to out->file and frees map. Thread-compatible: the
+// threads of Finish each write other families.
+absl::Status WriteFamilySst(const rocksdb::Options& options,
+                            rocksdb::ColumnFamilyHandle* handle,
+                            MemoryTarget::Family& map, FamilySst* out) {
+  std::vector<SortItem> sorted;
+  sorted.reserve(map.size());
+  for (const Entry& entry : map) sorted.push_back(MakeSortItem(entry));
+  std::sort(sorted.begin(), sorted.end(), SortsBefore);
+  std::string context = absl::StrCat("write ", out->file);
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, handle);
+  CHAINKG_RETURN_IF_ERROR(FromRocksDb(writer.Open(out->file), context));
+  for (const SortItem& item : sorted) {
+    CHAINKG_RETURN_IF_ERROR(FromRocksDb(
+        writer.Put(item.entry->first, item.entry->second), context));
+  }
+  out->keys = static_cast<int64_t>(sorted.size());
+  sorted = {};
+  map = MemoryTarget::Family();  // free it while the other thread works
+  rocksdb::ExternalSstFileInfo info;
+  CHAINKG_RETURN_IF_ERROR(FromRocksDb(writer.Finish(&info), context));
+  out->bytes = static_cast<int64_t>(info.file_size);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 struct BulkImporter::Impl {
@@ -213,59 +276,52 @@ absl::StatusOr<ImportResult> BulkImporter::Finish() {
     remove_all();
     return FromRocksDb(opened, absl::StrCat("create ", impl_->path));
   }
-  // Sort the families on two threads (the machine's cores) while nothing
-  // else runs; the biggest families (edges, index) dominate.
-  std::array<std::vector<const Entry*>, kCount> sorted_families;
-  auto sort_family = [&](int i) {
-    auto& map = impl_->target.mutable_family(static_cast<ColumnFamily>(i));
-    std::vector<const Entry*>& sorted = sorted_families[i];
-    sorted.reserve(map.size());
-    for (const auto& entry : map) sorted.push_back(&entry);
-    std::sort(sorted.begin(), sorted.end(), [](const Entry* a, const Entry* b) {
-      return a->first < b->first;
-    });
+  // Sort and write the families on two threads (the machine's cores),
+  // biggest first, each thread taking the next family when it is done;
+  // ingest them after, one by one, in family order.
+  std::array<FamilySst, kCount> ssts;
+  std::vector<int> order;
+  for (int i = 0; i < kCount; ++i) {
+    if (!impl_->target.mutable_family(static_cast<ColumnFamily>(i)).empty()) {
+      order.push_back(i);
+    }
+  }
+  std::stable_sort(order.begin(), order.end(), [this](int a, int b) {
+    return impl_->target.mutable_family(static_cast<ColumnFamily>(a)).size() >
+           impl_->target.mutable_family(static_cast<ColumnFamily>(b)).size();
+  });
+  std::atomic<size_t> next_family{0};
+  auto write_families = [&] {
+    for (size_t k = next_family++; k < order.size(); k = next_family++) {
+      int i = order[k];
+      auto family = static_cast<ColumnFamily>(i);
+      ssts[i].file =
+          absl::StrCat(impl_->path, "/import-", kColumnFamilyNames[i], ".sst");
+      rocksdb::Options family_options(static_cast<rocksdb::DBOptions>(options),
+                                      internal::FamilyOptions(family));
+      ssts[i].status =
+          WriteFamilySst(family_options, handles[i],
+                         impl_->target.mutable_family(family), &ssts[i]);
+    }
   };
   {
-    std::thread other([&] {
-      for (int i : {internal::kOutEdge, internal::kVertex, internal::kMeta}) {
-        sort_family(i);
-      }
-    });
-    for (int i : {internal::kInEdge, internal::kIndex}) sort_family(i);
+    std::thread other(write_families);
+    write_families();
     other.join();
   }
   ImportResult result;
   absl::Status status = absl::OkStatus();
   for (int i = 0; i < kCount && status.ok(); ++i) {
-    auto family = static_cast<ColumnFamily>(i);
-    auto& map = impl_->target.mutable_family(family);
-    if (map.empty()) continue;
-    std::string file =
-        absl::StrCat(impl_->path, "/import-", kColumnFamilyNames[i], ".sst");
-    rocksdb::Options family_options(static_cast<rocksdb::DBOptions>(options),
-                                    internal::FamilyOptions(family));
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), family_options,
-                                  handles[i]);
-    status = FromRocksDb(writer.Open(file), absl::StrCat("write ", file));
-    const std::vector<const Entry*>& sorted = sorted_families[i];
-    for (size_t k = 0; status.ok() && k < sorted.size(); ++k) {
-      status = FromRocksDb(writer.Put(sorted[k]->first, sorted[k]->second),
-                           absl::StrCat("write ", file));
-      ++result.keys;
-    }
-    sorted_families[i] = {};
-    map = MemoryTarget::Family();  // free this family before the next
-    rocksdb::ExternalSstFileInfo info;
-    if (status.ok()) {
-      status = FromRocksDb(writer.Finish(&info), absl::StrCat("write ", file));
-    }
-    if (status.ok()) {
-      result.sst_bytes += static_cast<int64_t>(info.file_size);
-      rocksdb::IngestExternalFileOptions ingest;
-      ingest.move_files = true;
-      status = FromRocksDb(db->IngestExternalFile(handles[i], {file}, ingest),
-                           absl::StrCat("ingest ", file));
-    }
+    if (ssts[i].file.empty()) continue;  // an empty family
+    status = ssts[i].status;
+    if (!status.ok()) break;
+    result.keys += ssts[i].keys;
+    result.sst_bytes += ssts[i].bytes;
+    rocksdb::IngestExternalFileOptions ingest;
+    ingest.move_files = true;
+    status =
+        FromRocksDb(db->IngestExternalFile(handles[i], {ssts[i].file}, ingest),
+                    absl::StrCat("ingest ", ssts[i].file));
   }
   for (rocksdb::ColumnFamilyHandle* handle : handles) {
     absl::Status destroyed =
