@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <optional>
 #include <thread>
@@ -27,21 +28,51 @@ namespace {
 using internal::ColumnFamily;
 using internal::kColumnFamilyNames;
 using internal::kCount;
-using Entry = std::pair<const std::string, std::string>;
+using Entry = std::pair<const absl::string_view, absl::string_view>;
+
+// Append-only storage for the keys and values of an import: one allocation
+// per megabyte instead of one per key and value, and nothing to free one
+// by one at the end. Bytes stay where they are until the arena goes.
+class ByteArena {
+ public:
+  // Copies bytes into the arena; the view lives as long as the arena.
+  absl::string_view Copy(absl::string_view bytes) {
+    if (blocks_.empty() ||
+        blocks_.back().capacity() - blocks_.back().size() < bytes.size()) {
+      // A block never grows past its reserved capacity, so the bytes in it
+      // never move; a deque never moves the blocks.
+      blocks_.emplace_back().reserve(std::max(kBlockBytes, bytes.size()));
+    }
+    std::string& block = blocks_.back();
+    size_t offset = block.size();
+    block.append(bytes.data(), bytes.size());
+    return absl::string_view(block.data() + offset, bytes.size());
+  }
+
+  void Clear() { blocks_.clear(); }
+
+ private:
+  static constexpr size_t kBlockBytes = size_t{1} << 20;
+  std::deque<std::string> blocks_;
+};
 
 // In-memory column families with an undo log for savepoints. Hash maps,
 // not sorted maps: an import only looks keys up and writes them, and one
-// sort per family at the end is far cheaper than keeping them sorted.
+// sort per family at the end is far cheaper than keeping them sorted. The
+// maps hold views of bytes in an arena; a replaced or deleted value stays
+// in the arena (the undo log may point at it), which costs little since an
+// import mostly adds keys.
 class MemoryTarget final : public internal::MutationTarget {
  public:
-  using Family = absl::flat_hash_map<std::string, std::string>;
+  using Family = absl::flat_hash_map<absl::string_view, absl::string_view>;
 
   absl::StatusOr<std::optional<std::string>> Get(
       ColumnFamily family, absl::string_view key) override {
     const Family& map = families_[family];
     auto it = map.find(key);
     if (it == map.end()) return std::optional<std::string>();
-    return std::optional<std::string>(it->second);
+    return std::optional<std::string>(std::in_place, it->second.data(),
+                                      it->second.size());
   }
 
   // A full scan: only deletes of vertices use it, and loader input has
@@ -50,9 +81,7 @@ class MemoryTarget final : public internal::MutationTarget {
       ColumnFamily family, absl::string_view prefix) override {
     std::vector<std::string> keys;
     for (const auto& [key, value] : families_[family]) {
-      if (absl::string_view(key).substr(0, prefix.size()) == prefix) {
-        keys.push_back(key);
-      }
+      if (key.substr(0, prefix.size()) == prefix) keys.emplace_back(key);
     }
     std::sort(keys.begin(), keys.end());
     return keys;
@@ -61,13 +90,18 @@ class MemoryTarget final : public internal::MutationTarget {
   absl::Status Put(ColumnFamily family, absl::string_view key,
                    absl::string_view value) override {
     Family& map = families_[family];
-    auto [it, inserted] = map.try_emplace(key);
-    if (!savepoints_.empty()) {
-      undo_.push_back(
-          {family, std::string(key),
-           inserted ? std::nullopt : std::optional<std::string>(it->second)});
+    auto it = map.find(key);
+    if (it == map.end()) {
+      absl::string_view stored_key = bytes_.Copy(key);
+      map.emplace(stored_key, bytes_.Copy(value));
+      if (!savepoints_.empty())
+        undo_.push_back({family, stored_key, {}, false});
+      return absl::OkStatus();
     }
-    it->second.assign(value.data(), value.size());
+    if (!savepoints_.empty()) {
+      undo_.push_back({family, it->first, it->second, true});
+    }
+    if (it->second != value) it->second = bytes_.Copy(value);
     return absl::OkStatus();
   }
 
@@ -76,7 +110,7 @@ class MemoryTarget final : public internal::MutationTarget {
     auto it = map.find(key);
     if (it == map.end()) return absl::OkStatus();
     if (!savepoints_.empty()) {
-      undo_.push_back({family, std::string(key), std::move(it->second)});
+      undo_.push_back({family, it->first, it->second, true});
     }
     map.erase(it);
     return absl::OkStatus();
@@ -88,10 +122,10 @@ class MemoryTarget final : public internal::MutationTarget {
     size_t mark = savepoints_.back();
     savepoints_.pop_back();
     while (undo_.size() > mark) {
-      Undo& undo = undo_.back();
+      const Undo& undo = undo_.back();
       Family& map = families_[undo.family];
-      if (undo.previous.has_value()) {
-        map[undo.key] = std::move(*undo.previous);
+      if (undo.existed) {
+        map.insert_or_assign(undo.key, undo.previous);
       } else {
         map.erase(undo.key);
       }
@@ -102,19 +136,30 @@ class MemoryTarget final : public internal::MutationTarget {
 
   absl::Status PopSavePoint() override {
     savepoints_.pop_back();
-    // With no savepoint left nothing can be rolled back: free the log.
+    // With no savepoint left nothing can be rolled back: drop the log.
     if (savepoints_.empty()) undo_.clear();
     return absl::OkStatus();
   }
 
   Family& mutable_family(ColumnFamily family) { return families_[family]; }
 
+  // Frees the families and their bytes.
+  void Clear() {
+    for (Family& family : families_) family = Family();
+    undo_.clear();
+    bytes_.Clear();
+  }
+
  private:
+  // What a Put or Delete changed: the key's previous value, or that it was
+  // absent. The views point into bytes_.
   struct Undo {
     ColumnFamily family;
-    std::string key;
-    std::optional<std::string> previous;
+    absl::string_view key;
+    absl::string_view previous;
+    bool existed;
   };
+  ByteArena bytes_;
   std::array<Family, kCount> families_;
   std::vector<Undo> undo_;
   std::vector<size_t> savepoints_;
@@ -130,7 +175,7 @@ struct SortItem {
 
 SortItem MakeSortItem(const Entry& entry) {
   unsigned char bytes[16] = {};
-  const std::string& key = entry.first;
+  absl::string_view key = entry.first;
   std::memcpy(bytes, key.data(), std::min(key.size(), sizeof(bytes)));
   SortItem item{{0, 0}, &entry};
   for (int i = 0; i < 16; ++i) {
@@ -169,8 +214,11 @@ absl::Status WriteFamilySst(const rocksdb::Options& options,
   rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, handle);
   CHAINKG_RETURN_IF_ERROR(FromRocksDb(writer.Open(out->file), context));
   for (const SortItem& item : sorted) {
-    CHAINKG_RETURN_IF_ERROR(FromRocksDb(
-        writer.Put(item.entry->first, item.entry->second), context));
+    const auto& [key, value] = *item.entry;
+    CHAINKG_RETURN_IF_ERROR(
+        FromRocksDb(writer.Put(rocksdb::Slice(key.data(), key.size()),
+                               rocksdb::Slice(value.data(), value.size())),
+                    context));
   }
   out->keys = static_cast<int64_t>(sorted.size());
   sorted = {};
@@ -247,8 +295,8 @@ absl::StatusOr<ImportResult> BulkImporter::Finish() {
   }
   impl_->finished = true;
   // The same format marker Store::Open writes into a new database.
-  impl_->target.mutable_family(internal::kMeta)[kMetaFormatVersionKey] =
-      absl::StrCat(kFormatVersion);
+  CHAINKG_RETURN_IF_ERROR(impl_->target.Put(
+      internal::kMeta, kMetaFormatVersionKey, absl::StrCat(kFormatVersion)));
 
   StoreOptions store_options;
   rocksdb::Options options = internal::DatabaseOptions(store_options);
@@ -309,6 +357,7 @@ absl::StatusOr<ImportResult> BulkImporter::Finish() {
     write_families();
     other.join();
   }
+  impl_->target.Clear();
   ImportResult result;
   absl::Status status = absl::OkStatus();
   for (int i = 0; i < kCount && status.ok(); ++i) {
