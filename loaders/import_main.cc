@@ -130,6 +130,8 @@ class ApplyPipeline {
     request.vertices = std::move(job.batch.vertices);
     request.edges = std::move(job.batch.edges);
     request.on_invalid = graph::FailurePolicy::kSkipInvalid;
+    // ReadRecordFile checked and canonicalized every record it passed on.
+    request.records = graph::RecordForm::kCanonical;
     CHAINKG_ASSIGN_OR_RETURN(graph::WriteResult result,
                              importer_.Apply(std::move(request)));
     job.summary->created += result.created;

@@ -18,10 +18,11 @@
 namespace chainkg::loaders {
 
 // The records one input row yields (a row of industries.csv with a
-// parent_key yields a vertex and an edge). Vertices are canonical and
-// checked; a credentials row yields a partial firm (key and credentials
-// only) meant for a MERGE upsert. Every record's source names the file's
-// base name and the row's line.
+// parent_key yields a vertex and an edge). Vertices and edges are canonical
+// and checked (CanonicalizeVertex, CanonicalizeEdge); a credentials row
+// yields a partial firm (key and credentials only) meant for a MERGE
+// upsert. Every record's source names the file's base name and the row's
+// line.
 struct ParsedRow {
   int64_t line = 0;
   std::vector<v1::Vertex> vertices;

@@ -32,6 +32,19 @@ enum class FailurePolicy {
   kSkipInvalid,
 };
 
+// Whether the records of a write still need checking.
+enum class RecordForm {
+  // From outside: each record is checked and brought to canonical form
+  // (validate.h) before anything is written.
+  kUnchecked,
+  // Each vertex has passed CanonicalizeVertex (NameRequirement::kRequired
+  // unless the mode is kMerge) and each edge CanonicalizeEdge, in this
+  // process, and none changed since: a loader that checked its rows for its
+  // file:line report. The write skips the second check (and so repeats
+  // none of its warnings). Never for records received over the wire.
+  kCanonical,
+};
+
 // A record left out of a kSkipInvalid write.
 struct Rejected {
   bool edge = false;  // false: request.vertices[index], true: edges[index]
@@ -62,6 +75,7 @@ struct WriteRequest {
   std::string client;
   UpsertMode mode = UpsertMode::kMerge;
   FailurePolicy on_invalid = FailurePolicy::kAllOrNothing;
+  RecordForm records = RecordForm::kUnchecked;
 };
 
 }  // namespace chainkg::graph

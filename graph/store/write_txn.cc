@@ -329,6 +329,11 @@ absl::StatusOr<PreparedWrite> PrepareWrite(WriteRequest request) {
                               : NameRequirement::kRequired;
   prepared.vertices = std::move(request.vertices);
   prepared.vertex_ok.assign(prepared.vertices.size(), true);
+  if (request.records == RecordForm::kCanonical) {
+    prepared.edges = std::move(request.edges);
+    prepared.edge_ok.assign(prepared.edges.size(), true);
+    return prepared;
+  }
   for (size_t i = 0; i < prepared.vertices.size(); ++i) {
     std::string field = absl::StrCat("vertices[", i, "]");
     absl::StatusOr<std::vector<std::string>> warnings =

@@ -123,8 +123,9 @@ struct PreparedWrite {
   std::string client;
 };
 
-// Checks and canonicalizes request. Under kAllOrNothing the first bad
-// record is the error (its field nested under "vertices[i]" / "edges[i]").
+// Checks and canonicalizes request, unless request.records says that was
+// done. Under kAllOrNothing the first bad record is the error (its field
+// nested under "vertices[i]" / "edges[i]").
 // Takes request by value so callers that are done with it can move it in.
 absl::StatusOr<PreparedWrite> PrepareWrite(WriteRequest request);
 
