@@ -1,11 +1,13 @@
 #include "graph/store/validate.h"
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/unknown_field_set.h"
 
 #include "graph/store/vertex_record.h"
 #include "util/codes.h"
@@ -24,59 +26,80 @@ constexpr size_t kMaxStringBytes = 4096;
 
 constexpr int kMaxRepeated = 200;
 
+// Where CheckFields is in a record: the chain of fields from the root,
+// turned into a path string ("firm.credentials[0].batch") only for an
+// error, since the walk runs on every record written.
+struct FieldPath {
+  const FieldPath* parent;  // nullptr: a field of the record itself
+  const FieldDescriptor* field;
+  int index;  // in a repeated field, else -1
+};
+
+std::string PathText(const FieldPath* path) {
+  if (path == nullptr) return "";
+  std::string text = PathText(path->parent);
+  if (!text.empty()) text += ".";
+  text += path->field->name();
+  if (path->index >= 0) absl::StrAppend(&text, "[", path->index, "]");
+  return text;
+}
+
 // Every field of a record, nested ones included: strings valid UTF-8 and of
 // bounded size, enum values known to this build, repeated fields bounded.
-// Nothing invalid is ever stored.
-absl::Status CheckFields(const Message& message, const std::string& path) {
-  const auto* reflection = message.GetReflection();
+// Nothing invalid is ever stored. Drops unknown fields on the way, which
+// would be stored unchecked and returned to readers.
+absl::Status CheckFields(Message* message, const FieldPath* path) {
+  const auto* reflection = message->GetReflection();
+  if (!reflection->GetUnknownFields(*message).empty()) {
+    reflection->MutableUnknownFields(message)->Clear();
+  }
   std::vector<const FieldDescriptor*> fields;
-  reflection->ListFields(message, &fields);
+  reflection->ListFields(*message, &fields);
+  std::string scratch;
   for (const FieldDescriptor* field : fields) {
-    std::string field_path =
-        path.empty() ? field->name() : absl::StrCat(path, ".", field->name());
-    int count =
-        field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+    bool repeated = field->is_repeated();
+    int count = repeated ? reflection->FieldSize(*message, field) : 1;
     if (count > kMaxRepeated) {
-      return InvalidField(field_path,
+      FieldPath field_path{path, field, -1};
+      return InvalidField(PathText(&field_path),
                           absl::StrCat("at most ", kMaxRepeated, " entries"));
     }
     for (int i = 0; i < count; ++i) {
-      std::string item_path = field->is_repeated()
-                                  ? absl::StrCat(field_path, "[", i, "]")
-                                  : field_path;
+      FieldPath item_path{path, field, repeated ? i : -1};
       switch (field->cpp_type()) {
         case FieldDescriptor::CPPTYPE_STRING: {
-          std::string value =
-              field->is_repeated()
-                  ? reflection->GetRepeatedString(message, field, i)
-                  : reflection->GetString(message, field);
+          const std::string& value =
+              repeated
+                  ? reflection->GetRepeatedStringReference(*message, field, i,
+                                                           &scratch)
+                  : reflection->GetStringReference(*message, field, &scratch);
           if (!IsValidUtf8(value)) {
-            return InvalidField(item_path, "not valid UTF-8");
+            return InvalidField(PathText(&item_path), "not valid UTF-8");
           }
           if (value.size() > kMaxStringBytes) {
             return InvalidField(
-                item_path,
+                PathText(&item_path),
                 absl::StrCat("longer than ", kMaxStringBytes, " bytes"));
           }
           break;
         }
         case FieldDescriptor::CPPTYPE_ENUM: {
-          int value = field->is_repeated()
-                          ? reflection->GetRepeatedEnumValue(message, field, i)
-                          : reflection->GetEnumValue(message, field);
+          int value = repeated
+                          ? reflection->GetRepeatedEnumValue(*message, field, i)
+                          : reflection->GetEnumValue(*message, field);
           if (field->enum_type()->FindValueByNumber(value) == nullptr) {
             return InvalidField(
-                item_path, absl::StrCat("unknown ", field->enum_type()->name(),
-                                        " value ", value));
+                PathText(&item_path),
+                absl::StrCat("unknown ", field->enum_type()->name(), " value ",
+                             value));
           }
           break;
         }
         case FieldDescriptor::CPPTYPE_MESSAGE: {
-          const Message& child =
-              field->is_repeated()
-                  ? reflection->GetRepeatedMessage(message, field, i)
-                  : reflection->GetMessage(message, field);
-          CHAINKG_RETURN_IF_ERROR(CheckFields(child, item_path));
+          Message* child =
+              repeated ? reflection->MutableRepeatedMessage(message, field, i)
+                       : reflection->MutableMessage(message, field);
+          CHAINKG_RETURN_IF_ERROR(CheckFields(child, &item_path));
           break;
         }
         default:
@@ -344,9 +367,7 @@ absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(
                         "consortium, platform, industry, project)");
   }
   std::string prefix(KindName(kind));
-  // Unknown fields would be stored unchecked and returned to readers.
-  vertex->DiscardUnknownFields();
-  CHAINKG_RETURN_IF_ERROR(CheckFields(*vertex, ""));
+  CHAINKG_RETURN_IF_ERROR(CheckFields(vertex, nullptr));
 
   // Key and name live at the same field numbers in every record; reach them
   // through the typed accessors per kind.
@@ -442,8 +463,7 @@ absl::Status CanonicalizeEdge(v1::Edge* edge) {
       !v1::EdgeKind_IsValid(edge->kind())) {
     return InvalidField("kind", "required (an EdgeKind such as PRODUCES)");
   }
-  edge->DiscardUnknownFields();
-  CHAINKG_RETURN_IF_ERROR(CheckFields(*edge, ""));
+  CHAINKG_RETURN_IF_ERROR(CheckFields(edge, nullptr));
   CHAINKG_RETURN_IF_ERROR(CanonicalizeRefAt(edge->mutable_from(), "from"));
   CHAINKG_RETURN_IF_ERROR(CanonicalizeRefAt(edge->mutable_to(), "to"));
   if (!AllowedEndpoints(edge->kind(), edge->from().kind(), edge->to().kind())) {

@@ -1,5 +1,6 @@
 #include "graph/store/validate.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -76,6 +77,16 @@ TEST(ValidateTest, MalformedInputNamesTheField) {
   v1::Credential* odd = unknown_level.mutable_firm()->add_credentials();
   odd->set_kind(v1::CREDENTIAL_KIND_LITTLE_GIANT);
   odd->set_level(static_cast<v1::Level>(9));
+  v1::Vertex bad_batch = MakeFirm("EXT:Foo", "Foo", "");
+  bad_batch.mutable_firm()->add_credentials()->set_kind(
+      v1::CREDENTIAL_KIND_LITTLE_GIANT);
+  v1::Credential* second = bad_batch.mutable_firm()->add_credentials();
+  second->set_kind(v1::CREDENTIAL_KIND_LITTLE_GIANT);
+  second->set_batch("\xff");
+  v1::Vertex many_aliases = MakeFirm("EXT:Foo", "Foo", "");
+  for (int i = 0; i <= 200; ++i) {
+    many_aliases.mutable_firm()->add_aliases(absl::StrCat("a", i));
+  }
   v1::Vertex late_start = ::chainkg::testing::MakeProduct("p", "x");
   late_start.clear_product();
   late_start.mutable_project()->set_key("P1");
@@ -100,6 +111,8 @@ TEST(ValidateTest, MalformedInputNamesTheField) {
       {control_name, "firm.name"},
       {empty_former, "firm.former_names[0]"},
       {unknown_level, "firm.credentials[0].level"},
+      {bad_batch, "firm.credentials[1].batch"},
+      {many_aliases, "firm.aliases"},
       {late_start, "project.end_date"},
   };
   for (const Case& c : cases) {
@@ -151,12 +164,19 @@ TEST(ValidateTest, UnknownFieldsAreDropped) {
       ->GetReflection()
       ->MutableUnknownFields(vertex.mutable_firm())
       ->AddVarint(999, 1);
+  v1::Credential* credential = vertex.mutable_firm()->add_credentials();
+  credential->set_kind(v1::CREDENTIAL_KIND_LITTLE_GIANT);
+  credential->GetReflection()
+      ->MutableUnknownFields(credential)
+      ->AddVarint(999, 1);
   ASSERT_OK(CanonicalizeVertex(&vertex));
   EXPECT_EQ(vertex.firm()
                 .GetReflection()
                 ->GetUnknownFields(vertex.firm())
                 .field_count(),
             0);
+  const v1::Credential& stored = vertex.firm().credentials(0);
+  EXPECT_EQ(stored.GetReflection()->GetUnknownFields(stored).field_count(), 0);
 }
 
 TEST(ValidateTest, EdgeIdentityIgnoresProperties) {
