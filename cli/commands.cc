@@ -14,7 +14,9 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 
+#include "cli/gaps_command.h"
 #include "cli/load_command.h"
+#include "cli/rpc_call.h"
 #include "loaders/demo_generator.h"
 #include "util/status_macros.h"
 
@@ -62,20 +64,19 @@ verbs:
                                 inputs, OR over suppliers)
       --mode observed|capability   recorded supplies (default) or any maker
       --country CC, --region P  capability mode: only such suppliers count
+  gaps --chain KEY              the chain's products with their class (卡脖子
+                                CHOKEPOINT, 缺链 MISSING, 断链风险 BREAK_RISK,
+                                短板 WEAK, COVERED), evidence, firms to attract
+                                and who works on them; --format dot|svg draws
+                                the chain coloured by class
+      --region PREFIX           our region (default: the whole home country)
+      --home-country CC (CN), --as-of YYYY-MM-DD, --candidates N (5)
+      --hhi X (0.25), --outside-share X (0.5), --mode observed|capability
   impact                        what stops if firms, a region or a country are
                                 cut off (same AND/OR rule, from the world as
                                 it is), with the propagation depth
       --remove-firm KEY (repeatable), --remove-region P, --remove-country CC
       --mode observed|capability
-  stats                         firms by credential kind and level, by region
-                                and by chain
-      --region PREFIX, --as-of YYYY-MM-DD
-  load FILE|DIR...              load CSV/JSONL files (docs/formats.md), UTF-8 or
-                                GBK/GB18030; directories: every .csv/.jsonl in
-                                them; vertices are loaded before edges
-      --as KIND                 file kind when the name does not say it
-      --strict                  load nothing from a file with any bad row
-      --batch-size N            records per acknowledged batch (default 1000)
   stats                         firms by credential kind and level, by region
                                 and by chain
       --region PREFIX, --as-of YYYY-MM-DD
@@ -87,7 +88,7 @@ verbs:
 options:
   --server HOST:PORT            default $CHAINKG_SERVER or 127.0.0.1:50051
   --format table|json|csv       json: proto3 JSON of the response; csv: UTF-8
-                                with BOM (opens in Excel)
+                                with BOM (opens in Excel); gaps also dot|svg
   --limit N                     at most N results, following pages (default
                                 100; 0 = all)
   --timeout-ms N                per-call deadline (default 30000)
@@ -96,29 +97,6 @@ options:
 namespace {
 
 using google::protobuf::EnumDescriptor;
-
-absl::Status Usage(absl::string_view message) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(message, " (chainkg --help for usage)"));
-}
-
-// Maps a failed RPC to an absl::Status with the same code.
-absl::Status FromRpc(const grpc::Status& status, const Context& context) {
-  if (status.ok()) return absl::OkStatus();
-  std::string message = status.error_message();
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-    message = absl::StrCat("cannot reach chainkg-server at ",
-                           context.server_address, ": ", message);
-  }
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      message);
-}
-
-std::unique_ptr<grpc::ClientContext> CallContext(const Context& context) {
-  auto call = std::make_unique<grpc::ClientContext>();
-  call->set_deadline(absl::ToChronoTime(absl::Now() + context.timeout));
-  return call;
-}
 
 // Parses an enum value from a lower-case short name ("little_giant"), the
 // full name ("CREDENTIAL_KIND_LITTLE_GIANT") or the short upper-case name.
@@ -213,6 +191,8 @@ void PrintVertices(const std::vector<v1::Vertex>& vertices,
       WriteCsv(VertexRows(vertices, /*for_table=*/false), *context.out);
       return;
     case Format::kTable:
+    case Format::kDot:  // refused before the verb runs
+    case Format::kSvg:
       break;
   }
   if (vertices.empty()) {
@@ -356,6 +336,8 @@ absl::Status CmdEdges(v1::VertexKind kind, const std::string& key,
       WriteCsv(EdgeRows(edges, /*for_table=*/false), *context.out);
       break;
     case Format::kTable:
+    case Format::kDot:  // refused before the verb runs
+    case Format::kSvg:
       if (edges.empty()) {
         *context.out << "(no edges)\n";
       } else {
@@ -516,40 +498,6 @@ absl::Status CmdDelete(v1::VertexKind kind,
   return absl::OkStatus();
 }
 
-std::string CredentialLabel(v1::CredentialKind kind) {
-  switch (kind) {
-    case v1::CREDENTIAL_KIND_CHAIN_LEADER:
-      return "链主 chain leader";
-    case v1::CREDENTIAL_KIND_SINGLE_ITEM_CHAMPION:
-      return "单项冠军 single-item champion";
-    case v1::CREDENTIAL_KIND_LITTLE_GIANT:
-      return "小巨人 little giant";
-    case v1::CREDENTIAL_KIND_SPECIALIZED_SME:
-      return "专精特新 specialized SME";
-    case v1::CREDENTIAL_KIND_INNOVATIVE_SME:
-      return "创新型中小企业 innovative SME";
-    case v1::CREDENTIAL_KIND_HIGH_TECH_ENTERPRISE:
-      return "高新技术企业 high-tech enterprise";
-    case v1::CREDENTIAL_KIND_SMART_FACTORY:
-      return "智能工厂 smart factory";
-    default:
-      return "?";
-  }
-}
-
-std::string LevelLabel(v1::Level level) {
-  switch (level) {
-    case v1::LEVEL_NATIONAL:
-      return "国家级 national";
-    case v1::LEVEL_PROVINCIAL:
-      return "省级 provincial";
-    case v1::LEVEL_MUNICIPAL:
-      return "市级 municipal";
-    default:
-      return "-";
-  }
-}
-
 absl::Status CmdDemo(const CommandLine& flags, Context& context) {
   const std::vector<std::string>& args = flags.positional();
   if (args.size() != 2 || args[1] != "generate" || !flags.Has("out")) {
@@ -576,12 +524,6 @@ absl::Status CmdDemo(const CommandLine& flags, Context& context) {
                << " edges\nload it with: chainkg load " << options.out_dir
                << "  (or chainkg-import --db DIR " << options.out_dir << ")\n";
   return absl::OkStatus();
-}
-
-absl::StatusOr<v1::SupplyMode> ParseSupplyMode(absl::string_view mode) {
-  if (mode == "observed") return v1::SUPPLY_MODE_OBSERVED;
-  if (mode == "capability") return v1::SUPPLY_MODE_CAPABILITY;
-  return Usage("--mode must be observed or capability");
 }
 
 absl::Status CmdCritical(const CommandLine& flags, Context& context) {
@@ -774,20 +716,32 @@ absl::Status CmdStats(const CommandLine& flags, Context& context) {
 }  // namespace
 
 std::vector<FlagSpec> CommandFlags() {
-  return {
-      {"server"},        {"format"},        {"timeout-ms"},  {"credential"},
-      {"level"},         {"region"},        {"country"},     {"as-of"},
-      {"match"},         {"limit"},         {"file"},        {"replace", false},
-      {"direction"},     {"edge-kind"},     {"help", false}, {"as"},
-      {"strict", false}, {"batch-size"},    {"out"},         {"scale"},
-      {"seed"},          {"firm"},          {"mode"},        {"remove-firm"},
-      {"remove-region"}, {"remove-country"}};
+  return {{"server"},        {"format"},
+          {"timeout-ms"},    {"credential"},
+          {"level"},         {"region"},
+          {"country"},       {"as-of"},
+          {"match"},         {"limit"},
+          {"file"},          {"replace", false},
+          {"direction"},     {"edge-kind"},
+          {"help", false},   {"as"},
+          {"strict", false}, {"batch-size"},
+          {"out"},           {"scale"},
+          {"seed"},          {"firm"},
+          {"mode"},          {"remove-firm"},
+          {"remove-region"}, {"remove-country"},
+          {"chain"},         {"home-country"},
+          {"hhi"},           {"outside-share"},
+          {"candidates"}};
 }
 
 absl::Status RunCommand(const CommandLine& command_line, Context& context) {
   const std::vector<std::string>& args = command_line.positional();
   if (args.empty()) return Usage("no verb given");
   const std::string& verb = args[0];
+  if ((context.format == Format::kDot || context.format == Format::kSvg) &&
+      verb != "gaps") {
+    return Usage("--format dot and svg are for chainkg gaps");
+  }
   auto need = [&](size_t count, absl::string_view form) -> absl::Status {
     if (args.size() < count)
       return Usage(absl::StrCat("usage: chainkg ", form));
@@ -834,6 +788,7 @@ absl::Status RunCommand(const CommandLine& command_line, Context& context) {
   if (verb == "demo") return CmdDemo(command_line, context);
   if (verb == "critical") return CmdCritical(command_line, context);
   if (verb == "impact") return CmdImpact(command_line, context);
+  if (verb == "gaps") return RunGaps(command_line, context);
   if (verb == "stats") return CmdStats(command_line, context);
   if (verb == "delete") {
     CHAINKG_RETURN_IF_ERROR(need(3, "delete KIND KEY..."));

@@ -199,8 +199,10 @@ absl::StatusOr<Format> ParseFormat(absl::string_view text) {
   if (text == "table") return Format::kTable;
   if (text == "json") return Format::kJson;
   if (text == "csv") return Format::kCsv;
-  return absl::InvalidArgumentError(
-      absl::StrCat("--format must be table, json or csv, got \"", text, "\""));
+  if (text == "dot") return Format::kDot;
+  if (text == "svg") return Format::kSvg;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--format must be table, json, csv, dot or svg, got \"", text, "\""));
 }
 
 Rows VertexRows(const std::vector<v1::Vertex>& vertices, bool for_table) {
@@ -334,6 +336,40 @@ void WriteJson(const google::protobuf::Message& message, std::ostream& out) {
   google::protobuf::util::MessageToJsonString(message, &json, options);
   out << json;
   if (json.empty() || json.back() != '\n') out << "\n";
+}
+
+std::string CredentialLabel(v1::CredentialKind kind) {
+  switch (kind) {
+    case v1::CREDENTIAL_KIND_CHAIN_LEADER:
+      return "链主 chain leader";
+    case v1::CREDENTIAL_KIND_SINGLE_ITEM_CHAMPION:
+      return "单项冠军 single-item champion";
+    case v1::CREDENTIAL_KIND_LITTLE_GIANT:
+      return "小巨人 little giant";
+    case v1::CREDENTIAL_KIND_SPECIALIZED_SME:
+      return "专精特新 specialized SME";
+    case v1::CREDENTIAL_KIND_INNOVATIVE_SME:
+      return "创新型中小企业 innovative SME";
+    case v1::CREDENTIAL_KIND_HIGH_TECH_ENTERPRISE:
+      return "高新技术企业 high-tech enterprise";
+    case v1::CREDENTIAL_KIND_SMART_FACTORY:
+      return "智能工厂 smart factory";
+    default:
+      return "?";
+  }
+}
+
+std::string LevelLabel(v1::Level level) {
+  switch (level) {
+    case v1::LEVEL_NATIONAL:
+      return "国家级 national";
+    case v1::LEVEL_PROVINCIAL:
+      return "省级 provincial";
+    case v1::LEVEL_MUNICIPAL:
+      return "市级 municipal";
+    default:
+      return "-";
+  }
 }
 
 }  // namespace chainkg::cli

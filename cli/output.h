@@ -14,9 +14,11 @@
 
 namespace chainkg::cli {
 
-enum class Format { kTable, kJson, kCsv };
+// kDot and kSvg (Graphviz) draw pictures; only `gaps` has them.
+enum class Format { kTable, kJson, kCsv, kDot, kSvg };
 
-// Parses "table", "json" or "csv". INVALID_ARGUMENT otherwise.
+// Parses "table", "json", "csv", "dot" or "svg". INVALID_ARGUMENT
+// otherwise.
 absl::StatusOr<Format> ParseFormat(absl::string_view text);
 
 // Rows of text with a header; every row has header.size() cells.
@@ -38,6 +40,10 @@ void WriteTable(const Rows& rows, std::ostream& out);
 void WriteCsv(const Rows& rows, std::ostream& out);
 // Writes one record as "field  value" lines (for a single `get`).
 void WriteRecord(const Rows& rows, std::ostream& out);
+// "链主 chain leader", "国家级 national": labels for tables.
+std::string CredentialLabel(v1::CredentialKind kind);
+std::string LevelLabel(v1::Level level);
+
 // Writes the proto3 JSON of message, indented, field names as in the .proto.
 void WriteJson(const google::protobuf::Message& message, std::ostream& out);
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
+#include "graph/analysis/gaps.h"
 #include "graph/analysis/supply_network.h"
 #include "graph/store/validate.h"
 #include "server/grpc_status.h"
@@ -236,6 +237,162 @@ grpc::Status AnalysisServiceImpl::CriticalSuppliers(
       supply->set_self_supplied(input.self_supplied);
     }
   }
+  response->set_sequence(v.sequence());
+  return grpc::Status::OK;
+}
+
+grpc::Status AnalysisServiceImpl::Gaps(grpc::ServerContext* context,
+                                       const v1::GapsRequest* request,
+                                       v1::GapsResponse* response) {
+  constexpr absl::string_view kRpc = "Gaps";
+  v1::VertexRef ref;
+  ref.set_kind(v1::VERTEX_KIND_CHAIN);
+  ref.set_key(request->chain_key());
+  absl::Status valid = graph::CanonicalizeRef(&ref);
+  if (!valid.ok()) {
+    return ToGrpcStatus(InvalidField("chain_key", valid.message()), kRpc);
+  }
+  if (!v1::SupplyMode_IsValid(request->mode())) {
+    return ToGrpcStatus(InvalidField("mode", "unknown value"), kRpc);
+  }
+  graph::GapOptions options;
+  options.region_prefix = request->region_prefix();
+  if (!options.region_prefix.empty()) {
+    absl::Status status = ValidateRegionPrefix(options.region_prefix);
+    if (!status.ok()) {
+      return ToGrpcStatus(InvalidField("region_prefix", status.message()),
+                          kRpc);
+    }
+  }
+  if (!request->home_country().empty()) {
+    absl::Status status = ValidateCountryCode(request->home_country());
+    if (!status.ok()) {
+      return ToGrpcStatus(InvalidField("home_country", status.message()), kRpc);
+    }
+    options.home_country = request->home_country();
+  }
+  if (!request->as_of().empty()) {
+    absl::Status status = ValidateDate(request->as_of());
+    if (!status.ok()) {
+      return ToGrpcStatus(InvalidField("as_of", status.message()), kRpc);
+    }
+    options.as_of = graph::ParseDateNumber(request->as_of());
+  }
+  auto threshold = [](double value, double fallback) {
+    return value == 0 ? fallback : value;
+  };
+  options.hhi_threshold = threshold(request->hhi_threshold(), 0.25);
+  options.outside_share_threshold =
+      threshold(request->outside_share_threshold(), 0.5);
+  // NaN fails both comparisons, so test for inside rather than outside.
+  if (!(options.hhi_threshold > 0 && options.hhi_threshold <= 1)) {
+    return ToGrpcStatus(InvalidField("hhi_threshold", "must be within 0..1"),
+                        kRpc);
+  }
+  if (!(options.outside_share_threshold > 0 &&
+        options.outside_share_threshold <= 1)) {
+    return ToGrpcStatus(
+        InvalidField("outside_share_threshold", "must be within 0..1"), kRpc);
+  }
+  if (request->max_candidates() < 0 || request->max_candidates() > 100) {
+    return ToGrpcStatus(InvalidField("max_candidates", "must be within 0..100"),
+                        kRpc);
+  }
+  options.max_candidates =
+      request->max_candidates() == 0 ? 5 : request->max_candidates();
+  options.supply.mode = request->mode() == v1::SUPPLY_MODE_CAPABILITY
+                            ? graph::SupplyMode::kCapability
+                            : graph::SupplyMode::kObserved;
+  options.limits.deadline = DeadlineOf(*context);
+  absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
+  if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
+  const graph::View& v = **view;
+  std::optional<graph::ViewIndex> chain =
+      v.Find(v1::VERTEX_KIND_CHAIN, ref.key());
+  if (!chain.has_value()) {
+    return ToGrpcStatus(
+        FieldError(absl::StatusCode::kNotFound, "chain_key",
+                   absl::StrCat("no chain \"", ref.key(), "\"")),
+        kRpc);
+  }
+  absl::StatusOr<graph::GapReport> report = graph::Gaps(v, *chain, options);
+  if (!report.ok()) return ToGrpcStatus(report.status(), kRpc);
+  response->set_chain_key(v.key(*chain));
+  response->set_chain_name(v.name(*chain));
+  response->set_region_prefix(options.region_prefix);
+  response->set_home_country(options.home_country);
+  for (graph::ViewIndex leader : report->local_leaders) {
+    Summarize(v, leader, response->add_local_leaders());
+  }
+  auto wire_class = [](graph::GapClass gap_class) {
+    return static_cast<v1::GapClass>(static_cast<int>(gap_class) + 1);
+  };
+  for (const graph::GapRow& row : report->rows) {
+    v1::GapRow* out = response->add_rows();
+    out->set_product_key(v.key(row.product));
+    out->set_product_name(v.name(row.product));
+    out->set_key_core_technology(v.key_core_technology(row.product));
+    out->set_stage(static_cast<v1::Stage>(row.stage));
+    out->set_segment(row.segment);
+    out->set_local_producers(row.local_producers);
+    out->set_domestic_producers(row.domestic_producers);
+    out->set_foreign_producers(row.foreign_producers);
+    out->set_unknown_country_producers(row.unknown_country_producers);
+    out->set_local_credentialed(row.local_credentialed);
+    out->set_local_users(row.local_users);
+    if (row.outside_share.has_value()) {
+      out->set_outside_share(*row.outside_share);
+    }
+    if (row.hhi.has_value()) out->set_hhi(*row.hhi);
+    for (const std::string& country : row.foreign_countries) {
+      out->add_foreign_countries(country);
+    }
+    out->set_gap_class(wire_class(row.gap_class));
+    for (graph::GapClass gap_class : row.classes) {
+      out->add_classes(wire_class(gap_class));
+    }
+    for (const std::string& evidence : row.evidence) {
+      out->add_evidence(evidence);
+    }
+    for (const graph::GapCandidate& candidate : row.candidates) {
+      v1::GapCandidate* wire = out->add_candidates();
+      Summarize(v, candidate.firm, wire->mutable_firm());
+      wire->set_credential_kind(candidate.best_credential.kind);
+      wire->set_credential_level(candidate.best_credential.level);
+      wire->set_maturity(static_cast<v1::Maturity>(candidate.maturity));
+      wire->set_chain_products(candidate.chain_products);
+      wire->set_local_buyers(candidate.local_buyers);
+      wire->set_domestic(candidate.domestic);
+      wire->set_reason(candidate.reason);
+    }
+    for (graph::ViewIndex firm : row.local_producer_list) {
+      Summarize(v, firm, out->add_local_producers_list());
+    }
+    for (graph::ViewIndex worker : row.working_on) {
+      v1::WorkingOn* wire = out->add_working_on();
+      wire->set_kind(v.kind(worker));
+      wire->set_key(v.key(worker));
+      wire->set_name(v.name(worker));
+    }
+    for (const graph::ForeignCriticalSupplier& pair : row.foreign_critical) {
+      v1::ForeignCriticalSupplier* wire = out->add_foreign_critical();
+      Summarize(v, pair.firm, wire->mutable_firm());
+      Summarize(v, pair.leader, wire->mutable_leader());
+    }
+  }
+  for (size_t i = 0; i < report->class_counts.size(); ++i) {
+    v1::GapClassCount* count = response->add_class_counts();
+    count->set_gap_class(wire_class(static_cast<graph::GapClass>(i)));
+    count->set_products(report->class_counts[i]);
+  }
+  for (const graph::GapReport::Link& link : report->links) {
+    v1::ChainLink* wire = response->add_links();
+    wire->set_from_product_key(v.key(link.from));
+    wire->set_to_product_key(v.key(link.to));
+    wire->set_essential(link.essential);
+  }
+  response->set_hhi_threshold(options.hhi_threshold);
+  response->set_outside_share_threshold(options.outside_share_threshold);
   response->set_sequence(v.sequence());
   return grpc::Status::OK;
 }

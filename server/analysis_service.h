@@ -24,6 +24,9 @@ class AnalysisServiceImpl final : public v1::AnalysisService::Service {
   grpc::Status CriticalSuppliers(
       grpc::ServerContext* context, const v1::CriticalSuppliersRequest* request,
       v1::CriticalSuppliersResponse* response) override;
+  grpc::Status Gaps(grpc::ServerContext* context,
+                    const v1::GapsRequest* request,
+                    v1::GapsResponse* response) override;
 
  private:
   absl::Time DeadlineOf(const grpc::ServerContext& context) const;

@@ -19,7 +19,39 @@ std::string KindKey(v1::VertexKind kind, absl::string_view key) {
 
 }  // namespace
 
-View::Builder::Builder() : view_(new View()) {}
+DateNumber ParseDateNumber(absl::string_view date) {
+  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return 0;
+  DateNumber number = 0;
+  for (size_t i = 0; i < date.size(); ++i) {
+    if (i == 4 || i == 7) continue;
+    if (date[i] < '0' || date[i] > '9') return 0;
+    number = number * 10 + (date[i] - '0');
+  }
+  return number;
+}
+
+bool InForce(const CredentialFact& credential, DateNumber as_of) {
+  if (credential.status == v1::CREDENTIAL_STATUS_REVOKED) return false;
+  if (as_of == 0) return true;
+  if (credential.valid_from != 0 && as_of < credential.valid_from) {
+    return false;
+  }
+  if (credential.valid_to != 0 && as_of > credential.valid_to) return false;
+  return true;
+}
+
+View::Builder::Builder() : view_(new View()) {
+  view_->segments_.emplace_back();
+  view_->credential_offsets_.push_back(0);
+  segment_ids_.emplace("", 0);
+}
+
+uint32_t View::Builder::SegmentId(const std::string& segment) {
+  auto [it, inserted] = segment_ids_.try_emplace(
+      segment, static_cast<uint32_t>(view_->segments_.size()));
+  if (inserted) view_->segments_.push_back(segment);
+  return it->second;
+}
 
 absl::Status View::Builder::AddVertex(VertexId id, const v1::Vertex& vertex) {
   View& view = *view_;
@@ -38,6 +70,18 @@ absl::Status View::Builder::AddVertex(VertexId id, const v1::Vertex& vertex) {
   std::optional<Location> location = LocationOf(vertex);
   view.regions_.push_back(location.has_value() ? location->region : "");
   view.countries_.push_back(location.has_value() ? location->country : "");
+  view.key_core_technology_.push_back(vertex.has_product() &&
+                                      vertex.product().key_core_technology());
+  if (vertex.has_firm()) {
+    for (const v1::Credential& credential : vertex.firm().credentials()) {
+      view.credentials_.push_back({credential.kind(), credential.level(),
+                                   credential.status(), credential.year(),
+                                   ParseDateNumber(credential.valid_from()),
+                                   ParseDateNumber(credential.valid_to())});
+    }
+  }
+  view.credential_offsets_.push_back(
+      static_cast<uint32_t>(view.credentials_.size()));
   return absl::OkStatus();
 }
 
@@ -56,8 +100,24 @@ absl::Status View::Builder::AddEdge(const StoredEdge& edge) {
                                             " names a vertex not in the view"));
   }
   uint32_t attribute = 0;
-  if (edge.kind == v1::EDGE_KIND_INPUT_TO && edge.record != nullptr) {
-    attribute = edge.record->input_to().essential() ? 1 : 0;
+  if (edge.record != nullptr) {
+    switch (edge.kind) {
+      case v1::EDGE_KIND_INPUT_TO:
+        attribute = edge.record->input_to().essential() ? 1 : 0;
+        break;
+      case v1::EDGE_KIND_PRODUCES:
+        attribute = static_cast<uint32_t>(edge.record->produces().maturity());
+        break;
+      case v1::EDGE_KIND_IN_CHAIN:
+        attribute = static_cast<uint32_t>(edge.record->in_chain().stage() & 3) |
+                    SegmentId(edge.record->in_chain().segment()) << 2;
+        break;
+      case v1::EDGE_KIND_MEMBER_OF:
+        attribute = static_cast<uint32_t>(edge.record->member_of().role());
+        break;
+      default:
+        break;
+    }
   }
   if (edge.kind == v1::EDGE_KIND_SUPPLIES && edge.product.IsValid()) {
     std::optional<uint32_t> product = index(edge.product);
@@ -66,6 +126,10 @@ absl::Status View::Builder::AddEdge(const StoredEdge& edge) {
           "supplied product ", edge.product.value(), " is not in the view"));
     }
     attribute = *product + 1;
+    float share = edge.record != nullptr
+                      ? static_cast<float>(edge.record->supplies().share())
+                      : 0.0f;
+    supplies_.push_back({*product, {ViewIndex(*from), ViewIndex(*to), share}});
   }
   edges_.push_back({edge.kind, *from, *to, attribute});
   return absl::OkStatus();
@@ -107,6 +171,20 @@ std::shared_ptr<const View> View::Builder::Finish(uint64_t sequence) && {
   }
   edges_.clear();
   edges_.shrink_to_fit();
+  view.supply_offsets_.assign(n + 1, 0);
+  for (const PendingSupply& s : supplies_)
+    ++view.supply_offsets_[s.product + 1];
+  for (size_t v = 0; v < n; ++v) {
+    view.supply_offsets_[v + 1] += view.supply_offsets_[v];
+  }
+  view.supplies_.resize(supplies_.size());
+  std::vector<uint32_t> supply_fill(view.supply_offsets_.begin(),
+                                    view.supply_offsets_.end() - 1);
+  for (const PendingSupply& s : supplies_) {
+    view.supplies_[supply_fill[s.product]++] = s.fact;
+  }
+  supplies_.clear();
+  supplies_.shrink_to_fit();
   return std::shared_ptr<const View>(std::move(view_));
 }
 
@@ -143,6 +221,18 @@ absl::Span<const Adjacent> View::Out(v1::EdgeKind kind, ViewIndex v) const {
       csr.offsets[v.value() + 1] - csr.offsets[v.value()]);
 }
 
+absl::Span<const CredentialFact> View::credentials(ViewIndex v) const {
+  return absl::MakeConstSpan(
+      credentials_.data() + credential_offsets_[v.value()],
+      credential_offsets_[v.value() + 1] - credential_offsets_[v.value()]);
+}
+
+absl::Span<const SupplyFact> View::SuppliesOf(ViewIndex product) const {
+  return absl::MakeConstSpan(
+      supplies_.data() + supply_offsets_[product.value()],
+      supply_offsets_[product.value() + 1] - supply_offsets_[product.value()]);
+}
+
 absl::Span<const Adjacent> View::In(v1::EdgeKind kind, ViewIndex v) const {
   const Csr& csr = in_[kind];
   return absl::MakeConstSpan(
@@ -161,6 +251,12 @@ size_t View::MemoryBytes() const {
                csr.entries.capacity() * sizeof(Adjacent);
     }
   }
+  bytes += key_core_technology_.capacity() / 8 +
+           credential_offsets_.capacity() * sizeof(uint32_t) +
+           credentials_.capacity() * sizeof(CredentialFact) +
+           supply_offsets_.capacity() * sizeof(uint32_t) +
+           supplies_.capacity() * sizeof(SupplyFact);
+  for (const std::string& s : segments_) bytes += sizeof(s) + s.capacity();
   bytes += index_of_id_.capacity() * (sizeof(uint64_t) + sizeof(uint32_t));
   bytes += index_of_key_.capacity() * (sizeof(std::string) + sizeof(uint32_t));
   return bytes;

@@ -46,10 +46,40 @@ class ViewIndex {
 
 // One adjacency entry: the vertex at the other end and a per-kind
 // attribute: INPUT_TO 1 = essential; SUPPLIES the supplied product's
-// ViewIndex + 1 (0 = not given); other kinds 0.
+// ViewIndex + 1 (0 = not given); PRODUCES the Maturity; IN_CHAIN the Stage
+// in the low 2 bits and the segment (View::segment) above; MEMBER_OF the
+// MemberRole; other kinds 0.
 struct Adjacent {
   ViewIndex other;
   uint32_t attribute = 0;
+};
+
+// A date as the number yyyymmdd ("2024-05-01" -> 20240501); 0 = none.
+using DateNumber = int32_t;
+
+// "YYYY-MM-DD" as a DateNumber; 0 for an empty or malformed text.
+DateNumber ParseDateNumber(absl::string_view date);
+
+// A firm's credential, compactly.
+struct CredentialFact {
+  v1::CredentialKind kind = v1::CREDENTIAL_KIND_UNSPECIFIED;
+  v1::Level level = v1::LEVEL_UNSPECIFIED;
+  v1::CredentialStatus status = v1::CREDENTIAL_STATUS_UNSPECIFIED;
+  int32_t year = 0;
+  DateNumber valid_from = 0;  // 0: open
+  DateNumber valid_to = 0;    // 0: open
+};
+
+// As CredentialInForce of graph/store/vertex_record.h: not revoked and, when
+// as_of != 0, as_of within [valid_from, valid_to].
+bool InForce(const CredentialFact& credential, DateNumber as_of);
+
+// One observed supply of a product: a SUPPLIES supplier -> buyer edge that
+// names it. share is the buyer's share from the edge (0: not given).
+struct SupplyFact {
+  ViewIndex supplier;
+  ViewIndex buyer;
+  float share = 0;
 };
 
 // Immutable after construction, so thread-safe; share it with
@@ -77,8 +107,16 @@ class View {
       uint32_t to;
       uint32_t attribute;
     };
+    struct PendingSupply {
+      uint32_t product;
+      SupplyFact fact;
+    };
+    uint32_t SegmentId(const std::string& segment);
+
     std::unique_ptr<View> view_;
     std::vector<PendingEdge> edges_;
+    std::vector<PendingSupply> supplies_;
+    absl::flat_hash_map<std::string, uint32_t> segment_ids_;
   };
 
   uint64_t sequence() const { return sequence_; }
@@ -94,6 +132,18 @@ class View {
   const std::string& region(ViewIndex v) const { return regions_[v.value()]; }
   const std::string& country(ViewIndex v) const {
     return countries_[v.value()];
+  }
+  // Firms: their credentials, as stored. Other kinds: none.
+  absl::Span<const CredentialFact> credentials(ViewIndex v) const;
+  // Products: the 关键核心技术 flag.
+  bool key_core_technology(ViewIndex v) const {
+    return key_core_technology_[v.value()];
+  }
+  // Products: the SUPPLIES edges naming it, in edge order.
+  absl::Span<const SupplyFact> SuppliesOf(ViewIndex product) const;
+  // The segment name of an IN_CHAIN attribute ("" when none).
+  const std::string& segment(uint32_t in_chain_attribute) const {
+    return segments_[in_chain_attribute >> 2];
   }
 
   std::optional<ViewIndex> Find(v1::VertexKind kind,
@@ -125,6 +175,14 @@ class View {
   std::vector<std::string> names_;
   std::vector<std::string> regions_;
   std::vector<std::string> countries_;
+  std::vector<bool> key_core_technology_;
+  // credentials_[credential_offsets_[v] .. credential_offsets_[v + 1]).
+  std::vector<uint32_t> credential_offsets_;
+  std::vector<CredentialFact> credentials_;
+  // supplies_[supply_offsets_[p] .. supply_offsets_[p + 1]).
+  std::vector<uint32_t> supply_offsets_;
+  std::vector<SupplyFact> supplies_;
+  std::vector<std::string> segments_;  // [0] = ""
   absl::flat_hash_map<uint64_t, uint32_t> index_of_id_;
   // kind byte + natural key -> index.
   absl::flat_hash_map<std::string, uint32_t> index_of_key_;

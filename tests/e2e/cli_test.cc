@@ -2,6 +2,7 @@
 // binary itself (start-up line, SIGTERM).
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
@@ -290,6 +291,70 @@ TEST_F(CliTest, CriticalSuppliersOfTheDesignExampleAreCDAndR1) {
   ProcessResult nothing = Cli({"impact"});
   EXPECT_EQ(nothing.exit_code, 1);
   EXPECT_THAT(nothing.err, HasSubstr("INVALID_ARGUMENT: remove_firm_keys"));
+}
+
+TEST_F(CliTest, GapsOfTheDemoChainsReadAsTablesCsvJsonAndDot) {
+  std::string demo = ::testing::TempDir() + "/gaps-demo";
+  ProcessResult generated =
+      Cli({"demo", "generate", "--out", demo, "--scale", "small"});
+  ASSERT_EQ(generated.exit_code, 0) << generated.err;
+  ProcessResult loaded = Cli({"load", demo});
+  ASSERT_EQ(loaded.exit_code, 0) << loaded.err;
+
+  ProcessResult json =
+      Cli({"--format", "json", "gaps", "--chain", "EIT", "--region", "4419"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  v1::GapsResponse response;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(json.out, &response).ok())
+      << json.out;
+  EXPECT_EQ(response.chain_key(), "EIT");
+  EXPECT_GT(response.sequence(), 0u);
+  ASSERT_GT(response.rows_size(), 10);
+  int64_t counted = 0;
+  for (const v1::GapClassCount& count : response.class_counts()) {
+    counted += count.products();
+  }
+  EXPECT_EQ(counted, response.rows_size());
+  // Most urgent first, and every non-covered row says why.
+  for (int i = 1; i < response.rows_size(); ++i) {
+    EXPECT_LE(response.rows(i - 1).gap_class(), response.rows(i).gap_class());
+  }
+  for (const v1::GapRow& row : response.rows()) {
+    EXPECT_FALSE(row.evidence().empty()) << row.product_key();
+    for (const v1::GapCandidate& candidate : row.candidates()) {
+      EXPECT_FALSE(candidate.firm().region_code().rfind("4419", 0) == 0 &&
+                   candidate.firm().country() == "CN")
+          << "a local firm proposed as a candidate for " << row.product_key();
+    }
+  }
+
+  ProcessResult table = Cli({"gaps", "--chain", "EIT", "--region", "4419"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("gaps of chain"));
+  EXPECT_THAT(table.out, HasSubstr(response.rows(0).product_name()));
+  ProcessResult csv =
+      Cli({"--format", "csv", "gaps", "--chain", "EIT", "--region", "4419"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_THAT(csv.out, StartsWith("\xEF\xBB\xBFrank,class,"));
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'),
+            response.rows_size() + 1)
+      << "one line per product (no line breaks inside cells)";
+  ProcessResult dot =
+      Cli({"--format", "dot", "gaps", "--chain", "EIT", "--region", "4419"});
+  ASSERT_EQ(dot.exit_code, 0) << dot.err;
+  EXPECT_THAT(dot.out, StartsWith("digraph gaps {"));
+  EXPECT_THAT(dot.out, HasSubstr(" -> "));
+
+  ProcessResult unknown = Cli({"gaps", "--chain", "NOPE"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("NOT_FOUND: chain_key"));
+  ProcessResult bad_region = Cli({"gaps", "--chain", "EIT", "--region", "44x"});
+  EXPECT_EQ(bad_region.exit_code, 1);
+  EXPECT_THAT(bad_region.err, HasSubstr("INVALID_ARGUMENT: region_prefix"));
+  ProcessResult dot_elsewhere = Cli({"--format", "dot", "stats"});
+  EXPECT_EQ(dot_elsewhere.exit_code, 2);  // a usage error
+  EXPECT_THAT(dot_elsewhere.err, HasSubstr("for chainkg gaps"));
 }
 
 TEST(ServerBinaryTest, SaysWhereItListensAndStopsCleanlyOnSigterm) {
