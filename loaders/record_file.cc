@@ -1,5 +1,6 @@
 #include "loaders/record_file.h"
 
+#include <cassert>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -106,20 +107,54 @@ const std::vector<Column>& ColumnsOf(FileKind kind) {
   return columns->at(kind);
 }
 
-// One row's cells by column name. Absent columns read as empty.
+// One row's cells, kept by the position of their column in ColumnsOf(kind)
+// and read by column name. Absent columns read as empty.
 class Cells {
  public:
-  std::string Get(absl::string_view name) const {
-    auto it = values_.find(std::string(name));
-    return it == values_.end() ? std::string() : it->second;
+  explicit Cells(const std::vector<Column>& columns)
+      : columns_(columns), values_(columns.size()) {}
+
+  // The position of the named column in ColumnsOf(kind), or -1.
+  int IndexOf(absl::string_view name) const {
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (name == columns_[i].name) return static_cast<int>(i);
+    }
+    return -1;
+  }
+
+  // Requires: name is a column of the kind (the row builders only ask for
+  // those).
+  const std::string& Get(absl::string_view name) const {
+    int index = IndexOf(name);
+    assert(index >= 0);  // a row builder asked for a column of another kind
+    return index < 0 ? Empty() : values_[index];
   }
   bool Has(absl::string_view name) const { return !Get(name).empty(); }
-  void Set(std::string name, std::string value) {
-    values_[std::move(name)] = std::string(absl::StripAsciiWhitespace(value));
+
+  // Sets the cell of the column at index (IndexOf), trimmed.
+  void Set(int index, absl::string_view value) {
+    absl::string_view trimmed = absl::StripAsciiWhitespace(value);
+    values_[index].assign(trimmed.data(), trimmed.size());
+  }
+  // Sets a cell by column name; a name that is no column is dropped, since
+  // nothing reads it.
+  void Set(absl::string_view name, absl::string_view value) {
+    int index = IndexOf(name);
+    if (index >= 0) Set(index, value);
+  }
+  // Empties every cell, for the next row.
+  void Clear() {
+    for (std::string& value : values_) value.clear();
   }
 
  private:
-  std::map<std::string, std::string> values_;
+  static const std::string& Empty() {
+    static const std::string* const empty = new std::string();
+    return *empty;
+  }
+
+  const std::vector<Column>& columns_;
+  std::vector<std::string> values_;
 };
 
 // A problem with one cell: the column it names and why.
@@ -509,7 +544,7 @@ absl::Status BuildJsonRow(FileKind kind, const std::string& json,
         "", absl::StrCat("not a JSON object: ", parsed.message().as_string()));
   }
   if (kind == FileKind::kCredentials || kind == FileKind::kChainProducts) {
-    Cells cells;
+    Cells cells(ColumnsOf(kind));
     for (const auto& [name, value] : object.fields()) {
       cells.Set(name, JsonScalarText(value));
     }
@@ -705,6 +740,8 @@ absl::StatusOr<RecordFileResult> ReadRecordFile(
   if (!*has_header) return result;  // empty file
   const std::vector<Column>& columns = ColumnsOf(kind);
   std::vector<std::string> names(header.cells.size());
+  // The position in columns of each header cell's column, or -1.
+  std::vector<int> column_of(header.cells.size(), -1);
   for (size_t i = 0; i < header.cells.size(); ++i) {
     std::string title =
         absl::AsciiStrToLower(absl::StripAsciiWhitespace(header.cells[i]));
@@ -713,7 +750,10 @@ absl::StatusOr<RecordFileResult> ReadRecordFile(
       for (const char* alias : column.aliases) {
         match = match || title == absl::AsciiStrToLower(alias);
       }
-      if (match) names[i] = column.name;
+      if (match) {
+        names[i] = column.name;
+        column_of[i] = static_cast<int>(&column - columns.data());
+      }
     }
     if (names[i].empty() && !title.empty()) {
       result.issues.push_back({file, header.line, header.cells[i],
@@ -729,14 +769,15 @@ absl::StatusOr<RecordFileResult> ReadRecordFile(
     }
   }
   CsvRow csv_row;
+  Cells cells(columns);
   while (true) {
     absl::StatusOr<bool> more = reader.Next(&csv_row);
     if (!more.ok()) return Annotate(more.status(), path);
     if (!*more) break;
     ++result.rows;
-    Cells cells;
+    cells.Clear();
     for (size_t i = 0; i < csv_row.cells.size() && i < names.size(); ++i) {
-      if (!names[i].empty()) cells.Set(names[i], csv_row.cells[i]);
+      if (column_of[i] >= 0) cells.Set(column_of[i], csv_row.cells[i]);
     }
     absl::Status built = absl::OkStatus();
     for (const Column& column : columns) {
