@@ -94,8 +94,9 @@ class MemoryTarget final : public internal::MutationTarget {
     if (it == map.end()) {
       absl::string_view stored_key = bytes_.Copy(key);
       map.emplace(stored_key, bytes_.Copy(value));
-      if (!savepoints_.empty())
+      if (!savepoints_.empty()) {
         undo_.push_back({family, stored_key, {}, false});
+      }
       return absl::OkStatus();
     }
     if (!savepoints_.empty()) {
@@ -165,19 +166,20 @@ class MemoryTarget final : public internal::MutationTarget {
   std::vector<size_t> savepoints_;
 };
 
-// A key in a family being sorted, with its first 16 bytes as two
-// big-endian words (zero-padded): most comparisons are decided by the
-// words, without reaching the key bytes through two pointers and memcmp.
+// A key-value of a family being sorted, with the key's first 16 bytes as
+// two big-endian words (zero-padded): most comparisons are decided by the
+// words, without reaching the key bytes and memcmp.
 struct SortItem {
   uint64_t head[2];
-  const Entry* entry;
+  absl::string_view key;
+  absl::string_view value;
 };
 
 SortItem MakeSortItem(const Entry& entry) {
   unsigned char bytes[16] = {};
-  absl::string_view key = entry.first;
-  std::memcpy(bytes, key.data(), std::min(key.size(), sizeof(bytes)));
-  SortItem item{{0, 0}, &entry};
+  std::memcpy(bytes, entry.first.data(),
+              std::min(entry.first.size(), sizeof(bytes)));
+  SortItem item{{0, 0}, entry.first, entry.second};
   for (int i = 0; i < 16; ++i) {
     item.head[i / 8] = (item.head[i / 8] << 8) | bytes[i];
   }
@@ -190,8 +192,14 @@ SortItem MakeSortItem(const Entry& entry) {
 bool SortsBefore(const SortItem& a, const SortItem& b) {
   if (a.head[0] != b.head[0]) return a.head[0] < b.head[0];
   if (a.head[1] != b.head[1]) return a.head[1] < b.head[1];
-  return a.entry->first < b.entry->first;
+  return a.key < b.key;
 }
+
+// How many items ahead the loops over a family fetch the bytes they will
+// read: the keys and values lie in the arena in insertion order, the
+// loops visit them in hash or key order, and each visit would otherwise
+// wait for memory.
+constexpr size_t kPrefetchDistance = 8;
 
 // One family's SST file, written by WriteFamilySst.
 struct FamilySst {
@@ -206,19 +214,32 @@ struct FamilySst {
 absl::Status WriteFamilySst(const rocksdb::Options& options,
                             rocksdb::ColumnFamilyHandle* handle,
                             MemoryTarget::Family& map, FamilySst* out) {
+  std::vector<const Entry*> entries;
+  entries.reserve(map.size());
+  for (const Entry& entry : map) entries.push_back(&entry);
   std::vector<SortItem> sorted;
-  sorted.reserve(map.size());
-  for (const Entry& entry : map) sorted.push_back(MakeSortItem(entry));
+  sorted.reserve(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i + kPrefetchDistance < entries.size()) {
+      __builtin_prefetch(entries[i + kPrefetchDistance]->first.data());
+    }
+    sorted.push_back(MakeSortItem(*entries[i]));
+  }
+  entries = {};
   std::sort(sorted.begin(), sorted.end(), SortsBefore);
   std::string context = absl::StrCat("write ", out->file);
   rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, handle);
   CHAINKG_RETURN_IF_ERROR(FromRocksDb(writer.Open(out->file), context));
-  for (const SortItem& item : sorted) {
-    const auto& [key, value] = *item.entry;
-    CHAINKG_RETURN_IF_ERROR(
-        FromRocksDb(writer.Put(rocksdb::Slice(key.data(), key.size()),
-                               rocksdb::Slice(value.data(), value.size())),
-                    context));
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    if (i + kPrefetchDistance < sorted.size()) {
+      __builtin_prefetch(sorted[i + kPrefetchDistance].key.data());
+      __builtin_prefetch(sorted[i + kPrefetchDistance].value.data());
+    }
+    const SortItem& item = sorted[i];
+    CHAINKG_RETURN_IF_ERROR(FromRocksDb(
+        writer.Put(rocksdb::Slice(item.key.data(), item.key.size()),
+                   rocksdb::Slice(item.value.data(), item.value.size())),
+        context));
   }
   out->keys = static_cast<int64_t>(sorted.size());
   sorted = {};
