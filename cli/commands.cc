@@ -14,9 +14,11 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 
+#include "cli/flag_values.h"
 #include "cli/gaps_command.h"
 #include "cli/load_command.h"
 #include "cli/rpc_call.h"
+#include "cli/traverse_command.h"
 #include "loaders/demo_generator.h"
 #include "util/status_macros.h"
 
@@ -72,6 +74,17 @@ verbs:
       --region PREFIX           our region (default: the whole home country)
       --home-country CC (CN), --as-of YYYY-MM-DD, --candidates N (5)
       --hhi X (0.25), --outside-share X (0.5), --mode observed|capability
+  upstream|downstream           breadth-first from a firm or product: its
+      --firm KEY | --product KEY  suppliers and inputs (upstream) or customers
+                                and uses (downstream), by depth
+      --depth N (3), --edge-kind K (repeatable; default supplies and
+                                input_to; add produces for makers)
+      --region P, --country CC, --credential K, --as-of DATE
+                                report only such firms (the walk goes on)
+      --paths                   each row with its path from the start
+      --limit N (rows), --max-visited N
+  path FROM_KEY TO_KEY          a shortest path (default over supplies)
+      --kind firm|product, --edge-kind K, --undirected, --depth N (10)
   impact                        what stops if firms, a region or a country are
                                 cut off (same AND/OR rule, from the world as
                                 it is), with the propagation depth
@@ -97,64 +110,6 @@ options:
 namespace {
 
 using google::protobuf::EnumDescriptor;
-
-// Parses an enum value from a lower-case short name ("little_giant"), the
-// full name ("CREDENTIAL_KIND_LITTLE_GIANT") or the short upper-case name.
-absl::StatusOr<int> ParseEnum(const EnumDescriptor* descriptor,
-                              absl::string_view text, absl::string_view flag) {
-  std::string upper = absl::AsciiStrToUpper(text);
-  std::string prefix = descriptor->value(0)->name();
-  prefix.resize(prefix.rfind("UNSPECIFIED"));
-  for (const std::string& name : {upper, absl::StrCat(prefix, upper)}) {
-    const auto* value = descriptor->FindValueByName(name);
-    if (value != nullptr && value->number() != 0) return value->number();
-  }
-  std::vector<std::string> names;
-  for (int i = 1; i < descriptor->value_count(); ++i) {
-    names.push_back(absl::AsciiStrToLower(
-        absl::StripPrefix(descriptor->value(i)->name(), prefix)));
-  }
-  return Usage(absl::StrCat(flag, ": unknown value \"", text, "\"; one of ",
-                            absl::StrJoin(names, ", ")));
-}
-
-absl::StatusOr<v1::VertexKind> ParseKind(absl::string_view text) {
-  CHAINKG_ASSIGN_OR_RETURN(
-      int value, ParseEnum(v1::VertexKind_descriptor(), text, "KIND"));
-  return static_cast<v1::VertexKind>(value);
-}
-
-absl::StatusOr<v1::CredentialKind> ParseCredential(absl::string_view text) {
-  static const std::pair<const char*, v1::CredentialKind> kChinese[] = {
-      {"链主", v1::CREDENTIAL_KIND_CHAIN_LEADER},
-      {"单项冠军", v1::CREDENTIAL_KIND_SINGLE_ITEM_CHAMPION},
-      {"小巨人", v1::CREDENTIAL_KIND_LITTLE_GIANT},
-      {"专精特新", v1::CREDENTIAL_KIND_SPECIALIZED_SME},
-      {"创新型中小企业", v1::CREDENTIAL_KIND_INNOVATIVE_SME},
-      {"高新技术企业", v1::CREDENTIAL_KIND_HIGH_TECH_ENTERPRISE},
-      {"智能工厂", v1::CREDENTIAL_KIND_SMART_FACTORY}};
-  for (const auto& [name, kind] : kChinese) {
-    if (text == name) return kind;
-  }
-  CHAINKG_ASSIGN_OR_RETURN(int value, ParseEnum(v1::CredentialKind_descriptor(),
-                                                text, "--credential"));
-  return static_cast<v1::CredentialKind>(value);
-}
-
-absl::StatusOr<v1::Level> ParseLevel(absl::string_view text) {
-  if (text == "国家级") return v1::LEVEL_NATIONAL;
-  if (text == "省级") return v1::LEVEL_PROVINCIAL;
-  if (text == "市级") return v1::LEVEL_MUNICIPAL;
-  CHAINKG_ASSIGN_OR_RETURN(int value,
-                           ParseEnum(v1::Level_descriptor(), text, "--level"));
-  return static_cast<v1::Level>(value);
-}
-
-absl::StatusOr<int> Limit(const CommandLine& flags) {
-  CHAINKG_ASSIGN_OR_RETURN(long long limit, flags.GetInt("limit", 100));
-  if (limit < 0) return Usage("--limit must not be negative");
-  return static_cast<int>(std::min<long long>(limit, 1 << 30));
-}
 
 // Calls rpc page after page until `limit` items (0: no limit) or the end,
 // appending each page's items to *merged, which ends with the last page's
@@ -716,22 +671,43 @@ absl::Status CmdStats(const CommandLine& flags, Context& context) {
 }  // namespace
 
 std::vector<FlagSpec> CommandFlags() {
-  return {{"server"},        {"format"},
-          {"timeout-ms"},    {"credential"},
-          {"level"},         {"region"},
-          {"country"},       {"as-of"},
-          {"match"},         {"limit"},
-          {"file"},          {"replace", false},
-          {"direction"},     {"edge-kind"},
-          {"help", false},   {"as"},
-          {"strict", false}, {"batch-size"},
-          {"out"},           {"scale"},
-          {"seed"},          {"firm"},
-          {"mode"},          {"remove-firm"},
-          {"remove-region"}, {"remove-country"},
-          {"chain"},         {"home-country"},
-          {"hhi"},           {"outside-share"},
-          {"candidates"}};
+  return {{"server"},
+          {"format"},
+          {"timeout-ms"},
+          {"credential"},
+          {"level"},
+          {"region"},
+          {"country"},
+          {"as-of"},
+          {"match"},
+          {"limit"},
+          {"file"},
+          {"replace", false},
+          {"direction"},
+          {"edge-kind"},
+          {"help", false},
+          {"as"},
+          {"strict", false},
+          {"batch-size"},
+          {"out"},
+          {"scale"},
+          {"seed"},
+          {"firm"},
+          {"mode"},
+          {"remove-firm"},
+          {"remove-region"},
+          {"remove-country"},
+          {"chain"},
+          {"home-country"},
+          {"hhi"},
+          {"outside-share"},
+          {"candidates"},
+          {"product"},
+          {"depth"},
+          {"paths", false},
+          {"max-visited"},
+          {"kind"},
+          {"undirected", false}};
 }
 
 absl::Status RunCommand(const CommandLine& command_line, Context& context) {
@@ -789,6 +765,10 @@ absl::Status RunCommand(const CommandLine& command_line, Context& context) {
   if (verb == "critical") return CmdCritical(command_line, context);
   if (verb == "impact") return CmdImpact(command_line, context);
   if (verb == "gaps") return RunGaps(command_line, context);
+  if (verb == "upstream" || verb == "downstream") {
+    return RunTraverse(command_line, context);
+  }
+  if (verb == "path") return RunPath(command_line, context);
   if (verb == "stats") return CmdStats(command_line, context);
   if (verb == "delete") {
     CHAINKG_RETURN_IF_ERROR(need(3, "delete KIND KEY..."));

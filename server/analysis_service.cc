@@ -8,7 +8,9 @@
 
 #include "graph/analysis/gaps.h"
 #include "graph/analysis/supply_network.h"
+#include "graph/analysis/traversal.h"
 #include "graph/store/validate.h"
+#include "graph/store/vertex_record.h"
 #include "server/grpc_status.h"
 #include "util/codes.h"
 #include "util/field_error.h"
@@ -38,7 +40,202 @@ void Summarize(const graph::View& view, graph::ViewIndex firm,
   out->set_region_code(view.region(firm));
 }
 
+void Describe(const graph::View& view, graph::ViewIndex v,
+              v1::TraversalRow* out) {
+  out->set_kind(view.kind(v));
+  out->set_key(view.key(v));
+  out->set_name(view.name(v));
+  out->set_country(view.country(v));
+  out->set_region_code(view.region(v));
+}
+
+// The vertex a request names, in the view. INVALID_ARGUMENT / NOT_FOUND
+// name the field.
+absl::StatusOr<graph::ViewIndex> Resolve(const graph::View& view,
+                                         const v1::VertexRef& wire,
+                                         absl::string_view field) {
+  v1::VertexRef ref = wire;
+  absl::Status valid = graph::CanonicalizeRef(&ref);
+  if (!valid.ok()) return InvalidField(field, valid.message());
+  std::optional<graph::ViewIndex> v = view.Find(ref.kind(), ref.key());
+  if (!v.has_value()) {
+    return FieldError(absl::StatusCode::kNotFound, field,
+                      absl::StrCat("no ", graph::KindName(ref.kind()), " \"",
+                                   ref.key(), "\""));
+  }
+  return *v;
+}
+
+absl::StatusOr<std::vector<v1::EdgeKind>> EdgeKinds(
+    const google::protobuf::RepeatedField<int>& wire) {
+  std::vector<v1::EdgeKind> kinds;
+  for (int i = 0; i < wire.size(); ++i) {
+    if (wire[i] == v1::EDGE_KIND_UNSPECIFIED ||
+        !v1::EdgeKind_IsValid(wire[i])) {
+      return InvalidField(absl::StrCat("edge_kinds[", i, "]"),
+                          "not an edge kind");
+    }
+    kinds.push_back(static_cast<v1::EdgeKind>(wire[i]));
+  }
+  return kinds;
+}
+
+// A limit field: 0 means fallback; otherwise 1..max.
+absl::StatusOr<int64_t> Limit(int64_t value, int64_t fallback, int64_t max,
+                              absl::string_view field) {
+  if (value == 0) return fallback;
+  if (value < 0 || value > max) {
+    return InvalidField(field, absl::StrCat("must be within 1..", max));
+  }
+  return value;
+}
+
 }  // namespace
+
+grpc::Status AnalysisServiceImpl::Traverse(
+    grpc::ServerContext* context, const v1::TraverseRequest* request,
+    grpc::ServerWriter<v1::TraverseResponse>* writer) {
+  constexpr absl::string_view kRpc = "Traverse";
+  if (!v1::TraverseDirection_IsValid(request->direction())) {
+    return ToGrpcStatus(InvalidField("direction", "unknown value"), kRpc);
+  }
+  graph::TraversalOptions options;
+  options.direction = request->direction() == v1::TRAVERSE_DIRECTION_DOWNSTREAM
+                          ? graph::FlowDirection::kDownstream
+                          : graph::FlowDirection::kUpstream;
+  absl::StatusOr<std::vector<v1::EdgeKind>> kinds =
+      EdgeKinds(request->edge_kinds());
+  if (!kinds.ok()) return ToGrpcStatus(kinds.status(), kRpc);
+  options.edge_kinds = *kinds;
+  absl::StatusOr<int64_t> depth =
+      Limit(request->max_depth(), 3, 64, "max_depth");
+  absl::StatusOr<int64_t> visited =
+      Limit(request->max_visited(), 1'000'000, 50'000'000, "max_visited");
+  absl::StatusOr<int64_t> results =
+      Limit(request->max_results(), 100'000, 10'000'000, "max_results");
+  for (const auto* limit : {&depth, &visited, &results}) {
+    if (!limit->ok()) return ToGrpcStatus(limit->status(), kRpc);
+  }
+  options.budget.max_depth = static_cast<int>(*depth);
+  options.budget.max_visited = *visited;
+  options.budget.max_results = *results;
+  options.budget.deadline = DeadlineOf(*context);
+  options.budget.cancelled = [context] { return context->IsCancelled(); };
+  options.region_prefix = request->region_prefix();
+  if (!options.region_prefix.empty()) {
+    absl::Status status = ValidateRegionPrefix(options.region_prefix);
+    if (!status.ok()) {
+      return ToGrpcStatus(InvalidField("region_prefix", status.message()),
+                          kRpc);
+    }
+  }
+  options.country = request->country();
+  if (!options.country.empty()) {
+    absl::Status status = ValidateCountryCode(options.country);
+    if (!status.ok()) {
+      return ToGrpcStatus(InvalidField("country", status.message()), kRpc);
+    }
+  }
+  if (!v1::CredentialKind_IsValid(request->credential())) {
+    return ToGrpcStatus(InvalidField("credential", "unknown value"), kRpc);
+  }
+  options.credential = request->credential();
+  if (!request->as_of().empty()) {
+    absl::Status status = ValidateDate(request->as_of());
+    if (!status.ok()) {
+      return ToGrpcStatus(InvalidField("as_of", status.message()), kRpc);
+    }
+    options.as_of = graph::ParseDateNumber(request->as_of());
+  }
+  absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
+  if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
+  const graph::View& v = **view;
+  absl::StatusOr<graph::ViewIndex> start =
+      Resolve(v, request->start(), "start");
+  if (!start.ok()) return ToGrpcStatus(start.status(), kRpc);
+  absl::StatusOr<graph::TraversalResult> result =
+      graph::Traverse(v, *start, options);
+  if (!result.ok()) return ToGrpcStatus(result.status(), kRpc);
+
+  constexpr size_t kRowsPerMessage = 1000;
+  v1::TraverseResponse chunk;
+  chunk.set_sequence(v.sequence());
+  for (size_t i = 0; i <= result->hits.size(); ++i) {
+    bool last = i == result->hits.size();
+    if (!last) {
+      const graph::TraversalHit& hit = result->hits[i];
+      v1::TraversalRow* row = chunk.add_rows();
+      Describe(v, hit.vertex, row);
+      row->set_depth(hit.depth);
+      row->set_parent_key(v.key(hit.parent));
+      row->set_via(hit.via);
+      if (request->include_paths()) {
+        for (graph::ViewIndex step : graph::PathTo(*result, hit.vertex)) {
+          row->add_path(v.key(step));
+        }
+      }
+    }
+    if (last) {
+      chunk.set_visited(result->visited);
+      chunk.set_total_rows(static_cast<int64_t>(result->hits.size()));
+      chunk.set_last(true);
+    }
+    if (last || chunk.rows_size() == static_cast<int>(kRowsPerMessage)) {
+      if (context->IsCancelled() || !writer->Write(chunk)) {
+        return grpc::Status(grpc::StatusCode::CANCELLED,
+                            "Traverse: the client went away");
+      }
+      chunk.clear_rows();
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AnalysisServiceImpl::ShortestPath(
+    grpc::ServerContext* context, const v1::ShortestPathRequest* request,
+    v1::ShortestPathResponse* response) {
+  constexpr absl::string_view kRpc = "ShortestPath";
+  graph::PathOptions options;
+  absl::StatusOr<std::vector<v1::EdgeKind>> kinds =
+      EdgeKinds(request->edge_kinds());
+  if (!kinds.ok()) return ToGrpcStatus(kinds.status(), kRpc);
+  options.edge_kinds = *kinds;
+  options.undirected = request->undirected();
+  absl::StatusOr<int64_t> depth =
+      Limit(request->max_depth(), 10, 64, "max_depth");
+  if (!depth.ok()) return ToGrpcStatus(depth.status(), kRpc);
+  absl::StatusOr<int64_t> visited =
+      Limit(request->max_visited(), 1'000'000, 50'000'000, "max_visited");
+  if (!visited.ok()) return ToGrpcStatus(visited.status(), kRpc);
+  options.budget.max_depth = static_cast<int>(*depth);
+  options.budget.max_visited = *visited;
+  options.budget.deadline = DeadlineOf(*context);
+  options.budget.cancelled = [context] { return context->IsCancelled(); };
+  absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
+  if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
+  const graph::View& v = **view;
+  absl::StatusOr<graph::ViewIndex> from = Resolve(v, request->from(), "from");
+  if (!from.ok()) return ToGrpcStatus(from.status(), kRpc);
+  absl::StatusOr<graph::ViewIndex> to = Resolve(v, request->to(), "to");
+  if (!to.ok()) return ToGrpcStatus(to.status(), kRpc);
+  absl::StatusOr<std::optional<graph::Path>> path =
+      graph::ShortestPath(v, *from, *to, options);
+  if (!path.ok()) return ToGrpcStatus(path.status(), kRpc);
+  response->set_sequence(v.sequence());
+  if (!path->has_value()) return grpc::Status::OK;
+  response->set_found(true);
+  const graph::Path& p = **path;
+  for (size_t i = 0; i < p.vertices.size(); ++i) {
+    v1::PathStep* step = response->add_steps();
+    Describe(v, p.vertices[i], step->mutable_vertex());
+    step->mutable_vertex()->set_depth(static_cast<int32_t>(i));
+    if (i > 0) {
+      step->set_via(p.steps[i - 1]);
+      step->set_reversed(p.reversed[i - 1]);
+    }
+  }
+  return grpc::Status::OK;
+}
 
 grpc::Status AnalysisServiceImpl::Impact(grpc::ServerContext* context,
                                          const v1::ImpactRequest* request,

@@ -24,6 +24,12 @@ class AnalysisServiceImpl final : public v1::AnalysisService::Service {
   grpc::Status CriticalSuppliers(
       grpc::ServerContext* context, const v1::CriticalSuppliersRequest* request,
       v1::CriticalSuppliersResponse* response) override;
+  grpc::Status Traverse(
+      grpc::ServerContext* context, const v1::TraverseRequest* request,
+      grpc::ServerWriter<v1::TraverseResponse>* writer) override;
+  grpc::Status ShortestPath(grpc::ServerContext* context,
+                            const v1::ShortestPathRequest* request,
+                            v1::ShortestPathResponse* response) override;
   grpc::Status Gaps(grpc::ServerContext* context,
                     const v1::GapsRequest* request,
                     v1::GapsResponse* response) override;

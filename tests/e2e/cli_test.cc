@@ -357,6 +357,79 @@ TEST_F(CliTest, GapsOfTheDemoChainsReadAsTablesCsvJsonAndDot) {
   EXPECT_THAT(dot_elsewhere.err, HasSubstr("for chainkg gaps"));
 }
 
+TEST_F(CliTest, UpstreamDownstreamAndPathWalkTheDesignExample) {
+  ProcessResult loaded =
+      Cli({"load", std::string(CHAINKG_TEST_DATA_DIR) + "/design_example"});
+  ASSERT_EQ(loaded.exit_code, 0) << loaded.err;
+  // Inputs of f, by depth: p1 p2, then p0 raw, then p0-a p0-b (variants,
+  // reached over SUBCLASS_OF against its direction), then raw2.
+  ProcessResult json = Cli({"--format", "json", "upstream", "--product", "f",
+                            "--edge-kind", "input_to", "--edge-kind",
+                            "subclass_of", "--depth", "10", "--paths"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  v1::TraverseResponse response;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(json.out, &response).ok())
+      << json.out;
+  std::map<std::string, int> depth;
+  for (const v1::TraversalRow& row : response.rows()) {
+    depth[row.key()] = row.depth();
+    EXPECT_EQ(row.path_size(), row.depth() + 1);
+    EXPECT_EQ(row.path(0), "f");
+  }
+  EXPECT_EQ(depth, (std::map<std::string, int>{{"p1", 1},
+                                               {"p2", 1},
+                                               {"p0", 2},
+                                               {"raw", 2},
+                                               {"p0-a", 3},
+                                               {"p0-b", 3},
+                                               {"raw2", 4}}));
+  EXPECT_EQ(response.total_rows(), 7);
+  EXPECT_GT(response.sequence(), 0u);
+
+  // Makers of f's direct inputs: upstream over PRODUCES too.
+  ProcessResult makers =
+      Cli({"--format", "csv", "upstream", "--product", "f", "--edge-kind",
+           "input_to", "--edge-kind", "produces", "--depth", "2"});
+  ASSERT_EQ(makers.exit_code, 0) << makers.err;
+  EXPECT_THAT(makers.out, HasSubstr("EXT:C"));
+  EXPECT_THAT(makers.out, HasSubstr("EXT:D"));
+
+  ProcessResult down = Cli({"downstream", "--product", "raw", "--edge-kind",
+                            "input_to", "--depth", "1"});
+  ASSERT_EQ(down.exit_code, 0) << down.err;
+  EXPECT_THAT(down.out, HasSubstr("2 rows"));  // p0-a and p2
+
+  // R1 -> raw -> p2 <- D: a path over PRODUCES and INPUT_TO, undirected.
+  ProcessResult path =
+      Cli({"--format", "json", "path", "EXT:R1", "EXT:D", "--edge-kind",
+           "produces", "--edge-kind", "input_to", "--undirected"});
+  ASSERT_EQ(path.exit_code, 0) << path.err;
+  v1::ShortestPathResponse shortest;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(path.out, &shortest).ok())
+      << path.out;
+  ASSERT_TRUE(shortest.found());
+  std::vector<std::string> keys;
+  for (const v1::PathStep& step : shortest.steps()) {
+    keys.push_back(step.vertex().key());
+  }
+  EXPECT_THAT(keys, ::testing::ElementsAre("EXT:R1", "raw", "p2", "EXT:D"));
+  ProcessResult none = Cli({"path", "EXT:R1", "EXT:D"});  // no SUPPLIES
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_THAT(none.out, HasSubstr("no path"));
+
+  ProcessResult unknown = Cli({"upstream", "--firm", "EXT:nobody"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("NOT_FOUND: start"));
+  ProcessResult budget =
+      Cli({"upstream", "--product", "f", "--edge-kind", "input_to", "--depth",
+           "5", "--max-visited", "3"});
+  EXPECT_EQ(budget.exit_code, 1);
+  EXPECT_THAT(budget.err, HasSubstr("RESOURCE_EXHAUSTED"));
+  EXPECT_THAT(budget.err, HasSubstr("max_visited"));
+}
+
 TEST(ServerBinaryTest, SaysWhereItListensAndStopsCleanlyOnSigterm) {
   testing::TempDir dir;
   std::string db = dir.Sub("db");

@@ -1,0 +1,197 @@
+#include "cli/traverse_command.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "grpcpp/grpcpp.h"
+
+#include "cli/flag_values.h"
+#include "cli/output.h"
+#include "cli/rpc_call.h"
+#include "util/status_macros.h"
+
+namespace chainkg::cli {
+namespace {
+
+std::string KindText(int kind, const google::protobuf::EnumDescriptor* type) {
+  const auto* value = type->FindValueByNumber(kind);
+  if (value == nullptr || kind == 0) return "";
+  std::string name = value->name();
+  std::string prefix = type->value(0)->name();
+  prefix.resize(prefix.rfind("UNSPECIFIED"));
+  return absl::AsciiStrToLower(name.substr(prefix.size()));
+}
+
+absl::StatusOr<std::vector<v1::EdgeKind>> EdgeKindFlags(
+    const CommandLine& flags) {
+  std::vector<v1::EdgeKind> kinds;
+  for (const std::string& text : flags.GetAll("edge-kind")) {
+    CHAINKG_ASSIGN_OR_RETURN(v1::EdgeKind kind, ParseEdgeKind(text));
+    kinds.push_back(kind);
+  }
+  return kinds;
+}
+
+absl::StatusOr<int> DepthFlag(const CommandLine& flags, int fallback) {
+  CHAINKG_ASSIGN_OR_RETURN(long long depth, flags.GetInt("depth", fallback));
+  if (depth < 1 || depth > 64) return Usage("--depth must be within 1..64");
+  return static_cast<int>(depth);
+}
+
+std::vector<std::string> RowCells(const v1::TraversalRow& row) {
+  return {absl::StrCat(row.depth()),
+          KindText(row.kind(), v1::VertexKind_descriptor()),
+          row.key(),
+          row.name(),
+          row.country(),
+          row.region_code(),
+          row.parent_key(),
+          KindText(row.via(), v1::EdgeKind_descriptor()),
+          absl::StrJoin(row.path(), " > ")};
+}
+
+}  // namespace
+
+absl::Status RunTraverse(const CommandLine& flags, Context& context) {
+  const std::string& verb = flags.positional()[0];
+  if (flags.Has("firm") == flags.Has("product")) {
+    return Usage(absl::StrCat("usage: chainkg ", verb,
+                              " --firm KEY | --product KEY [--depth N]"));
+  }
+  v1::TraverseRequest request;
+  request.mutable_start()->set_kind(
+      flags.Has("firm") ? v1::VERTEX_KIND_FIRM : v1::VERTEX_KIND_PRODUCT);
+  request.mutable_start()->set_key(
+      flags.Get(flags.Has("firm") ? "firm" : "product", ""));
+  request.set_direction(verb == "downstream" ? v1::TRAVERSE_DIRECTION_DOWNSTREAM
+                                             : v1::TRAVERSE_DIRECTION_UPSTREAM);
+  CHAINKG_ASSIGN_OR_RETURN(int depth, DepthFlag(flags, 3));
+  request.set_max_depth(depth);
+  CHAINKG_ASSIGN_OR_RETURN(std::vector<v1::EdgeKind> kinds,
+                           EdgeKindFlags(flags));
+  for (v1::EdgeKind kind : kinds) request.add_edge_kinds(kind);
+  request.set_region_prefix(flags.Get("region", ""));
+  request.set_country(absl::AsciiStrToUpper(flags.Get("country", "")));
+  if (flags.Has("credential")) {
+    CHAINKG_ASSIGN_OR_RETURN(v1::CredentialKind credential,
+                             ParseCredential(flags.Get("credential", "")));
+    request.set_credential(credential);
+  }
+  request.set_as_of(flags.Get("as-of", ""));
+  request.set_include_paths(flags.Has("paths"));
+  // Rows past --limit are a budget hit (RESOURCE_EXHAUSTED), so without
+  // --limit the server's default budget applies, not the listing default.
+  int limit = 0;
+  if (flags.Has("limit")) {
+    CHAINKG_ASSIGN_OR_RETURN(limit, Limit(flags));
+  }
+  request.set_max_results(limit);
+  CHAINKG_ASSIGN_OR_RETURN(long long max_visited,
+                           flags.GetInt("max-visited", 0));
+  if (max_visited < 0) return Usage("--max-visited must not be negative");
+  request.set_max_visited(max_visited);
+
+  auto call = CallContext(context);
+  std::unique_ptr<grpc::ClientReaderInterface<v1::TraverseResponse>> reader =
+      context.analysis->Traverse(call.get(), request);
+  Rows rows;
+  rows.header = {"depth",  "kind",   "key", "name", "country",
+                 "region", "parent", "via", "path"};
+  v1::TraverseResponse merged;
+  v1::TraverseResponse chunk;
+  while (reader->Read(&chunk)) {
+    for (v1::TraversalRow& row : *chunk.mutable_rows()) {
+      if (context.format == Format::kJson) {
+        *merged.add_rows() = row;
+      } else {
+        rows.cells.push_back(RowCells(row));
+      }
+    }
+    merged.set_sequence(chunk.sequence());
+    if (chunk.last()) {
+      merged.set_visited(chunk.visited());
+      merged.set_total_rows(chunk.total_rows());
+      merged.set_last(true);
+    }
+  }
+  CHAINKG_RETURN_IF_ERROR(FromRpc(reader->Finish(), context));
+  if (!request.include_paths()) {
+    rows.header.pop_back();
+    for (auto& cells : rows.cells) cells.pop_back();
+  }
+  switch (context.format) {
+    case Format::kJson:
+      WriteJson(merged, *context.out);
+      break;
+    case Format::kCsv:
+      WriteCsv(rows, *context.out);
+      break;
+    default:
+      *context.out << verb << " of " << request.start().key() << ", depth "
+                   << depth << ": " << merged.total_rows() << " rows, "
+                   << merged.visited() << " vertices visited, view "
+                   << merged.sequence() << "\n";
+      if (!rows.cells.empty()) WriteTable(rows, *context.out);
+      break;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunPath(const CommandLine& flags, Context& context) {
+  const std::vector<std::string>& args = flags.positional();
+  if (args.size() != 3) {
+    return Usage("usage: chainkg path FROM_KEY TO_KEY [--kind firm|product]");
+  }
+  CHAINKG_ASSIGN_OR_RETURN(v1::VertexKind kind,
+                           ParseKind(flags.Get("kind", "firm")));
+  v1::ShortestPathRequest request;
+  request.mutable_from()->set_kind(kind);
+  request.mutable_from()->set_key(args[1]);
+  request.mutable_to()->set_kind(kind);
+  request.mutable_to()->set_key(args[2]);
+  CHAINKG_ASSIGN_OR_RETURN(std::vector<v1::EdgeKind> kinds,
+                           EdgeKindFlags(flags));
+  for (v1::EdgeKind edge_kind : kinds) request.add_edge_kinds(edge_kind);
+  request.set_undirected(flags.Has("undirected"));
+  CHAINKG_ASSIGN_OR_RETURN(int depth, DepthFlag(flags, 10));
+  request.set_max_depth(depth);
+  v1::ShortestPathResponse response;
+  auto call = CallContext(context);
+  CHAINKG_RETURN_IF_ERROR(FromRpc(
+      context.analysis->ShortestPath(call.get(), request, &response), context));
+  if (context.format == Format::kJson) {
+    WriteJson(response, *context.out);
+    return absl::OkStatus();
+  }
+  Rows rows;
+  rows.header = {"step", "via", "kind", "key", "name", "country", "region"};
+  for (const v1::PathStep& step : response.steps()) {
+    std::string via = KindText(step.via(), v1::EdgeKind_descriptor());
+    if (step.reversed()) via = absl::StrCat("(reverse) ", via);
+    rows.cells.push_back(
+        {absl::StrCat(step.vertex().depth()), via,
+         KindText(step.vertex().kind(), v1::VertexKind_descriptor()),
+         step.vertex().key(), step.vertex().name(), step.vertex().country(),
+         step.vertex().region_code()});
+  }
+  if (context.format == Format::kCsv) {
+    WriteCsv(rows, *context.out);
+    return absl::OkStatus();
+  }
+  if (!response.found()) {
+    *context.out << "no path from " << args[1] << " to " << args[2]
+                 << " within " << depth << " steps (view "
+                 << response.sequence() << ")\n";
+    return absl::OkStatus();
+  }
+  *context.out << "shortest path from " << args[1] << " to " << args[2] << ": "
+               << response.steps_size() - 1 << " steps (view "
+               << response.sequence() << ")\n";
+  WriteTable(rows, *context.out);
+  return absl::OkStatus();
+}
+
+}  // namespace chainkg::cli

@@ -1,0 +1,103 @@
+// Traversal over a View: breadth-first upstream / downstream closure from a
+// vertex by depth and edge kinds, with filters on the firms reported, and
+// the shortest path between two vertices. Both run under budgets (depth,
+// visited vertices, result rows), the deadline and a cancellation check.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+#include "graph/view/view.h"
+
+namespace chainkg::graph {
+
+// Upstream follows edges against their direction (towards suppliers,
+// inputs and makers: In), downstream along it (Out).
+enum class FlowDirection { kUpstream, kDownstream };
+
+struct TraversalBudget {
+  int max_depth = 3;
+  // Vertices reached (the start included) before RESOURCE_EXHAUSTED.
+  int64_t max_visited = 1'000'000;
+  // Rows reported before RESOURCE_EXHAUSTED.
+  int64_t max_results = 100'000;
+  absl::Time deadline = absl::InfiniteFuture();
+  // Polled every few thousand edges; true ends the call with CANCELLED.
+  std::function<bool()> cancelled;
+};
+
+struct TraversalOptions {
+  FlowDirection direction = FlowDirection::kUpstream;
+  // Empty: SUPPLIES and INPUT_TO (firms to firms, products to products).
+  std::vector<v1::EdgeKind> edge_kinds;
+  // Filters on what is reported (the walk goes through every vertex): when
+  // any is set only firms that pass are reported. region_prefix implies
+  // the firm is in CN; credential counts when in force on as_of (0: not
+  // revoked).
+  std::string region_prefix;
+  std::string country;
+  v1::CredentialKind credential = v1::CREDENTIAL_KIND_UNSPECIFIED;
+  DateNumber as_of = 0;
+  TraversalBudget budget;
+};
+
+// One vertex reached: its BFS depth (1 = a neighbour of the start) and the
+// vertex it was first reached from, over which kind of edge.
+struct TraversalHit {
+  ViewIndex vertex;
+  int depth = 0;
+  ViewIndex parent;
+  v1::EdgeKind via = v1::EDGE_KIND_UNSPECIFIED;
+};
+
+struct TraversalResult {
+  // Reported vertices in BFS order (by depth); the start is not included.
+  std::vector<TraversalHit> hits;
+  int64_t visited = 0;
+  // Per vertex index: the vertex it was first reached from (the start: the
+  // start itself; not visited: kNotVisited). For PathTo.
+  static constexpr uint32_t kNotVisited = UINT32_MAX;
+  std::vector<uint32_t> parent_of;
+};
+
+// The vertices reachable from start within the budget. INVALID_ARGUMENT
+// for a depth outside 1..64 or an edge kind that is not one; RESOURCE_
+// EXHAUSTED naming max_visited or max_results; DEADLINE_EXCEEDED;
+// CANCELLED.
+absl::StatusOr<TraversalResult> Traverse(const View& view, ViewIndex start,
+                                         const TraversalOptions& options);
+
+// The vertices from the start to v (both included), following parents.
+// Requires: v was visited by the traversal that produced result.
+std::vector<ViewIndex> PathTo(const TraversalResult& result, ViewIndex v);
+
+struct PathOptions {
+  // Followed along their direction; empty: SUPPLIES.
+  std::vector<v1::EdgeKind> edge_kinds;
+  // Also follow the kinds against their direction.
+  bool undirected = false;
+  TraversalBudget budget;  // max_results unused
+};
+
+// A path: vertices (both ends included) and, per step i from vertices[i]
+// to vertices[i + 1], the edge kind and whether the edge points the other
+// way (vertices[i + 1] -> vertices[i]; undirected search only).
+struct Path {
+  std::vector<ViewIndex> vertices;
+  std::vector<v1::EdgeKind> steps;
+  std::vector<bool> reversed;
+};
+
+// A shortest path from `from` to `to`, or nullopt when none exists within
+// max_depth steps. Errors as Traverse.
+absl::StatusOr<std::optional<Path>> ShortestPath(const View& view,
+                                                 ViewIndex from, ViewIndex to,
+                                                 const PathOptions& options);
+
+}  // namespace chainkg::graph

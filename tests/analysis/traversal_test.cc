@@ -1,0 +1,303 @@
+// Traversal and shortest path: random graphs against a plain BFS over edge
+// lists, filters, every budget, the deadline and cancellation.
+#include "graph/analysis/traversal.h"
+
+#include <map>
+#include <random>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+#include "tests/testing/status_matchers.h"
+
+namespace chainkg::graph {
+namespace {
+
+using ::chainkg::testing::StatusIs;
+using ::testing::HasSubstr;
+
+struct Edge {
+  v1::EdgeKind kind;
+  uint32_t from;
+  uint32_t to;
+};
+
+// firms 0..firms-1 (every third in Japan, every second local), then
+// products.
+std::shared_ptr<const View> BuildView(int firms, int products,
+                                      const std::vector<Edge>& edges) {
+  View::Builder builder;
+  for (int i = 0; i < firms + products; ++i) {
+    v1::Vertex vertex;
+    if (i < firms) {
+      v1::Firm* firm = vertex.mutable_firm();
+      firm->set_key(absl::StrCat("f", i));
+      firm->set_name(firm->key());
+      firm->set_country(i % 3 == 0 ? "JP" : "CN");
+      firm->set_region_code(i % 3 == 0 ? "" : i % 2 ? "441900" : "440300");
+      if (i % 5 == 0) {
+        firm->add_credentials()->set_kind(v1::CREDENTIAL_KIND_LITTLE_GIANT);
+      }
+      EXPECT_OK(builder.AddVertex(VertexId::Make(v1::VERTEX_KIND_FIRM, i + 1),
+                                  vertex));
+    } else {
+      vertex.mutable_product()->set_key(absl::StrCat("p", i));
+      vertex.mutable_product()->set_name(vertex.product().key());
+      EXPECT_OK(builder.AddVertex(
+          VertexId::Make(v1::VERTEX_KIND_PRODUCT, i + 1), vertex));
+    }
+  }
+  auto id = [firms](uint32_t i) {
+    return VertexId::Make(i < static_cast<uint32_t>(firms)
+                              ? v1::VERTEX_KIND_FIRM
+                              : v1::VERTEX_KIND_PRODUCT,
+                          i + 1);
+  };
+  for (const Edge& e : edges) {
+    v1::Edge record;
+    record.set_kind(e.kind);
+    EXPECT_OK(
+        builder.AddEdge({id(e.from), e.kind, id(e.to), VertexId(), &record}));
+  }
+  return std::move(builder).Finish(3);
+}
+
+// Random firms-to-firms SUPPLIES, products-to-products INPUT_TO, firms-to-
+// products PRODUCES, with self-loops and parallel edges.
+std::vector<Edge> RandomEdges(std::mt19937& random, int firms, int products,
+                              int count) {
+  std::vector<Edge> edges;
+  for (int i = 0; i < count; ++i) {
+    uint32_t f1 = random() % firms, f2 = random() % firms;
+    uint32_t p1 = firms + random() % products, p2 = firms + random() % products;
+    switch (random() % 3) {
+      case 0:
+        edges.push_back({v1::EDGE_KIND_SUPPLIES, f1, f2});
+        break;
+      case 1:
+        edges.push_back({v1::EDGE_KIND_INPUT_TO, p1, p2});
+        break;
+      default:
+        edges.push_back({v1::EDGE_KIND_PRODUCES, f1, p1});
+        break;
+    }
+  }
+  return edges;
+}
+
+// The oracle: BFS distances over the edge list, upstream = reversed edges.
+std::map<uint32_t, int> Distances(const std::vector<Edge>& edges,
+                                  const std::set<v1::EdgeKind>& kinds,
+                                  uint32_t start, bool upstream, int max_depth,
+                                  bool undirected = false) {
+  std::map<uint32_t, int> distance = {{start, 0}};
+  std::vector<uint32_t> frontier = {start};
+  for (int depth = 1; depth <= max_depth; ++depth) {
+    std::vector<uint32_t> next;
+    for (uint32_t v : frontier) {
+      for (const Edge& e : edges) {
+        if (!kinds.count(e.kind)) continue;
+        std::vector<uint32_t> reached;
+        if ((upstream ? e.to : e.from) == v) {
+          reached.push_back(upstream ? e.from : e.to);
+        }
+        if (undirected && (upstream ? e.from : e.to) == v) {
+          reached.push_back(upstream ? e.to : e.from);
+        }
+        for (uint32_t w : reached) {
+          if (distance.emplace(w, depth).second) next.push_back(w);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return distance;
+}
+
+TEST(TraversalTest, RandomGraphsMatchPlainBreadthFirstSearch) {
+  std::mt19937 random(4419);
+  for (int round = 0; round < 60; ++round) {
+    int firms = 5 + random() % 30, products = 3 + random() % 20;
+    std::vector<Edge> edges =
+        RandomEdges(random, firms, products, random() % 150);
+    std::shared_ptr<const View> view = BuildView(firms, products, edges);
+    TraversalOptions options;
+    options.direction =
+        round % 2 ? FlowDirection::kUpstream : FlowDirection::kDownstream;
+    options.budget.max_depth = 1 + random() % 6;
+    std::set<v1::EdgeKind> kinds = {v1::EDGE_KIND_SUPPLIES,
+                                    v1::EDGE_KIND_INPUT_TO};
+    if (round % 3 == 0) {
+      options.edge_kinds = {v1::EDGE_KIND_SUPPLIES, v1::EDGE_KIND_INPUT_TO,
+                            v1::EDGE_KIND_PRODUCES};
+      kinds.insert(v1::EDGE_KIND_PRODUCES);
+    }
+    uint32_t start = random() % (firms + products);
+    absl::StatusOr<TraversalResult> result =
+        Traverse(*view, ViewIndex(start), options);
+    ASSERT_OK(result.status());
+    std::map<uint32_t, int> expected = Distances(
+        edges, kinds, start, options.direction == FlowDirection::kUpstream,
+        options.budget.max_depth);
+    expected.erase(start);
+    std::map<uint32_t, int> got;
+    int last_depth = 0;
+    for (const TraversalHit& hit : result->hits) {
+      got[hit.vertex.value()] = hit.depth;
+      EXPECT_GE(hit.depth, last_depth) << "BFS order";
+      last_depth = hit.depth;
+      // The path is a real walk of hit.depth steps.
+      std::vector<ViewIndex> path = PathTo(*result, hit.vertex);
+      ASSERT_EQ(path.size(), static_cast<size_t>(hit.depth) + 1);
+      EXPECT_EQ(path.front().value(), start);
+    }
+    EXPECT_EQ(got, expected) << "round " << round;
+    EXPECT_EQ(result->visited, static_cast<int64_t>(expected.size()) + 1);
+
+    // Shortest path to every vertex (directed, along the edges) has the
+    // oracle's length.
+    PathOptions path_options;
+    path_options.edge_kinds.assign(kinds.begin(), kinds.end());
+    path_options.undirected = round % 4 == 0;
+    path_options.budget.max_depth = 8;
+    std::map<uint32_t, int> distance = Distances(
+        edges, kinds, start, /*upstream=*/false, 8, path_options.undirected);
+    for (uint32_t to = 0; to < static_cast<uint32_t>(firms + products); ++to) {
+      absl::StatusOr<std::optional<Path>> path =
+          ShortestPath(*view, ViewIndex(start), ViewIndex(to), path_options);
+      ASSERT_OK(path.status());
+      auto it = distance.find(to);
+      ASSERT_EQ(path->has_value(), it != distance.end()) << start << "->" << to;
+      if (!path->has_value()) continue;
+      EXPECT_EQ(static_cast<int>((*path)->steps.size()), it->second);
+      for (size_t i = 0; i < (*path)->steps.size(); ++i) {
+        ViewIndex a = (*path)->vertices[i], b = (*path)->vertices[i + 1];
+        if ((*path)->reversed[i]) std::swap(a, b);
+        bool edge_exists = false;
+        for (const Adjacent& e : view->Out((*path)->steps[i], a)) {
+          edge_exists = edge_exists || e.other == b;
+        }
+        EXPECT_TRUE(edge_exists) << "step " << i << " is not an edge";
+      }
+    }
+  }
+}
+
+TEST(TraversalTest, FiltersChooseReportedFirmsButTheWalkGoesThrough) {
+  // f1 (CN 441900) <- f3 (JP) <- f5 (CN 441900, little giant).
+  std::vector<Edge> edges = {{v1::EDGE_KIND_SUPPLIES, 3, 1},
+                             {v1::EDGE_KIND_SUPPLIES, 5, 3}};
+  std::shared_ptr<const View> view = BuildView(6, 0, edges);
+  TraversalOptions options;
+  options.region_prefix = "4419";
+  absl::StatusOr<TraversalResult> result =
+      Traverse(*view, ViewIndex(1), options);
+  ASSERT_OK(result.status());
+  ASSERT_EQ(result->hits.size(), 1u);
+  EXPECT_EQ(view->key(result->hits[0].vertex), "f5");
+  EXPECT_EQ(result->hits[0].depth, 2);
+  options.region_prefix = "";
+  options.country = "JP";
+  result = Traverse(*view, ViewIndex(1), options);
+  ASSERT_OK(result.status());
+  ASSERT_EQ(result->hits.size(), 1u);
+  EXPECT_EQ(view->key(result->hits[0].vertex), "f3");
+  options.country = "";
+  options.credential = v1::CREDENTIAL_KIND_LITTLE_GIANT;
+  result = Traverse(*view, ViewIndex(1), options);
+  ASSERT_OK(result.status());
+  ASSERT_EQ(result->hits.size(), 1u);
+  EXPECT_EQ(view->key(result->hits[0].vertex), "f5");
+}
+
+// A supernode: vertex 0 supplies every other firm, each of which supplies
+// the next `fanout` firms.
+std::shared_ptr<const View> Supernode(int firms, int fanout) {
+  std::vector<Edge> edges;
+  for (int i = 1; i < firms; ++i) {
+    edges.push_back({v1::EDGE_KIND_SUPPLIES, 0, static_cast<uint32_t>(i)});
+    for (int k = 1; k <= fanout; ++k) {
+      edges.push_back({v1::EDGE_KIND_SUPPLIES, static_cast<uint32_t>(i),
+                       static_cast<uint32_t>(1 + (i + k) % (firms - 1))});
+    }
+  }
+  return BuildView(firms, 0, edges);
+}
+
+TEST(TraversalTest, BudgetsEndTheWalkWithResourceExhaustedNamingThem) {
+  std::shared_ptr<const View> view = Supernode(2000, 3);
+  TraversalOptions options;
+  options.direction = FlowDirection::kDownstream;
+  options.budget.max_visited = 100;
+  EXPECT_THAT(Traverse(*view, ViewIndex(0), options).status(),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       HasSubstr("max_visited (100 vertices)")));
+  options.budget.max_visited = 1'000'000;
+  options.budget.max_results = 10;
+  EXPECT_THAT(Traverse(*view, ViewIndex(0), options).status(),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       HasSubstr("max_results (10 rows)")));
+  options.budget.max_depth = 65;
+  EXPECT_THAT(
+      Traverse(*view, ViewIndex(0), options).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("max_depth")));
+  PathOptions path;
+  path.budget.max_visited = 10;
+  EXPECT_THAT(
+      ShortestPath(*view, ViewIndex(5), ViewIndex(0), path).status(),
+      StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("max_visited")));
+}
+
+TEST(TraversalTest, CancellationEndsTheWalk) {
+  std::shared_ptr<const View> view = Supernode(2000, 3);
+  TraversalOptions options;
+  options.direction = FlowDirection::kDownstream;
+  options.budget.cancelled = [] { return true; };
+  EXPECT_THAT(Traverse(*view, ViewIndex(0), options).status(),
+              StatusIs(absl::StatusCode::kCancelled));
+}
+
+// The deadline and the cancel flag are polled every few thousand edges,
+// so a walk notices either within a millisecond or so of work: on a
+// 20-hop walk from a supernode, the longest stretch between two polls is
+// short, and a deadline that has passed ends the walk with
+// DEADLINE_EXCEEDED.
+TEST(TraversalTest, DeadlineAndCancellationArePolledThroughoutALongWalk) {
+  std::shared_ptr<const View> view = Supernode(20'000, 20);
+  TraversalOptions options;
+  options.direction = FlowDirection::kDownstream;
+  options.budget.max_depth = 20;
+  std::vector<absl::Time> polls;
+  options.budget.cancelled = [&polls] {
+    polls.push_back(absl::Now());
+    return false;
+  };
+  absl::Time start = absl::Now();
+  absl::StatusOr<TraversalResult> result =
+      Traverse(*view, ViewIndex(0), options);
+  absl::Time end = absl::Now();
+  ASSERT_OK(result.status());
+  EXPECT_EQ(result->visited, 20'000);
+  ASSERT_GT(polls.size(), 50u);  // 420,000 edges
+  absl::Duration longest = polls.front() - start;
+  for (size_t i = 1; i < polls.size(); ++i) {
+    longest = std::max(longest, polls[i] - polls[i - 1]);
+  }
+  longest = std::max(longest, end - polls.back());
+  EXPECT_LT(longest, absl::Milliseconds(20));
+
+  options.budget.cancelled = nullptr;
+  options.budget.deadline = absl::Now() - absl::Milliseconds(1);
+  EXPECT_THAT(Traverse(*view, ViewIndex(0), options).status(),
+              StatusIs(absl::StatusCode::kDeadlineExceeded));
+  PathOptions path;
+  path.budget.deadline = options.budget.deadline;
+  EXPECT_THAT(ShortestPath(*view, ViewIndex(0), ViewIndex(7), path).status(),
+              StatusIs(absl::StatusCode::kDeadlineExceeded));
+}
+
+}  // namespace
+}  // namespace chainkg::graph
