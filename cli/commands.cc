@@ -85,6 +85,11 @@ verbs:
       --limit N (rows), --max-visited N
   path FROM_KEY TO_KEY          a shortest path (default over supplies)
       --kind firm|product, --edge-kind K, --undirected, --depth N (10)
+  substitutes --firm KEY --product KEY
+                                other makers of one of the firm's inputs,
+                                nearest first (same city, province, country,
+                                abroad), then by credential and maturity
+      --as-of YYYY-MM-DD, --limit N (20)
   impact                        what stops if firms, a region or a country are
                                 cut off (same AND/OR rule, from the world as
                                 it is), with the propagation depth
@@ -552,6 +557,64 @@ absl::Status CmdCritical(const CommandLine& flags, Context& context) {
   return absl::OkStatus();
 }
 
+absl::Status CmdSubstitutes(const CommandLine& flags, Context& context) {
+  if (!flags.Has("firm") || !flags.Has("product")) {
+    return Usage("usage: chainkg substitutes --firm KEY --product KEY");
+  }
+  v1::SubstitutesRequest request;
+  request.set_firm_key(flags.Get("firm", ""));
+  request.set_product_key(flags.Get("product", ""));
+  request.set_as_of(flags.Get("as-of", ""));
+  CHAINKG_ASSIGN_OR_RETURN(long long limit, flags.GetInt("limit", 20));
+  if (limit < 1 || limit > 1000) return Usage("--limit must be within 1..1000");
+  request.set_max_results(static_cast<int>(limit));
+  v1::SubstitutesResponse response;
+  auto call = CallContext(context);
+  CHAINKG_RETURN_IF_ERROR(FromRpc(
+      context.analysis->Substitutes(call.get(), request, &response), context));
+  if (context.format == Format::kJson) {
+    WriteJson(response, *context.out);
+    return absl::OkStatus();
+  }
+  Rows rows;
+  rows.header = {"#", "key", "name", "country", "region", "reason"};
+  int rank = 0;
+  for (const v1::SubstituteFirm& s : response.substitutes()) {
+    rows.cells.push_back({absl::StrCat(++rank), s.firm().key(), s.firm().name(),
+                          s.firm().country(), s.firm().region_code(),
+                          s.reason()});
+  }
+  if (context.format == Format::kCsv) {
+    WriteCsv(rows, *context.out);
+    return absl::OkStatus();
+  }
+  *context.out << "substitutes for " << response.product_name() << " ("
+               << response.product_key() << ") at " << response.firm().name()
+               << " (" << response.firm().key() << "), view "
+               << response.sequence() << "\n";
+  if (response.makes_it()) {
+    *context.out << "the firm makes it itself (vertical integration)\n";
+  } else if (!response.uses_it()) {
+    *context.out << "note: the firm records no use of this product\n";
+  }
+  std::vector<std::string> current;
+  for (const v1::FirmSummary& firm : response.current_suppliers()) {
+    current.push_back(absl::StrCat(firm.name(), " (", firm.key(), ")"));
+  }
+  *context.out << "current suppliers: "
+               << (current.empty() ? "none recorded"
+                                   : absl::StrJoin(current, ", "))
+               << "\n"
+               << response.total() << " other makers"
+               << (response.total() > response.substitutes_size()
+                       ? absl::StrCat(", best ", response.substitutes_size(),
+                                      " listed")
+                       : "")
+               << "\n";
+  if (!rows.cells.empty()) WriteTable(rows, *context.out);
+  return absl::OkStatus();
+}
+
 absl::Status CmdImpact(const CommandLine& flags, Context& context) {
   v1::ImpactRequest request;
   for (const std::string& key : flags.GetAll("remove-firm")) {
@@ -769,6 +832,7 @@ absl::Status RunCommand(const CommandLine& command_line, Context& context) {
     return RunTraverse(command_line, context);
   }
   if (verb == "path") return RunPath(command_line, context);
+  if (verb == "substitutes") return CmdSubstitutes(command_line, context);
   if (verb == "stats") return CmdStats(command_line, context);
   if (verb == "delete") {
     CHAINKG_RETURN_IF_ERROR(need(3, "delete KIND KEY..."));

@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 
 #include "graph/analysis/gaps.h"
+#include "graph/analysis/substitutes.h"
 #include "graph/analysis/supply_network.h"
 #include "graph/analysis/traversal.h"
 #include "graph/store/validate.h"
@@ -234,6 +235,63 @@ grpc::Status AnalysisServiceImpl::ShortestPath(
       step->set_reversed(p.reversed[i - 1]);
     }
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status AnalysisServiceImpl::Substitutes(
+    grpc::ServerContext* /*context*/, const v1::SubstitutesRequest* request,
+    v1::SubstitutesResponse* response) {
+  constexpr absl::string_view kRpc = "Substitutes";
+  graph::SubstituteOptions options;
+  if (!request->as_of().empty()) {
+    absl::Status status = ValidateDate(request->as_of());
+    if (!status.ok()) {
+      return ToGrpcStatus(InvalidField("as_of", status.message()), kRpc);
+    }
+    options.as_of = graph::ParseDateNumber(request->as_of());
+  }
+  absl::StatusOr<int64_t> rows =
+      Limit(request->max_results(), 20, 1000, "max_results");
+  if (!rows.ok()) return ToGrpcStatus(rows.status(), kRpc);
+  options.max_results = static_cast<int>(*rows);
+  absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
+  if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
+  const graph::View& v = **view;
+  v1::VertexRef firm_ref;
+  firm_ref.set_kind(v1::VERTEX_KIND_FIRM);
+  firm_ref.set_key(request->firm_key());
+  absl::StatusOr<graph::ViewIndex> firm = Resolve(v, firm_ref, "firm_key");
+  if (!firm.ok()) return ToGrpcStatus(firm.status(), kRpc);
+  v1::VertexRef product_ref;
+  product_ref.set_kind(v1::VERTEX_KIND_PRODUCT);
+  product_ref.set_key(request->product_key());
+  absl::StatusOr<graph::ViewIndex> product =
+      Resolve(v, product_ref, "product_key");
+  if (!product.ok()) return ToGrpcStatus(product.status(), kRpc);
+  absl::StatusOr<graph::SubstitutesResult> result =
+      graph::Substitutes(v, *firm, *product, options);
+  if (!result.ok()) return ToGrpcStatus(result.status(), kRpc);
+  Summarize(v, *firm, response->mutable_firm());
+  response->set_product_key(v.key(*product));
+  response->set_product_name(v.name(*product));
+  response->set_makes_it(result->makes_it);
+  response->set_uses_it(result->uses_it);
+  for (graph::ViewIndex supplier : result->current_suppliers) {
+    Summarize(v, supplier, response->add_current_suppliers());
+  }
+  response->set_total(result->total);
+  for (const graph::Substitute& s : result->substitutes) {
+    v1::SubstituteFirm* out = response->add_substitutes();
+    Summarize(v, s.firm, out->mutable_firm());
+    out->set_proximity(
+        static_cast<v1::Proximity>(static_cast<int>(s.proximity) + 1));
+    out->set_credential_kind(s.best_credential.kind);
+    out->set_credential_level(s.best_credential.level);
+    out->set_maturity(static_cast<v1::Maturity>(s.maturity));
+    out->set_customers(s.customers);
+    out->set_reason(s.reason);
+  }
+  response->set_sequence(v.sequence());
   return grpc::Status::OK;
 }
 

@@ -30,6 +30,9 @@ class AnalysisServiceImpl final : public v1::AnalysisService::Service {
   grpc::Status ShortestPath(grpc::ServerContext* context,
                             const v1::ShortestPathRequest* request,
                             v1::ShortestPathResponse* response) override;
+  grpc::Status Substitutes(grpc::ServerContext* context,
+                           const v1::SubstitutesRequest* request,
+                           v1::SubstitutesResponse* response) override;
   grpc::Status Gaps(grpc::ServerContext* context,
                     const v1::GapsRequest* request,
                     v1::GapsResponse* response) override;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 
+#include "graph/analysis/firm_rank.h"
 #include "util/status_macros.h"
 
 namespace chainkg::graph {
@@ -18,89 +19,6 @@ constexpr absl::string_view kUnknownCountry = "ZZ";
 constexpr size_t kMaxLocalProducersListed = 20;
 
 enum class Place { kLocal, kDomestic, kForeign, kUnknown };
-
-// A credential's rank for 招商 targeting: the kind's tier, then its level
-// (national above provincial above municipal). 0: no credential.
-int CredentialRank(const CredentialFact& credential) {
-  int kind = 0;
-  switch (credential.kind) {
-    case v1::CREDENTIAL_KIND_CHAIN_LEADER:
-      kind = 7;
-      break;
-    case v1::CREDENTIAL_KIND_SINGLE_ITEM_CHAMPION:
-      kind = 6;
-      break;
-    case v1::CREDENTIAL_KIND_LITTLE_GIANT:
-      kind = 5;
-      break;
-    case v1::CREDENTIAL_KIND_SPECIALIZED_SME:
-      kind = 4;
-      break;
-    case v1::CREDENTIAL_KIND_HIGH_TECH_ENTERPRISE:
-      kind = 3;
-      break;
-    case v1::CREDENTIAL_KIND_INNOVATIVE_SME:
-      kind = 2;
-      break;
-    case v1::CREDENTIAL_KIND_SMART_FACTORY:
-      kind = 1;
-      break;
-    default:
-      return 0;
-  }
-  int level = credential.level == v1::LEVEL_NATIONAL     ? 3
-              : credential.level == v1::LEVEL_PROVINCIAL ? 2
-              : credential.level == v1::LEVEL_MUNICIPAL  ? 1
-                                                         : 0;
-  return kind * 4 + level;
-}
-
-absl::string_view CredentialLabel(v1::CredentialKind kind) {
-  switch (kind) {
-    case v1::CREDENTIAL_KIND_CHAIN_LEADER:
-      return "chain leader 链主";
-    case v1::CREDENTIAL_KIND_SINGLE_ITEM_CHAMPION:
-      return "single-item champion 单项冠军";
-    case v1::CREDENTIAL_KIND_LITTLE_GIANT:
-      return "little giant 小巨人";
-    case v1::CREDENTIAL_KIND_SPECIALIZED_SME:
-      return "specialized SME 专精特新";
-    case v1::CREDENTIAL_KIND_INNOVATIVE_SME:
-      return "innovative SME 创新型中小企业";
-    case v1::CREDENTIAL_KIND_HIGH_TECH_ENTERPRISE:
-      return "high-tech enterprise 高新技术企业";
-    case v1::CREDENTIAL_KIND_SMART_FACTORY:
-      return "smart factory 智能工厂";
-    default:
-      return "";
-  }
-}
-
-absl::string_view LevelLabel(v1::Level level) {
-  switch (level) {
-    case v1::LEVEL_NATIONAL:
-      return "national ";
-    case v1::LEVEL_PROVINCIAL:
-      return "provincial ";
-    case v1::LEVEL_MUNICIPAL:
-      return "municipal ";
-    default:
-      return "";
-  }
-}
-
-absl::string_view MaturityLabel(int maturity) {
-  switch (maturity) {
-    case v1::MATURITY_MASS:
-      return "mass production 量产";
-    case v1::MATURITY_PILOT:
-      return "pilot 中试";
-    case v1::MATURITY_RD:
-      return "R&D 研发";
-    default:
-      return "";
-  }
-}
 
 std::string Percent(double share) {
   return absl::StrCat(static_cast<int>(share * 100 + 0.5), "%");
@@ -141,14 +59,7 @@ class GapCalculator {
   bool IsLocal(ViewIndex firm) const { return PlaceOf(firm) == Place::kLocal; }
 
   CredentialFact BestCredential(ViewIndex firm) const {
-    CredentialFact best;
-    for (const CredentialFact& credential : view_.credentials(firm)) {
-      if (InForce(credential, options_.as_of) &&
-          CredentialRank(credential) > CredentialRank(best)) {
-        best = credential;
-      }
-    }
-    return best;
+    return graph::BestCredential(view_, firm, options_.as_of);
   }
 
   std::vector<ViewIndex> VariantsOf(ViewIndex product) const;

@@ -419,6 +419,26 @@ TEST_F(CliTest, UpstreamDownstreamAndPathWalkTheDesignExample) {
   ASSERT_EQ(none.exit_code, 0) << none.err;
   EXPECT_THAT(none.out, HasSubstr("no path"));
 
+  // Substitutes for F's input p0: its variants' makers A and B.
+  ProcessResult substitutes = Cli({"--format", "json", "substitutes", "--firm",
+                                   "EXT:C", "--product", "p0"});
+  ASSERT_EQ(substitutes.exit_code, 0) << substitutes.err;
+  v1::SubstitutesResponse others;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(substitutes.out, &others)
+          .ok())
+      << substitutes.out;
+  EXPECT_TRUE(others.uses_it());
+  std::vector<std::string> makers_of_p0;
+  for (const v1::SubstituteFirm& firm : others.substitutes()) {
+    makers_of_p0.push_back(firm.firm().key());
+  }
+  EXPECT_THAT(makers_of_p0, ::testing::ElementsAre("EXT:A", "EXT:B"));
+  ProcessResult no_product =
+      Cli({"substitutes", "--firm", "EXT:C", "--product", "nothing"});
+  EXPECT_EQ(no_product.exit_code, 1);
+  EXPECT_THAT(no_product.err, HasSubstr("NOT_FOUND: product_key"));
+
   ProcessResult unknown = Cli({"upstream", "--firm", "EXT:nobody"});
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_THAT(unknown.err, HasSubstr("NOT_FOUND: start"));
