@@ -554,6 +554,19 @@ absl::Status CmdCritical(const CommandLine& flags, Context& context) {
     *context.out << "\nredundancy of each essential input:\n";
     WriteTable(inputs, *context.out);
   }
+  auto names = [](const auto& firms) {
+    std::vector<std::string> out;
+    for (const v1::FirmSummary& firm : firms) {
+      out.push_back(absl::StrCat(firm.name(), " (", firm.key(), ")"));
+    }
+    return out.empty() ? std::string("none") : absl::StrJoin(out, ", ");
+  };
+  *context.out << "\nclassic measures of the plain supply graph ("
+               << response.cone_firms()
+               << " firms upstream; they ignore that inputs are needed "
+                  "together):\n  dominators: "
+               << names(response.dominators()) << "\n  articulation points: "
+               << names(response.articulation_points()) << "\n";
   return absl::OkStatus();
 }
 

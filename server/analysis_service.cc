@@ -471,6 +471,14 @@ grpc::Status AnalysisServiceImpl::CriticalSuppliers(
   if (!results.ok()) return ToGrpcStatus(results.status(), kRpc);
   const graph::View& v = **view;
   Summarize(v, *firm, response->mutable_firm());
+  graph::SupplyStructure structure = network.Structure(*firm);
+  for (graph::ViewIndex dominator : structure.dominators) {
+    Summarize(v, dominator, response->add_dominators());
+  }
+  for (graph::ViewIndex point : structure.articulation_points) {
+    Summarize(v, point, response->add_articulation_points());
+  }
+  response->set_cone_firms(structure.cone_firms);
   for (const graph::CriticalSuppliersResult& result : *results) {
     v1::LineCriticality* line = response->add_lines();
     graph::ViewIndex product = network.line(result.line).product;

@@ -9,6 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
+#include "graph/analysis/dominators.h"
+
 namespace chainkg::graph {
 namespace {
 
@@ -486,6 +488,59 @@ ImpactSummary SupplyNetwork::Summarize(
         return a.second != b.second ? a.second > b.second : a.first < b.first;
       });
   return summary;
+}
+
+SupplyStructure SupplyNetwork::Structure(ViewIndex firm) const {
+  // Cone firms get dense numbers; the target is 0.
+  absl::flat_hash_map<uint32_t, uint32_t> number = {{firm.value(), 0}};
+  std::vector<ViewIndex> firms = {firm};
+  auto number_of = [&](ViewIndex f) {
+    auto [it, inserted] =
+        number.try_emplace(f.value(), static_cast<uint32_t>(firms.size()));
+    if (inserted) firms.push_back(f);
+    return it->second;
+  };
+  std::vector<bool> seen(lines_.size(), false);
+  std::vector<LineIndex> frontier = LinesOf(firm);
+  for (LineIndex l : frontier) seen[l] = true;
+  std::vector<DirectedEdge> edges;
+  while (!frontier.empty()) {
+    LineIndex l = frontier.back();
+    frontier.pop_back();
+    uint32_t buyer = number_of(lines_[l].firm);
+    for (uint32_t s = line_slots_[l]; s < line_slots_[l + 1]; ++s) {
+      for (uint32_t i = slots_[s].suppliers_begin; i < slots_[s].suppliers_end;
+           ++i) {
+        LineIndex supplier = slot_suppliers_[i];
+        uint32_t from = number_of(lines_[supplier].firm);
+        if (from != buyer) edges.push_back({from, buyer});
+        if (!seen[supplier]) {
+          seen[supplier] = true;
+          frontier.push_back(supplier);
+        }
+      }
+    }
+  }
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  auto n = static_cast<uint32_t>(firms.size());
+  SupplyStructure structure;
+  structure.cone_firms = n - 1;
+  // A virtual source (number n) feeds every source component.
+  std::vector<DirectedEdge> flow = edges;
+  for (const std::vector<uint32_t>& component : SourceComponents(n, edges)) {
+    for (uint32_t v : component) flow.push_back({n, v});
+  }
+  std::vector<int64_t> idom = ImmediateDominators(n + 1, flow, n);
+  for (int64_t v = idom[0]; v != -1 && v != n; v = idom[v]) {
+    structure.dominators.push_back(firms[v]);
+  }
+  for (uint32_t v : ArticulationPoints(n, edges)) {
+    if (v != 0) structure.articulation_points.push_back(firms[v]);
+  }
+  std::sort(structure.articulation_points.begin(),
+            structure.articulation_points.end());
+  return structure;
 }
 
 }  // namespace chainkg::graph

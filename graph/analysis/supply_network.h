@@ -115,6 +115,20 @@ struct ImpactSummary {
 std::vector<ViewIndex> FirmsIn(const View& view, absl::string_view country,
                                absl::string_view region_prefix);
 
+// Classic measures of a firm's plain supply graph (firm s -> firm b when a
+// line of s is a supplier line of a line of b, over the upstream cone of
+// b's lines), for comparison with the AND/OR answer: they ignore AND.
+struct SupplyStructure {
+  // Firms in the upstream cone (the target excluded).
+  int64_t cone_firms = 0;
+  // Firms on every path into the target from the cone's sources (its
+  // strongly connected components with no supplier from outside), nearest
+  // first: the dominator chain of the target.
+  std::vector<ViewIndex> dominators;
+  // Firms whose removal disconnects the cone's undirected graph.
+  std::vector<ViewIndex> articulation_points;
+};
+
 // Thread-compatible: build once per view and options; const methods may
 // run concurrently. Borrows the view, which must outlive it.
 class SupplyNetwork {
@@ -145,6 +159,9 @@ class SupplyNetwork {
   // Sums an Impact up; removed is the set passed to Impact.
   ImpactSummary Summarize(const ImpactResult& impact,
                           absl::Span<const ViewIndex> removed) const;
+
+  // The plain supply graph's dominators and articulation points for firm.
+  SupplyStructure Structure(ViewIndex firm) const;
 
   // CriticalSuppliers for every line of a firm, in product order. Errors as
   // CriticalSuppliers; limits apply to each line.

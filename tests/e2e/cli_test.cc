@@ -261,6 +261,15 @@ TEST_F(CliTest, CriticalSuppliersOfTheDesignExampleAreCDAndR1) {
   EXPECT_THAT(keys,
               ::testing::UnorderedElementsAre("EXT:C", "EXT:D", "EXT:R1"));
   EXPECT_GT(response.sequence(), 0u);
+  // The plain supply graph's dominator tree finds nothing (DESIGN.md);
+  // C and B cut R2's branch off.
+  EXPECT_EQ(response.dominators_size(), 0);
+  std::vector<std::string> cuts;
+  for (const v1::FirmSummary& firm : response.articulation_points()) {
+    cuts.push_back(firm.key());
+  }
+  EXPECT_THAT(cuts, ::testing::UnorderedElementsAre("EXT:B", "EXT:C"));
+  EXPECT_EQ(response.cone_firms(), 6);
 
   // Observed mode with no recorded supplies: a gap, not a criticality.
   ProcessResult observed = Cli({"critical", "--firm", "EXT:F"});
