@@ -31,6 +31,14 @@ absl::Time AnalysisServiceImpl::DeadlineOf(
              : absl::FromChrono(deadline);
 }
 
+graph::AnalysisLimits AnalysisServiceImpl::LimitsOf(
+    grpc::ServerContext& context) const {
+  graph::AnalysisLimits limits;
+  limits.deadline = DeadlineOf(context);
+  limits.cancelled = [&context] { return context.IsCancelled(); };
+  return limits;
+}
+
 namespace {
 
 void Summarize(const graph::View& view, graph::ViewIndex firm,
@@ -370,12 +378,14 @@ grpc::Status AnalysisServiceImpl::Impact(grpc::ServerContext* context,
   options.mode = request->mode() == v1::SUPPLY_MODE_CAPABILITY
                      ? graph::SupplyMode::kCapability
                      : graph::SupplyMode::kObserved;
-  graph::SupplyNetwork network = graph::SupplyNetwork::Build(v, options);
-  graph::AnalysisLimits limits;
-  limits.deadline = DeadlineOf(*context);
-  absl::StatusOr<graph::ImpactResult> impact = network.Impact(removed, limits);
+  graph::AnalysisLimits limits = LimitsOf(*context);
+  absl::StatusOr<std::shared_ptr<const graph::SupplyNetwork>> network =
+      networks_.Get(*view, options, limits);
+  if (!network.ok()) return ToGrpcStatus(network.status(), kRpc);
+  absl::StatusOr<graph::ImpactResult> impact =
+      (*network)->Impact(removed, limits);
   if (!impact.ok()) return ToGrpcStatus(impact.status(), kRpc);
-  graph::ImpactSummary summary = network.Summarize(*impact, removed);
+  graph::ImpactSummary summary = (*network)->Summarize(*impact, removed);
   response->set_firms_removed(static_cast<int64_t>(removed.size()));
   response->set_lines_stopped(summary.lines_stopped);
   response->set_max_depth(summary.max_depth);
@@ -463,15 +473,16 @@ grpc::Status AnalysisServiceImpl::CriticalSuppliers(
                                    absl::StrCat("no firm \"", ref.key(), "\"")),
                         kRpc);
   }
-  graph::SupplyNetwork network = graph::SupplyNetwork::Build(**view, options);
-  graph::AnalysisLimits limits;
-  limits.deadline = DeadlineOf(*context);
+  graph::AnalysisLimits limits = LimitsOf(*context);
+  absl::StatusOr<std::shared_ptr<const graph::SupplyNetwork>> network =
+      networks_.Get(*view, options, limits);
+  if (!network.ok()) return ToGrpcStatus(network.status(), kRpc);
   absl::StatusOr<std::vector<graph::CriticalSuppliersResult>> results =
-      network.CriticalSuppliersOfFirm(*firm, limits);
+      (*network)->CriticalSuppliersOfFirm(*firm, limits);
   if (!results.ok()) return ToGrpcStatus(results.status(), kRpc);
   const graph::View& v = **view;
   Summarize(v, *firm, response->mutable_firm());
-  graph::SupplyStructure structure = network.Structure(*firm);
+  graph::SupplyStructure structure = (*network)->Structure(*firm);
   for (graph::ViewIndex dominator : structure.dominators) {
     Summarize(v, dominator, response->add_dominators());
   }
@@ -481,7 +492,7 @@ grpc::Status AnalysisServiceImpl::CriticalSuppliers(
   response->set_cone_firms(structure.cone_firms);
   for (const graph::CriticalSuppliersResult& result : *results) {
     v1::LineCriticality* line = response->add_lines();
-    graph::ViewIndex product = network.line(result.line).product;
+    graph::ViewIndex product = (*network)->line(result.line).product;
     line->set_product_key(v.key(product));
     line->set_product_name(v.name(product));
     line->set_works(result.works);
@@ -566,7 +577,7 @@ grpc::Status AnalysisServiceImpl::Gaps(grpc::ServerContext* context,
   options.supply.mode = request->mode() == v1::SUPPLY_MODE_CAPABILITY
                             ? graph::SupplyMode::kCapability
                             : graph::SupplyMode::kObserved;
-  options.limits.deadline = DeadlineOf(*context);
+  options.limits = LimitsOf(*context);
   absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
   if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
   const graph::View& v = **view;
@@ -577,6 +588,16 @@ grpc::Status AnalysisServiceImpl::Gaps(grpc::ServerContext* context,
         FieldError(absl::StatusCode::kNotFound, "chain_key",
                    absl::StrCat("no chain \"", ref.key(), "\"")),
         kRpc);
+  }
+  // The supply network is only needed when the chain has local leaders;
+  // Gaps builds none otherwise, so only fetch a cached one.
+  std::shared_ptr<const graph::SupplyNetwork> network;
+  if (!graph::LocalLeaders(v, *chain, options).empty()) {
+    absl::StatusOr<std::shared_ptr<const graph::SupplyNetwork>> cached =
+        networks_.Get(*view, options.supply, options.limits);
+    if (!cached.ok()) return ToGrpcStatus(cached.status(), kRpc);
+    network = *cached;
+    options.supply_network = network.get();
   }
   absl::StatusOr<graph::GapReport> report = graph::Gaps(v, *chain, options);
   if (!report.ok()) return ToGrpcStatus(report.status(), kRpc);

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "chainkg/v1/analysis_service.grpc.pb.h"
+#include "graph/analysis/supply_network.h"
+#include "graph/analysis/supply_network_cache.h"
 #include "graph/store/store.h"
 #include "graph/view/view_cache.h"
 #include "server/graph_service.h"
@@ -39,9 +41,12 @@ class AnalysisServiceImpl final : public v1::AnalysisService::Service {
 
  private:
   absl::Time DeadlineOf(const grpc::ServerContext& context) const;
+  // The deadline, and cancellation by the client or a shutdown.
+  graph::AnalysisLimits LimitsOf(grpc::ServerContext& context) const;
 
   graph::Store& store_;
   graph::ViewCache& views_;
+  graph::SupplyNetworkCache networks_;
   const GraphServiceOptions options_;
 };
 

@@ -160,11 +160,17 @@ absl::StatusOr<int64_t> GapCalculator::LocalUsers(ViewIndex product) {
 absl::Status GapCalculator::FindForeignCriticalSuppliers(
     const GapReport& report) {
   if (report.local_leaders.empty()) return absl::OkStatus();
-  SupplyNetwork network = SupplyNetwork::Build(view_, options_.supply);
+  std::optional<SupplyNetwork> built;
+  const SupplyNetwork* network = options_.supply_network;
+  if (network == nullptr) {
+    CHAINKG_ASSIGN_OR_RETURN(
+        built, SupplyNetwork::Build(view_, options_.supply, options_.limits));
+    network = &*built;
+  }
   for (ViewIndex leader : report.local_leaders) {
     CHAINKG_ASSIGN_OR_RETURN(
         std::vector<CriticalSuppliersResult> lines,
-        network.CriticalSuppliersOfFirm(leader, options_.limits));
+        network->CriticalSuppliersOfFirm(leader, options_.limits));
     for (const CriticalSuppliersResult& line : lines) {
       for (ViewIndex firm : line.critical_firms) {
         if (PlaceOf(firm) == Place::kForeign) {
@@ -431,18 +437,7 @@ absl::StatusOr<GapReport> GapCalculator::Run() {
   GapReport report;
   report.chain = chain_;
   report.class_counts.assign(static_cast<int>(GapClass::kCovered) + 1, 0);
-  for (const Adjacent& leader : view_.In(v1::EDGE_KIND_LEADS, chain_)) {
-    if (view_.kind(leader.other) == v1::VERTEX_KIND_FIRM &&
-        IsLocal(leader.other)) {
-      report.local_leaders.push_back(leader.other);
-    }
-  }
-  std::sort(
-      report.local_leaders.begin(), report.local_leaders.end(),
-      [this](ViewIndex a, ViewIndex b) { return view_.key(a) < view_.key(b); });
-  report.local_leaders.erase(
-      std::unique(report.local_leaders.begin(), report.local_leaders.end()),
-      report.local_leaders.end());
+  report.local_leaders = LocalLeaders(view_, chain_, options_);
   for (const Adjacent& member : view_.In(v1::EDGE_KIND_IN_CHAIN, chain_)) {
     in_chain_[member.other.value()] = true;
   }
@@ -504,6 +499,24 @@ absl::StatusOr<GapReport> Gaps(const View& view, ViewIndex chain,
   }
   GapCalculator calculator(view, chain, options);
   return calculator.Run();
+}
+
+std::vector<ViewIndex> LocalLeaders(const View& view, ViewIndex chain,
+                                    const GapOptions& options) {
+  std::vector<ViewIndex> leaders;
+  for (const Adjacent& leader : view.In(v1::EDGE_KIND_LEADS, chain)) {
+    ViewIndex firm = leader.other;
+    if (view.kind(firm) == v1::VERTEX_KIND_FIRM &&
+        view.country(firm) == options.home_country &&
+        absl::StartsWith(view.region(firm), options.region_prefix)) {
+      leaders.push_back(firm);
+    }
+  }
+  std::sort(leaders.begin(), leaders.end(), [&view](ViewIndex a, ViewIndex b) {
+    return view.key(a) < view.key(b);
+  });
+  leaders.erase(std::unique(leaders.begin(), leaders.end()), leaders.end());
+  return leaders;
 }
 
 absl::string_view GapClassName(GapClass gap_class) {

@@ -44,6 +44,9 @@ struct GapOptions {
   int max_candidates = 5;
   // How the chain leaders' critical suppliers are found (CHOKEPOINT).
   SupplyOptions supply;
+  // The supply network of the view for `supply`, when the caller has one
+  // (borrowed); otherwise Gaps builds it when the chain has local leaders.
+  const SupplyNetwork* supply_network = nullptr;
   AnalysisLimits limits;
 };
 
@@ -128,6 +131,11 @@ struct GapReport {
 // range; DEADLINE_EXCEEDED / RESOURCE_EXHAUSTED from limits.
 absl::StatusOr<GapReport> Gaps(const View& view, ViewIndex chain,
                                const GapOptions& options);
+
+// The firms in the region (options.region_prefix, home_country) that LEAD
+// chain, by key: the targets of the CHOKEPOINT criticality check.
+std::vector<ViewIndex> LocalLeaders(const View& view, ViewIndex chain,
+                                    const GapOptions& options);
 
 // "CHOKEPOINT", "MISSING", ... and "卡脖子", "缺链", ...
 absl::string_view GapClassName(GapClass gap_class);

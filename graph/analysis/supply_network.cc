@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 
 #include "graph/analysis/dominators.h"
+#include "util/status_macros.h"
 
 namespace chainkg::graph {
 namespace {
@@ -48,17 +49,59 @@ std::vector<ViewIndex> VariantsOf(const View& view, ViewIndex p) {
   return variants;
 }
 
+// Deadline and cancellation, polled every 4096 steps.
+class Poll {
+ public:
+  Poll(const AnalysisLimits& limits, absl::string_view what)
+      : limits_(limits), what_(what) {}
+  absl::Status Tick() {
+    if (--countdown_ > 0) return absl::OkStatus();
+    countdown_ = 4096;
+    return Now();
+  }
+  absl::Status Now() const {
+    if (absl::Now() > limits_.deadline) {
+      return absl::DeadlineExceededError(
+          absl::StrCat(what_, ": deadline exceeded"));
+    }
+    if (limits_.cancelled && limits_.cancelled()) {
+      return absl::CancelledError(absl::StrCat(what_, ": cancelled"));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  const AnalysisLimits& limits_;
+  absl::string_view what_;
+  int64_t countdown_ = 1;
+};
+
+absl::Status CheckSize(size_t size, absl::string_view what,
+                       const AnalysisLimits& limits) {
+  if (size > static_cast<size_t>(limits.max_network_entries) ||
+      size >= UINT32_MAX) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "max_network_entries: the supply network needs more than ",
+        std::min<int64_t>(limits.max_network_entries, UINT32_MAX - 1), " ",
+        what));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-SupplyNetwork SupplyNetwork::Build(const View& view,
-                                   const SupplyOptions& options) {
+absl::StatusOr<SupplyNetwork> SupplyNetwork::Build(
+    const View& view, const SupplyOptions& options,
+    const AnalysisLimits& limits) {
   SupplyNetwork network;
   network.view_ = &view;
   size_t n = view.vertex_count();
+  Poll poll(limits, "supply network");
 
   // Lines: every PRODUCES edge, plus the lines SUPPLIES edges imply.
   std::vector<uint64_t> keys;
   for (uint32_t v = 0; v < n; ++v) {
+    CHAINKG_RETURN_IF_ERROR(poll.Tick());
     ViewIndex firm(v);
     if (view.kind(firm) != v1::VERTEX_KIND_FIRM) continue;
     absl::flat_hash_set<uint32_t> made_here;
@@ -83,6 +126,7 @@ SupplyNetwork SupplyNetwork::Build(const View& view,
   }
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  CHAINKG_RETURN_IF_ERROR(CheckSize(keys.size(), "production lines", limits));
   absl::flat_hash_map<uint64_t, LineIndex> line_of;
   line_of.reserve(keys.size());
   network.firm_offsets_.assign(n + 1, 0);
@@ -101,24 +145,40 @@ SupplyNetwork SupplyNetwork::Build(const View& view,
   for (LineIndex l = 0; l < network.lines_.size(); ++l) {
     network.firm_lines_[l] = l;
   }
-  // Capability mode needs every line of a product.
-  absl::flat_hash_map<uint32_t, std::vector<LineIndex>> lines_of_product;
-  if (options.mode == SupplyMode::kCapability) {
-    for (LineIndex l = 0; l < network.lines_.size(); ++l) {
-      lines_of_product[network.lines_[l].product.value()].push_back(l);
-    }
-  }
   auto find_line = [&line_of](ViewIndex firm,
                               ViewIndex product) -> std::optional<LineIndex> {
     auto it = line_of.find(LineKey(firm, product));
     if (it == line_of.end()) return std::nullopt;
     return it->second;
   };
+  // Capability mode: one shared pool per input product (every allowed
+  // line of the product or a variant), so a product needed by many lines
+  // is listed once, not once per line that needs it.
+  absl::flat_hash_map<uint32_t, std::vector<LineIndex>> lines_of_product;
+  absl::flat_hash_map<uint32_t, uint32_t> pool_of_product;
+  if (options.mode == SupplyMode::kCapability) {
+    for (LineIndex l = 0; l < network.lines_.size(); ++l) {
+      lines_of_product[network.lines_[l].product.value()].push_back(l);
+    }
+  }
+  network.pool_offsets_.push_back(0);
+  auto add_pool = [&network](std::vector<LineIndex>& members) {
+    std::sort(members.begin(), members.end());
+    members.erase(std::unique(members.begin(), members.end()), members.end());
+    if (members.empty()) return kNoPool;
+    network.pool_lines_.insert(network.pool_lines_.end(), members.begin(),
+                               members.end());
+    network.pool_offsets_.push_back(
+        static_cast<uint32_t>(network.pool_lines_.size()));
+    return static_cast<uint32_t>(network.pool_offsets_.size() - 2);
+  };
 
-  // Slots: one per (line, essential input), with its supplier lines.
+  // Slots: one per (line, essential input): the line's own lines of the
+  // input, and a pool of supplier lines.
   network.line_slots_.reserve(network.lines_.size() + 1);
-  std::vector<LineIndex> suppliers;
+  std::vector<LineIndex> members;
   for (LineIndex l = 0; l < network.lines_.size(); ++l) {
+    CHAINKG_RETURN_IF_ERROR(poll.Tick());
     network.line_slots_.push_back(static_cast<uint32_t>(network.slots_.size()));
     const ProductionLine& line = network.lines_[l];
     for (const Adjacent& input :
@@ -126,13 +186,16 @@ SupplyNetwork SupplyNetwork::Build(const View& view,
       if (input.attribute == 0) continue;  // not essential
       ViewIndex p = input.other;
       std::vector<ViewIndex> variants = VariantsOf(view, p);
-      suppliers.clear();
+      Slot slot{l, p, kNoPool, static_cast<uint32_t>(network.own_lines_.size()),
+                0};
       for (ViewIndex variant : variants) {
         if (std::optional<LineIndex> own = find_line(line.firm, variant)) {
-          suppliers.push_back(*own);
+          network.own_lines_.push_back(*own);
         }
       }
+      slot.own_end = static_cast<uint32_t>(network.own_lines_.size());
       if (options.mode == SupplyMode::kObserved) {
+        members.clear();
         for (const Adjacent& supply :
              view.In(v1::EDGE_KIND_SUPPLIES, line.firm)) {
           if (supply.attribute == 0) continue;
@@ -146,52 +209,86 @@ SupplyNetwork SupplyNetwork::Build(const View& view,
           for (ViewIndex form : VariantsOf(view, supplied)) {
             if (std::optional<LineIndex> theirs =
                     find_line(supply.other, form)) {
-              suppliers.push_back(*theirs);
+              members.push_back(*theirs);
             }
           }
         }
+        slot.pool = add_pool(members);
       } else {
-        for (ViewIndex variant : variants) {
-          auto it = lines_of_product.find(variant.value());
-          if (it == lines_of_product.end()) continue;
-          for (LineIndex candidate : it->second) {
-            ViewIndex firm = network.lines_[candidate].firm;
-            if (firm == line.firm || SupplierAllowed(view, firm, options)) {
-              suppliers.push_back(candidate);
+        auto [it, inserted] = pool_of_product.try_emplace(p.value(), kNoPool);
+        if (inserted) {
+          members.clear();
+          for (ViewIndex variant : variants) {
+            auto found = lines_of_product.find(variant.value());
+            if (found == lines_of_product.end()) continue;
+            for (LineIndex candidate : found->second) {
+              if (SupplierAllowed(view, network.lines_[candidate].firm,
+                                  options)) {
+                members.push_back(candidate);
+              }
             }
           }
+          it->second = add_pool(members);
         }
+        slot.pool = it->second;
       }
-      std::sort(suppliers.begin(), suppliers.end());
-      suppliers.erase(std::unique(suppliers.begin(), suppliers.end()),
-                      suppliers.end());
-      Slot slot{l, p, static_cast<uint32_t>(network.slot_suppliers_.size()), 0};
-      network.slot_suppliers_.insert(network.slot_suppliers_.end(),
-                                     suppliers.begin(), suppliers.end());
-      slot.suppliers_end =
-          static_cast<uint32_t>(network.slot_suppliers_.size());
       network.slots_.push_back(slot);
     }
+    CHAINKG_RETURN_IF_ERROR(CheckSize(network.slots_.size() +
+                                          network.pool_lines_.size() +
+                                          network.own_lines_.size(),
+                                      "supply network entries", limits));
   }
   network.line_slots_.push_back(static_cast<uint32_t>(network.slots_.size()));
 
-  // Supporters: the slots each line supplies, as CSR.
-  network.support_offsets_.assign(network.lines_.size() + 1, 0);
-  for (LineIndex supplier : network.slot_suppliers_) {
-    ++network.support_offsets_[supplier + 1];
+  // Reverse indexes as CSR: the pools each line is in, the slots each pool
+  // feeds, the slots each line is an own line of.
+  auto csr = [](size_t rows, size_t entries, auto for_each_pair,
+                std::vector<uint32_t>& offsets, std::vector<uint32_t>& out) {
+    offsets.assign(rows + 1, 0);
+    for_each_pair([&](uint32_t row, uint32_t) { ++offsets[row + 1]; });
+    for (size_t r = 0; r < rows; ++r) offsets[r + 1] += offsets[r];
+    out.resize(entries);
+    std::vector<uint32_t> fill(offsets.begin(), offsets.end() - 1);
+    for_each_pair(
+        [&](uint32_t row, uint32_t value) { out[fill[row]++] = value; });
+  };
+  size_t pools = network.pool_offsets_.size() - 1;
+  csr(
+      network.lines_.size(), network.pool_lines_.size(),
+      [&](auto emit) {
+        for (uint32_t p = 0; p < pools; ++p) {
+          for (uint32_t i = network.pool_offsets_[p];
+               i < network.pool_offsets_[p + 1]; ++i) {
+            emit(network.pool_lines_[i], p);
+          }
+        }
+      },
+      network.line_pool_offsets_, network.line_pools_);
+  size_t pooled_slots = 0;
+  for (const Slot& slot : network.slots_) {
+    pooled_slots += slot.pool != kNoPool ? 1 : 0;
   }
-  for (size_t l = 0; l < network.lines_.size(); ++l) {
-    network.support_offsets_[l + 1] += network.support_offsets_[l];
-  }
-  network.supports_.resize(network.slot_suppliers_.size());
-  std::vector<uint32_t> fill(network.support_offsets_.begin(),
-                             network.support_offsets_.end() - 1);
-  for (uint32_t s = 0; s < network.slots_.size(); ++s) {
-    const Slot& slot = network.slots_[s];
-    for (uint32_t i = slot.suppliers_begin; i < slot.suppliers_end; ++i) {
-      network.supports_[fill[network.slot_suppliers_[i]]++] = s;
-    }
-  }
+  csr(
+      pools, pooled_slots,
+      [&](auto emit) {
+        for (uint32_t s = 0; s < network.slots_.size(); ++s) {
+          if (network.slots_[s].pool != kNoPool)
+            emit(network.slots_[s].pool, s);
+        }
+      },
+      network.pool_slot_offsets_, network.pool_slots_);
+  csr(
+      network.lines_.size(), network.own_lines_.size(),
+      [&](auto emit) {
+        for (uint32_t s = 0; s < network.slots_.size(); ++s) {
+          const Slot& slot = network.slots_[s];
+          for (uint32_t i = slot.own_begin; i < slot.own_end; ++i) {
+            emit(network.own_lines_[i], s);
+          }
+        }
+      },
+      network.line_own_offsets_, network.line_own_slots_);
   return network;
 }
 
@@ -204,52 +301,95 @@ std::vector<LineIndex> SupplyNetwork::LinesOf(ViewIndex firm) const {
   return out;
 }
 
-void SupplyNetwork::Propagate(std::vector<LineIndex> stopped,
-                              std::vector<int>& counts,
-                              std::vector<bool>& works,
-                              std::vector<LineIndex>* changed) const {
-  // Each line stops at most once, and each stop decrements the slots it
-  // supports once: O(lines + supports) over all calls from one state.
-  while (!stopped.empty()) {
-    LineIndex l = stopped.back();
-    stopped.pop_back();
-    if (!works[l]) continue;
-    works[l] = false;
-    if (changed != nullptr) changed->push_back(l);
-    for (uint32_t i = support_offsets_[l]; i < support_offsets_[l + 1]; ++i) {
-      const Slot& slot = slots_[supports_[i]];
-      if (--counts[supports_[i]] == 0 && works[slot.line]) {
-        stopped.push_back(slot.line);
-      }
-    }
+bool SupplyNetwork::SlotAlive(const State& state, uint32_t s) const {
+  const Slot& slot = slots_[s];
+  return state.own_count[s] > 0 ||
+         (slot.pool != kNoPool && state.pool_count[slot.pool] > 0);
+}
+
+template <typename Fn>
+void SupplyNetwork::ForEachSupplier(uint32_t s, Fn fn) const {
+  const Slot& slot = slots_[s];
+  for (uint32_t i = slot.own_begin; i < slot.own_end; ++i) fn(own_lines_[i]);
+  if (slot.pool == kNoPool) return;
+  for (uint32_t i = pool_offsets_[slot.pool]; i < pool_offsets_[slot.pool + 1];
+       ++i) {
+    fn(pool_lines_[i]);
   }
 }
 
-void SupplyNetwork::BaseState(absl::Span<const ViewIndex> removed,
-                              std::vector<int>& counts,
-                              std::vector<bool>& works) const {
-  counts.resize(slots_.size());
-  for (size_t s = 0; s < slots_.size(); ++s) {
-    counts[s] =
-        static_cast<int>(slots_[s].suppliers_end - slots_[s].suppliers_begin);
+template <typename Fn>
+void SupplyNetwork::Withdraw(LineIndex l, State& state, Fn lost) const {
+  for (uint32_t i = line_pool_offsets_[l]; i < line_pool_offsets_[l + 1]; ++i) {
+    uint32_t pool = line_pools_[i];
+    if (--state.pool_count[pool] != 0) continue;
+    for (uint32_t k = pool_slot_offsets_[pool];
+         k < pool_slot_offsets_[pool + 1]; ++k) {
+      uint32_t s = pool_slots_[k];
+      if (state.own_count[s] == 0) lost(slots_[s].line);
+    }
   }
-  works.assign(lines_.size(), true);
+  for (uint32_t i = line_own_offsets_[l]; i < line_own_offsets_[l + 1]; ++i) {
+    uint32_t s = line_own_slots_[i];
+    --state.own_count[s];
+    if (!SlotAlive(state, s)) lost(slots_[s].line);
+  }
+}
+
+void SupplyNetwork::Restore(LineIndex l, State& state) const {
+  state.works[l] = true;
+  for (uint32_t i = line_pool_offsets_[l]; i < line_pool_offsets_[l + 1]; ++i) {
+    ++state.pool_count[line_pools_[i]];
+  }
+  for (uint32_t i = line_own_offsets_[l]; i < line_own_offsets_[l + 1]; ++i) {
+    ++state.own_count[line_own_slots_[i]];
+  }
+}
+
+void SupplyNetwork::Propagate(std::vector<LineIndex> stopped, State& state,
+                              std::vector<LineIndex>* changed) const {
+  // Each line stops at most once, and each stop withdraws it from its pools
+  // and own slots once: O(lines + entries) over all calls from one state.
+  while (!stopped.empty()) {
+    LineIndex l = stopped.back();
+    stopped.pop_back();
+    if (!state.works[l]) continue;
+    state.works[l] = false;
+    if (changed != nullptr) changed->push_back(l);
+    Withdraw(l, state, [&](LineIndex lost) {
+      if (state.works[lost]) stopped.push_back(lost);
+    });
+  }
+}
+
+SupplyNetwork::State SupplyNetwork::BaseState(
+    absl::Span<const ViewIndex> removed) const {
+  State state;
+  state.pool_count.resize(pool_offsets_.size() - 1);
+  for (size_t p = 0; p + 1 < pool_offsets_.size(); ++p) {
+    state.pool_count[p] =
+        static_cast<int32_t>(pool_offsets_[p + 1] - pool_offsets_[p]);
+  }
+  state.own_count.resize(slots_.size());
+  for (size_t s = 0; s < slots_.size(); ++s) {
+    state.own_count[s] =
+        static_cast<int32_t>(slots_[s].own_end - slots_[s].own_begin);
+  }
+  state.works.assign(lines_.size(), true);
   std::vector<LineIndex> stopped;
   for (ViewIndex firm : removed) {
     for (LineIndex l : LinesOf(firm)) stopped.push_back(l);
   }
-  for (size_t s = 0; s < slots_.size(); ++s) {
-    if (counts[s] == 0) stopped.push_back(slots_[s].line);
+  for (uint32_t s = 0; s < slots_.size(); ++s) {
+    if (!SlotAlive(state, s)) stopped.push_back(slots_[s].line);
   }
-  Propagate(std::move(stopped), counts, works, nullptr);
+  Propagate(std::move(stopped), state, nullptr);
+  return state;
 }
 
 std::vector<bool> SupplyNetwork::Working(
     absl::Span<const ViewIndex> removed) const {
-  std::vector<int> counts;
-  std::vector<bool> works;
-  BaseState(removed, counts, works);
-  return works;
+  return BaseState(removed).works;
 }
 
 absl::StatusOr<CriticalSuppliersResult> SupplyNetwork::CriticalSuppliers(
@@ -258,53 +398,55 @@ absl::StatusOr<CriticalSuppliersResult> SupplyNetwork::CriticalSuppliers(
     return absl::InvalidArgumentError(
         absl::StrCat("line ", target, " does not exist"));
   }
+  State state = BaseState({});
+  return CriticalSuppliersIn(target, state, limits);
+}
+
+absl::StatusOr<CriticalSuppliersResult> SupplyNetwork::CriticalSuppliersIn(
+    LineIndex target, State& state, const AnalysisLimits& limits) const {
   CriticalSuppliersResult result;
   result.line = target;
-  std::vector<int> counts;
-  std::vector<bool> works;
-  BaseState({}, counts, works);
   ViewIndex target_firm = lines_[target].firm;
   for (uint32_t s = line_slots_[target]; s < line_slots_[target + 1]; ++s) {
-    const Slot& slot = slots_[s];
     InputRedundancy redundancy;
-    redundancy.product = slot.input;
+    redundancy.product = slots_[s].input;
+    absl::flat_hash_set<uint32_t> lines;
     absl::flat_hash_set<uint32_t> firms;
-    for (uint32_t i = slot.suppliers_begin; i < slot.suppliers_end; ++i) {
-      LineIndex supplier = slot_suppliers_[i];
-      if (!works[supplier]) continue;
-      ++redundancy.working_lines;
+    ForEachSupplier(s, [&](LineIndex supplier) {
+      if (!state.works[supplier] || !lines.insert(supplier).second) return;
       firms.insert(lines_[supplier].firm.value());
       if (lines_[supplier].firm == target_firm) redundancy.self_supplied = true;
-    }
+    });
+    redundancy.working_lines = static_cast<int>(lines.size());
     redundancy.working_firms = static_cast<int>(firms.size());
     if (redundancy.working_lines == 0) {
-      result.unsupplied_inputs.push_back(slot.input);
+      result.unsupplied_inputs.push_back(slots_[s].input);
     }
     result.inputs.push_back(redundancy);
   }
-  result.works = works[target];
+  result.works = state.works[target];
   if (!result.works) return result;
 
   // The upstream cone: working lines that (transitively) supply the target.
   // Only their firms can stop it.
+  Poll poll(limits, "critical suppliers");
   std::vector<bool> in_cone(lines_.size(), false);
   std::vector<LineIndex> frontier = {target};
   in_cone[target] = true;
   absl::flat_hash_set<uint32_t> candidate_set;
   while (!frontier.empty()) {
+    CHAINKG_RETURN_IF_ERROR(poll.Tick());
     LineIndex l = frontier.back();
     frontier.pop_back();
     for (uint32_t s = line_slots_[l]; s < line_slots_[l + 1]; ++s) {
-      for (uint32_t i = slots_[s].suppliers_begin; i < slots_[s].suppliers_end;
-           ++i) {
-        LineIndex supplier = slot_suppliers_[i];
-        if (!works[supplier] || in_cone[supplier]) continue;
+      ForEachSupplier(s, [&](LineIndex supplier) {
+        if (!state.works[supplier] || in_cone[supplier]) return;
         in_cone[supplier] = true;
         frontier.push_back(supplier);
         if (lines_[supplier].firm != target_firm) {
           candidate_set.insert(lines_[supplier].firm.value());
         }
-      }
+      });
     }
   }
   std::vector<uint32_t> candidates(candidate_set.begin(), candidate_set.end());
@@ -319,21 +461,19 @@ absl::StatusOr<CriticalSuppliersResult> SupplyNetwork::CriticalSuppliers(
   // check the target, undo: cost proportional to what the removal stops.
   std::vector<LineIndex> changed;
   for (uint32_t firm : candidates) {
-    if (absl::Now() > limits.deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("deadline passed after ", result.candidates_tried,
+    absl::Status polled = poll.Now();
+    if (!polled.ok()) {
+      return absl::Status(
+          polled.code(),
+          absl::StrCat(polled.message(), " after ", result.candidates_tried,
                        " of ", candidates.size(), " candidate suppliers"));
     }
     ++result.candidates_tried;
     changed.clear();
-    Propagate(LinesOf(ViewIndex(firm)), counts, works, &changed);
-    if (!works[target]) result.critical_firms.push_back(ViewIndex(firm));
+    Propagate(LinesOf(ViewIndex(firm)), state, &changed);
+    if (!state.works[target]) result.critical_firms.push_back(ViewIndex(firm));
     for (auto it = changed.rbegin(); it != changed.rend(); ++it) {
-      LineIndex l = *it;
-      works[l] = true;
-      for (uint32_t i = support_offsets_[l]; i < support_offsets_[l + 1]; ++i) {
-        ++counts[supports_[i]];
-      }
+      Restore(*it, state);
     }
   }
   return result;
@@ -343,9 +483,11 @@ absl::StatusOr<std::vector<CriticalSuppliersResult>>
 SupplyNetwork::CriticalSuppliersOfFirm(ViewIndex firm,
                                        const AnalysisLimits& limits) const {
   std::vector<CriticalSuppliersResult> results;
+  // One base fixpoint for all lines: each line's trials restore it.
+  State state = BaseState({});
   for (LineIndex line : LinesOf(firm)) {
     absl::StatusOr<CriticalSuppliersResult> result =
-        CriticalSuppliers(line, limits);
+        CriticalSuppliersIn(line, state, limits);
     if (!result.ok()) return result.status();
     results.push_back(std::move(*result));
   }
@@ -354,41 +496,41 @@ SupplyNetwork::CriticalSuppliersOfFirm(ViewIndex firm,
 
 absl::StatusOr<ImpactResult> SupplyNetwork::Impact(
     absl::Span<const ViewIndex> removed, const AnalysisLimits& limits) const {
-  std::vector<int> counts;
-  std::vector<bool> works;
-  BaseState({}, counts, works);
+  State state = BaseState({});
   ImpactResult result;
-  for (bool w : works) result.lines_working_before += w ? 1 : 0;
+  for (bool w : state.works) result.lines_working_before += w ? 1 : 0;
   // Breadth-first by depth: a line stopped at depth d stops the lines that
   // lose their last working supplier at depth d + 1.
   std::vector<LineIndex> level;
   for (ViewIndex firm : removed) {
     for (LineIndex l : LinesOf(firm)) {
-      if (works[l]) {
-        works[l] = false;
+      if (state.works[l]) {
+        state.works[l] = false;
         level.push_back(l);
       }
     }
   }
   std::sort(level.begin(), level.end());
   level.erase(std::unique(level.begin(), level.end()), level.end());
+  Poll poll(limits, "impact");
   int depth = 0;
   while (!level.empty()) {
-    if (absl::Now() > limits.deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("deadline passed at propagation depth ", depth,
-                       " after ", result.stopped.size(), " stopped lines"));
-    }
     std::vector<LineIndex> next;
     for (LineIndex l : level) {
-      result.stopped.push_back({l, depth});
-      for (uint32_t i = support_offsets_[l]; i < support_offsets_[l + 1]; ++i) {
-        const Slot& slot = slots_[supports_[i]];
-        if (--counts[supports_[i]] == 0 && works[slot.line]) {
-          works[slot.line] = false;
-          next.push_back(slot.line);
-        }
+      absl::Status polled = poll.Tick();
+      if (!polled.ok()) {
+        return absl::Status(
+            polled.code(),
+            absl::StrCat(polled.message(), " at propagation depth ", depth,
+                         " after ", result.stopped.size(), " stopped lines"));
       }
+      result.stopped.push_back({l, depth});
+      Withdraw(l, state, [&](LineIndex lost) {
+        if (state.works[lost]) {
+          state.works[lost] = false;
+          next.push_back(lost);
+        }
+      });
     }
     std::sort(next.begin(), next.end());
     result.max_depth = depth;
@@ -509,16 +651,14 @@ SupplyStructure SupplyNetwork::Structure(ViewIndex firm) const {
     frontier.pop_back();
     uint32_t buyer = number_of(lines_[l].firm);
     for (uint32_t s = line_slots_[l]; s < line_slots_[l + 1]; ++s) {
-      for (uint32_t i = slots_[s].suppliers_begin; i < slots_[s].suppliers_end;
-           ++i) {
-        LineIndex supplier = slot_suppliers_[i];
+      ForEachSupplier(s, [&](LineIndex supplier) {
         uint32_t from = number_of(lines_[supplier].firm);
         if (from != buyer) edges.push_back({from, buyer});
         if (!seen[supplier]) {
           seen[supplier] = true;
           frontier.push_back(supplier);
         }
-      }
+      });
     }
   }
   std::sort(edges.begin(), edges.end());

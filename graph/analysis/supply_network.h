@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -51,8 +52,12 @@ struct ProductionLine {
 // Limits of one analysis call.
 struct AnalysisLimits {
   absl::Time deadline = absl::InfiniteFuture();
+  // Polled with the deadline; true ends the call with CANCELLED.
+  std::function<bool()> cancelled;
   // Lines whose removal is tried (the upstream cone of the target).
   int64_t max_candidates = 1'000'000;
+  // Lines, slots and supplier entries a supply network may hold.
+  int64_t max_network_entries = 200'000'000;
 };
 
 // Why one essential input of a target line is or is not at risk.
@@ -133,7 +138,11 @@ struct SupplyStructure {
 // run concurrently. Borrows the view, which must outlive it.
 class SupplyNetwork {
  public:
-  static SupplyNetwork Build(const View& view, const SupplyOptions& options);
+  // RESOURCE_EXHAUSTED (max_network_entries) when the network would be too
+  // big; DEADLINE_EXCEEDED / CANCELLED from limits.
+  static absl::StatusOr<SupplyNetwork> Build(const View& view,
+                                             const SupplyOptions& options,
+                                             const AnalysisLimits& limits);
 
   const View& view() const { return *view_; }
   size_t line_count() const { return lines_.size(); }
@@ -169,33 +178,61 @@ class SupplyNetwork {
       ViewIndex firm, const AnalysisLimits& limits) const;
 
  private:
+  static constexpr uint32_t kNoPool = UINT32_MAX;
+  // One essential input of a line: met by the line's firm's own lines of
+  // it (own_lines_[own_begin .. own_end)) or by any line of its pool.
   struct Slot {
-    LineIndex line;            // the line that needs the input
-    ViewIndex input;           // the essential input product
-    uint32_t suppliers_begin;  // into slot_suppliers_
-    uint32_t suppliers_end;
+    LineIndex line;
+    ViewIndex input;
+    uint32_t pool;  // kNoPool: no supplier beyond the own lines
+    uint32_t own_begin;
+    uint32_t own_end;
+  };
+  // Working lines per pool and per slot's own lines, and works[l].
+  struct State {
+    std::vector<int32_t> pool_count;
+    std::vector<int32_t> own_count;
+    std::vector<bool> works;
   };
 
-  // Propagates stops from `stopped` lines over the supporter lists,
-  // updating counts and works; returns the lines it stopped (for undo).
-  void Propagate(std::vector<LineIndex> stopped, std::vector<int>& counts,
-                 std::vector<bool>& works,
+  State BaseState(absl::Span<const ViewIndex> removed) const;
+  bool SlotAlive(const State& state, uint32_t slot) const;
+  template <typename Fn>
+  void ForEachSupplier(uint32_t slot, Fn fn) const;
+  // Takes stopped line l out of its pools and own slots, calling lost(m)
+  // for each line m with a slot that has no working supplier left.
+  template <typename Fn>
+  void Withdraw(LineIndex l, State& state, Fn lost) const;
+  void Restore(LineIndex l, State& state) const;
+  // Stops the given lines and what they starve, to the fixpoint; appends
+  // the lines it stopped to changed (for Restore).
+  void Propagate(std::vector<LineIndex> stopped, State& state,
                  std::vector<LineIndex>* changed) const;
-  void BaseState(absl::Span<const ViewIndex> removed, std::vector<int>& counts,
-                 std::vector<bool>& works) const;
+  absl::StatusOr<CriticalSuppliersResult> CriticalSuppliersIn(
+      LineIndex target, State& state, const AnalysisLimits& limits) const;
 
   const View* view_ = nullptr;
   std::vector<ProductionLine> lines_;
   // Lines of each firm: firm_lines_[firm_offsets_[f] .. firm_offsets_[f+1]).
   std::vector<uint32_t> firm_offsets_;
   std::vector<LineIndex> firm_lines_;
-  // Essential-input slots of each line: line_slots_[l] .. line_slots_[l+1].
+  // Slots of each line: slots_[line_slots_[l] .. line_slots_[l + 1]).
   std::vector<uint32_t> line_slots_;
   std::vector<Slot> slots_;
-  std::vector<LineIndex> slot_suppliers_;
-  // Slots each line supports: supports_[support_offsets_[l] .. [l+1]).
-  std::vector<uint32_t> support_offsets_;
-  std::vector<uint32_t> supports_;
+  std::vector<LineIndex> own_lines_;
+  // Pools: pool_lines_[pool_offsets_[p] .. pool_offsets_[p + 1]). Observed
+  // mode: one per slot (the recorded suppliers' lines); capability mode:
+  // one per input product, shared by every slot that needs it.
+  std::vector<uint32_t> pool_offsets_;
+  std::vector<LineIndex> pool_lines_;
+  // Reverse indexes (CSR): pools of a line, slots of a pool, slots a line
+  // is an own line of.
+  std::vector<uint32_t> line_pool_offsets_;
+  std::vector<uint32_t> line_pools_;
+  std::vector<uint32_t> pool_slot_offsets_;
+  std::vector<uint32_t> pool_slots_;
+  std::vector<uint32_t> line_own_offsets_;
+  std::vector<uint32_t> line_own_slots_;
 };
 
 }  // namespace chainkg::graph

@@ -11,15 +11,25 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
+#include "graph/analysis/supply_network_cache.h"
 #include "tests/testing/records.h"
 #include "tests/testing/status_matchers.h"
 
 namespace chainkg::graph {
 namespace {
 
+using ::chainkg::testing::StatusIs;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAreArray;
+
+SupplyNetwork BuildNetwork(const View& view, const SupplyOptions& options) {
+  absl::StatusOr<SupplyNetwork> network =
+      SupplyNetwork::Build(view, options, AnalysisLimits());
+  EXPECT_OK(network.status());
+  return *std::move(network);
+}
 
 // Builds small views by key: firms and products are created on first use.
 class GraphSpec {
@@ -138,7 +148,7 @@ TEST(SupplyNetworkTest, DesignExampleCriticalSuppliersAreCDAndR1) {
   GraphSpec g = DesignExample();
   std::shared_ptr<const View> view = g.Build();
   SupplyNetwork network =
-      SupplyNetwork::Build(*view, {SupplyMode::kCapability, "", ""});
+      BuildNetwork(*view, {SupplyMode::kCapability, "", ""});
   ASSERT_OK_AND_ASSIGN(
       CriticalSuppliersResult result,
       network.CriticalSuppliers(LineOf(network, "F", "f"), AnalysisLimits()));
@@ -163,7 +173,7 @@ TEST(SupplyNetworkTest, ObservedModeFollowsRecordedSupplies) {
   g.Supplies("R1", "D", "raw");
   g.Supplies("R2", "B", "raw2");
   std::shared_ptr<const View> view = g.Build();
-  SupplyNetwork network = SupplyNetwork::Build(*view, SupplyOptions());
+  SupplyNetwork network = BuildNetwork(*view, SupplyOptions());
   ASSERT_OK_AND_ASSIGN(
       CriticalSuppliersResult result,
       network.CriticalSuppliers(LineOf(network, "F", "f"), AnalysisLimits()));
@@ -175,7 +185,7 @@ TEST(SupplyNetworkTest, ObservedModeFollowsRecordedSupplies) {
   gap.Supplies("C", "F", "p1");
   gap.Supplies("D", "F", "p2");
   std::shared_ptr<const View> gap_view = gap.Build();
-  SupplyNetwork gap_network = SupplyNetwork::Build(*gap_view, SupplyOptions());
+  SupplyNetwork gap_network = BuildNetwork(*gap_view, SupplyOptions());
   ASSERT_OK_AND_ASSIGN(CriticalSuppliersResult stopped,
                        gap_network.CriticalSuppliers(
                            LineOf(gap_network, "C", "p1"), AnalysisLimits()));
@@ -195,7 +205,7 @@ TEST(SupplyNetworkTest, SupplyNamingACategoryUsesTheFormsTheSupplierMakes) {
   g.Supplies("R1", "A", "raw");
   g.Supplies("R1", "D", "raw");
   std::shared_ptr<const View> view = g.Build();
-  SupplyNetwork network = SupplyNetwork::Build(*view, SupplyOptions());
+  SupplyNetwork network = BuildNetwork(*view, SupplyOptions());
   ASSERT_OK_AND_ASSIGN(
       CriticalSuppliersResult result,
       network.CriticalSuppliers(LineOf(network, "C", "p1"), AnalysisLimits()));
@@ -208,8 +218,7 @@ TEST(SupplyNetworkTest, SupplyNamingACategoryUsesTheFormsTheSupplierMakes) {
   implied.Input("in", "out");
   implied.Supplies("TRADER", "BUYER", "in");
   std::shared_ptr<const View> implied_view = implied.Build();
-  SupplyNetwork implied_network =
-      SupplyNetwork::Build(*implied_view, SupplyOptions());
+  SupplyNetwork implied_network = BuildNetwork(*implied_view, SupplyOptions());
   ASSERT_OK_AND_ASSIGN(
       CriticalSuppliersResult trader,
       implied_network.CriticalSuppliers(LineOf(implied_network, "BUYER", "out"),
@@ -222,7 +231,7 @@ TEST(SupplyNetworkTest, ImpactListsWhatItHits) {
   GraphSpec g = DesignExample();
   std::shared_ptr<const View> view = g.Build();
   SupplyNetwork network =
-      SupplyNetwork::Build(*view, {SupplyMode::kCapability, "", ""});
+      BuildNetwork(*view, {SupplyMode::kCapability, "", ""});
   std::vector<ViewIndex> removed = {*view->Find(v1::VERTEX_KIND_FIRM, "R1")};
   ASSERT_OK_AND_ASSIGN(ImpactResult impact,
                        network.Impact(removed, AnalysisLimits()));
@@ -246,7 +255,7 @@ TEST(SupplyNetworkTest, ClosedLoopKeepsWorkingUntilAMemberIsRemoved) {
   g.Input("x", "t");
   std::shared_ptr<const View> view = g.Build();
   SupplyNetwork network =
-      SupplyNetwork::Build(*view, {SupplyMode::kCapability, "", ""});
+      BuildNetwork(*view, {SupplyMode::kCapability, "", ""});
   std::vector<bool> works = network.Working({});
   EXPECT_TRUE(works[LineOf(network, "X", "x")]);
   EXPECT_TRUE(works[LineOf(network, "Y", "y")]);
@@ -267,7 +276,7 @@ TEST(SupplyNetworkTest, AFirmMakingItsOwnInputSuppliesItself) {
   g.Input("lithium", "battery");
   std::shared_ptr<const View> view = g.Build();
   SupplyNetwork network =
-      SupplyNetwork::Build(*view, {SupplyMode::kCapability, "", ""});
+      BuildNetwork(*view, {SupplyMode::kCapability, "", ""});
   ASSERT_OK_AND_ASSIGN(
       CriticalSuppliersResult result,
       network.CriticalSuppliers(LineOf(network, "V", "car"), AnalysisLimits()));
@@ -287,9 +296,9 @@ TEST(SupplyNetworkTest, CapabilityModeCanRequireDomesticSuppliers) {
   g.Input("resist", "chip");
   std::shared_ptr<const View> view = g.Build();
   SupplyNetwork anywhere =
-      SupplyNetwork::Build(*view, {SupplyMode::kCapability, "", ""});
+      BuildNetwork(*view, {SupplyMode::kCapability, "", ""});
   SupplyNetwork domestic =
-      SupplyNetwork::Build(*view, {SupplyMode::kCapability, "CN", ""});
+      BuildNetwork(*view, {SupplyMode::kCapability, "CN", ""});
   ASSERT_OK_AND_ASSIGN(CriticalSuppliersResult open,
                        anywhere.CriticalSuppliers(
                            LineOf(anywhere, "FAB", "chip"), AnalysisLimits()));
@@ -304,7 +313,7 @@ TEST(SupplyNetworkTest, CandidateBudgetIsNamedWhenExceeded) {
   GraphSpec g = DesignExample();
   std::shared_ptr<const View> view = g.Build();
   SupplyNetwork network =
-      SupplyNetwork::Build(*view, {SupplyMode::kCapability, "", ""});
+      BuildNetwork(*view, {SupplyMode::kCapability, "", ""});
   AnalysisLimits limits;
   limits.max_candidates = 2;
   EXPECT_THAT(network.CriticalSuppliers(LineOf(network, "F", "f"), limits),
@@ -378,7 +387,7 @@ TEST(SupplyNetworkTest, ImpactCountsOnlyLinesThatWorkedBefore) {
   g.Input("raw", "z");
   std::shared_ptr<const View> view = g.Build();
   SupplyNetwork network =
-      SupplyNetwork::Build(*view, {SupplyMode::kCapability, "", ""});
+      BuildNetwork(*view, {SupplyMode::kCapability, "", ""});
   ASSERT_OK_AND_ASSIGN(ImpactResult impact,
                        network.Impact({*view->Find(v1::VERTEX_KIND_FIRM, "R1")},
                                       AnalysisLimits()));
@@ -415,7 +424,7 @@ TEST(SupplyNetworkTest, RandomGraphsMatchTheBruteForceOracle) {
     if (random() % 2) g.Subclass(product(0), product(1));
     std::shared_ptr<const View> view = g.Build();
     SupplyNetwork network =
-        SupplyNetwork::Build(*view, {SupplyMode::kCapability, "", ""});
+        BuildNetwork(*view, {SupplyMode::kCapability, "", ""});
 
     std::vector<std::pair<uint32_t, uint32_t>> oracle_lines;
     std::vector<bool> base = OracleWorking(*view, {}, &oracle_lines);
@@ -466,6 +475,59 @@ TEST(SupplyNetworkTest, RandomGraphsMatchTheBruteForceOracle) {
     }
     ASSERT_EQ(actual_stopped, expected_stopped) << "round " << round;
   }
+}
+
+TEST(SupplyNetworkTest, BuildHonoursTheSizeBudgetAndCancellation) {
+  std::shared_ptr<const View> view = DesignExample().Build();
+  AnalysisLimits small;
+  small.max_network_entries = 3;
+  EXPECT_THAT(SupplyNetwork::Build(*view, SupplyOptions(), small).status(),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       HasSubstr("max_network_entries")));
+  AnalysisLimits cancelled;
+  cancelled.cancelled = [] { return true; };
+  EXPECT_THAT(SupplyNetwork::Build(*view, SupplyOptions(), cancelled).status(),
+              StatusIs(absl::StatusCode::kCancelled));
+  SupplyNetwork network =
+      BuildNetwork(*view, {SupplyMode::kCapability, "", ""});
+  ViewIndex f = *view->Find(v1::VERTEX_KIND_FIRM, "F");
+  EXPECT_THAT(network.CriticalSuppliersOfFirm(f, cancelled).status(),
+              StatusIs(absl::StatusCode::kCancelled));
+  EXPECT_THAT(network.Impact({f}, cancelled).status(),
+              StatusIs(absl::StatusCode::kCancelled));
+}
+
+TEST(SupplyNetworkCacheTest, ServesOneNetworkPerOptionsOfTheNewestView) {
+  std::shared_ptr<const View> view = DesignExample().Build();
+  SupplyNetworkCache cache(2);
+  SupplyOptions observed;
+  SupplyOptions capability{SupplyMode::kCapability, "", ""};
+  absl::StatusOr<std::shared_ptr<const SupplyNetwork>> a =
+      cache.Get(view, observed, {});
+  ASSERT_OK(a.status());
+  absl::StatusOr<std::shared_ptr<const SupplyNetwork>> b =
+      cache.Get(view, observed, {});
+  ASSERT_OK(b.status());
+  EXPECT_EQ(a->get(), b->get());
+  absl::StatusOr<std::shared_ptr<const SupplyNetwork>> c =
+      cache.Get(view, capability, {});
+  ASSERT_OK(c.status());
+  EXPECT_NE(a->get(), c->get());
+  // A newer view replaces the older one's networks; a held network keeps
+  // its own view alive.
+  std::shared_ptr<const View> newer = DesignExample().Build();
+  const View* old_view = view.get();
+  view.reset();
+  absl::StatusOr<std::shared_ptr<const SupplyNetwork>> d =
+      cache.Get(newer, observed, {});
+  ASSERT_OK(d.status());
+  EXPECT_NE(a->get(), d->get());
+  EXPECT_EQ(&(*a)->view(), old_view);
+  EXPECT_EQ((*a)->line_count(), (*d)->line_count());
+  absl::StatusOr<std::shared_ptr<const SupplyNetwork>> e =
+      cache.Get(newer, observed, {});
+  ASSERT_OK(e.status());
+  EXPECT_EQ(d->get(), e->get());
 }
 
 }  // namespace
