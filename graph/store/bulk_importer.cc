@@ -4,7 +4,6 @@
 #include <array>
 #include <atomic>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 #include <optional>
 #include <thread>
@@ -16,6 +15,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/sst_file_writer.h"
 
+#include "graph/store/byte_arena.h"
 #include "graph/store/db_options.h"
 #include "graph/store/key_codec.h"
 #include "graph/store/rocksdb_status.h"
@@ -25,36 +25,11 @@
 namespace chainkg::graph {
 namespace {
 
+using internal::ByteArena;
 using internal::ColumnFamily;
 using internal::kColumnFamilyNames;
 using internal::kCount;
 using Entry = std::pair<const absl::string_view, absl::string_view>;
-
-// Append-only storage for the keys and values of an import: one allocation
-// per megabyte instead of one per key and value, and nothing to free one
-// by one at the end. Bytes stay where they are until the arena goes.
-class ByteArena {
- public:
-  // Copies bytes into the arena; the view lives as long as the arena.
-  absl::string_view Copy(absl::string_view bytes) {
-    if (blocks_.empty() ||
-        blocks_.back().capacity() - blocks_.back().size() < bytes.size()) {
-      // A block never grows past its reserved capacity, so the bytes in it
-      // never move; a deque never moves the blocks.
-      blocks_.emplace_back().reserve(std::max(kBlockBytes, bytes.size()));
-    }
-    std::string& block = blocks_.back();
-    size_t offset = block.size();
-    block.append(bytes.data(), bytes.size());
-    return absl::string_view(block.data() + offset, bytes.size());
-  }
-
-  void Clear() { blocks_.clear(); }
-
- private:
-  static constexpr size_t kBlockBytes = size_t{1} << 20;
-  std::deque<std::string> blocks_;
-};
 
 // In-memory column families with an undo log for savepoints. Hash maps,
 // not sorted maps: an import only looks keys up and writes them, and one
@@ -301,6 +276,7 @@ absl::StatusOr<WriteResult> BulkImporter::Apply(WriteRequest request) {
   // as a failed WriteBatch would.
   txn.SetSavePoint();
   absl::Status status = internal::ApplyPrepared(prepared, txn, &result);
+  if (status.ok()) status = txn.WriteCounters();
   if (!status.ok()) {
     txn.RollbackToSavePoint().IgnoreError();  // in memory: cannot fail
     return status;

@@ -18,8 +18,9 @@
 #include "rocksdb/options.h"
 #include "rocksdb/snapshot.h"
 #include "rocksdb/table.h"
-#include "rocksdb/utilities/write_batch_with_index.h"
+#include "rocksdb/write_batch.h"
 
+#include "graph/store/byte_arena.h"
 #include "graph/store/db_options.h"
 #include "graph/store/key_codec.h"
 #include "graph/store/rocksdb_status.h"
@@ -227,69 +228,149 @@ struct Store::Impl {
 
 namespace {
 
-// The online MutationTarget: a WriteBatchWithIndex over the database, so
-// later steps of one write read what earlier steps wrote (a key upserted
-// twice, an edge to a vertex created in the same batch). Used under
-// Impl::write_mu only.
+// The online MutationTarget. A write's own Puts and Deletes are held in
+// memory over the database, so later steps of one write read what earlier
+// steps wrote (a key upserted twice, an edge to a vertex created in the
+// same batch), and are committed as one WriteBatch holding each key once,
+// in key order per family: the memtable then inserts neighbouring keys one
+// after the other, which costs far fewer comparisons than random order.
+// Used under Impl::write_mu only.
 class RocksDbTarget final : public internal::MutationTarget {
  public:
-  explicit RocksDbTarget(Store::Impl& impl)
-      : impl_(impl),
-        batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
+  explicit RocksDbTarget(Store::Impl& impl) : impl_(impl) {}
 
   absl::StatusOr<std::optional<std::string>> Get(
       ColumnFamily family, absl::string_view key) override {
-    std::string value;
-    rocksdb::Status status =
-        batch_.GetFromBatchAndDB(impl_.db.get(), rocksdb::ReadOptions(),
-                                 impl_.cf(family), ToSlice(key), &value);
-    if (status.IsNotFound()) return std::optional<std::string>();
-    if (!status.ok()) return FromRocksDb(status, "read");
-    return std::optional<std::string>(std::move(value));
+    const Family& pending = pending_[family];
+    auto it = pending.find(key);
+    if (it == pending.end()) return impl_.Read(read_, family, key);
+    if (!it->second.has_value()) return std::optional<std::string>();
+    return std::optional<std::string>(std::in_place, it->second->data(),
+                                      it->second->size());
   }
 
   absl::StatusOr<std::vector<std::string>> KeysWithPrefix(
       ColumnFamily family, absl::string_view prefix) override {
+    const Family& pending = pending_[family];
     std::vector<std::string> keys;
-    std::unique_ptr<rocksdb::Iterator> it(batch_.NewIteratorWithBase(
-        impl_.cf(family),
-        impl_.db->NewIterator(rocksdb::ReadOptions(), impl_.cf(family))));
+    std::unique_ptr<rocksdb::Iterator> it(
+        impl_.db->NewIterator(read_, impl_.cf(family)));
     for (it->Seek(ToSlice(prefix));
          it->Valid() && it->key().starts_with(ToSlice(prefix)); it->Next()) {
-      keys.push_back(it->key().ToString());
+      // Keys this write touched are taken from pending below.
+      if (!pending.contains(ToView(it->key()))) {
+        keys.push_back(it->key().ToString());
+      }
     }
     if (!it->status().ok()) return FromRocksDb(it->status(), "scan");
+    // Only deletes of vertices scan; a write's own keys are few.
+    for (const auto& [key, value] : pending) {
+      if (value.has_value() && absl::StartsWith(key, prefix)) {
+        keys.emplace_back(key);
+      }
+    }
+    std::sort(keys.begin(), keys.end());
     return keys;
   }
 
   absl::Status Put(ColumnFamily family, absl::string_view key,
                    absl::string_view value) override {
-    return FromRocksDb(
-        batch_.Put(impl_.cf(family), ToSlice(key), ToSlice(value)),
-        "batch put");
+    Set(family, key, bytes_.Copy(value));
+    return absl::OkStatus();
   }
+
   absl::Status Delete(ColumnFamily family, absl::string_view key) override {
-    return FromRocksDb(batch_.Delete(impl_.cf(family), ToSlice(key)),
-                       "batch delete");
+    Set(family, key, std::nullopt);
+    return absl::OkStatus();
   }
-  void SetSavePoint() override { batch_.SetSavePoint(); }
+
+  void SetSavePoint() override { savepoints_.push_back(undo_.size()); }
+
   absl::Status RollbackToSavePoint() override {
-    return FromRocksDb(batch_.RollbackToSavePoint(), "rollback");
+    size_t mark = savepoints_.back();
+    savepoints_.pop_back();
+    while (undo_.size() > mark) {
+      const Undo& undo = undo_.back();
+      Family& pending = pending_[undo.family];
+      if (undo.existed) {
+        pending.insert_or_assign(undo.key, undo.previous);
+      } else {
+        pending.erase(undo.key);
+      }
+      undo_.pop_back();
+    }
+    return absl::OkStatus();
   }
+
   absl::Status PopSavePoint() override {
-    return FromRocksDb(batch_.PopSavePoint(), "pop savepoint");
+    savepoints_.pop_back();
+    // With no savepoint left nothing can be rolled back: drop the log.
+    if (savepoints_.empty()) undo_.clear();
+    return absl::OkStatus();
   }
 
   absl::Status Commit() {
+    rocksdb::WriteBatch batch;
+    std::vector<std::pair<absl::string_view, const Value*>> sorted;
+    for (int family = 0; family < kCount; ++family) {
+      const Family& pending = pending_[family];
+      sorted.clear();
+      sorted.reserve(pending.size());
+      for (const auto& [key, value] : pending) sorted.emplace_back(key, &value);
+      std::sort(sorted.begin(), sorted.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      rocksdb::ColumnFamilyHandle* handle =
+          impl_.cf(static_cast<ColumnFamily>(family));
+      for (const auto& [key, value] : sorted) {
+        rocksdb::Status status =
+            value->has_value()
+                ? batch.Put(handle, ToSlice(key), ToSlice(**value))
+                : batch.Delete(handle, ToSlice(key));
+        CHAINKG_RETURN_IF_ERROR(FromRocksDb(status, "batch"));
+      }
+    }
     rocksdb::WriteOptions options;
     options.sync = impl_.options.sync_writes;
-    return FromRocksDb(impl_.db->Write(options, batch_.GetWriteBatch()),
-                       "write");
+    return FromRocksDb(impl_.db->Write(options, &batch), "write");
   }
 
  private:
+  // A key's pending state: its new value, or nullopt for a delete. Keys and
+  // values are views into bytes_.
+  using Value = std::optional<absl::string_view>;
+  using Family = absl::flat_hash_map<absl::string_view, Value>;
+
+  // What a Put or Delete changed, for RollbackToSavePoint.
+  struct Undo {
+    ColumnFamily family;
+    absl::string_view key;
+    Value previous;
+    bool existed;  // false: key was not pending before
+  };
+
+  void Set(ColumnFamily family, absl::string_view key, Value value) {
+    Family& pending = pending_[family];
+    auto it = pending.find(key);
+    if (it == pending.end()) {
+      absl::string_view stored_key = bytes_.Copy(key);
+      pending.emplace(stored_key, value);
+      if (!savepoints_.empty()) {
+        undo_.push_back({family, stored_key, {}, false});
+      }
+      return;
+    }
+    if (!savepoints_.empty()) {
+      undo_.push_back({family, it->first, it->second, true});
+    }
+    it->second = value;
+  }
+
   Store::Impl& impl_;
-  rocksdb::WriteBatchWithIndex batch_;
+  const rocksdb::ReadOptions read_;
+  internal::ByteArena bytes_;
+  std::array<Family, kCount> pending_;
+  std::vector<Undo> undo_;
+  std::vector<size_t> savepoints_;
 };
 
 // Runs body against a fresh WriteTxn under the write lock and commits it.
@@ -301,6 +382,7 @@ absl::StatusOr<WriteResult> RunWrite(Store::Impl& impl, Body body) {
   internal::WriteTxn txn(target, impl.next_sequence);
   WriteResult result;
   CHAINKG_RETURN_IF_ERROR(body(txn, &result));
+  CHAINKG_RETURN_IF_ERROR(txn.WriteCounters());
   CHAINKG_RETURN_IF_ERROR(target.Commit());
   impl.next_sequence = txn.next_sequence();
   result.sequence = impl.db->GetLatestSequenceNumber();

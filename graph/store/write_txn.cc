@@ -59,6 +59,16 @@ absl::Status WriteTxn::PopSavePoint() {
   return target_.PopSavePoint();
 }
 
+absl::Status WriteTxn::WriteCounters() {
+  for (v1::VertexKind kind : kAllVertexKinds) {
+    if (next_sequence_[kind] == initial_sequence_[kind]) continue;
+    std::string value;
+    AppendUint64(&value, next_sequence_[kind]);
+    CHAINKG_RETURN_IF_ERROR(target_.Put(kMeta, NextSequenceKey(kind), value));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::optional<VertexId>> WriteTxn::LookupId(
     const v1::VertexRef& ref) {
   std::string index_key = NaturalKeyIndexKey(ref.kind(), ref.key());
@@ -159,10 +169,6 @@ absl::Status WriteTxn::UpsertVertex(const v1::Vertex& vertex, UpsertMode mode,
           absl::StrCat("no ids left for ", KindName(ref.kind()), " vertices"));
     }
     id = VertexId::Make(ref.kind(), next++);
-    std::string next_value;
-    AppendUint64(&next_value, next);
-    CHAINKG_RETURN_IF_ERROR(
-        target_.Put(kMeta, NextSequenceKey(ref.kind()), next_value));
     std::string index_key = NaturalKeyIndexKey(ref.kind(), ref.key());
     CHAINKG_RETURN_IF_ERROR(target_.Put(kIndex, index_key, VertexKey(id)));
     id_cache_[std::move(index_key)] = id;

@@ -1,8 +1,8 @@
 // The upsert and delete rules of the store, written once against an
-// abstract key-value target, so that online writes (Store, on a RocksDB
-// WriteBatchWithIndex) and offline import (BulkImporter, on sorted
-// in-memory maps) produce byte-identical keys and values. Internal to
-// graph/store.
+// abstract key-value target, so that online writes (Store, one RocksDB
+// WriteBatch per write) and offline import (BulkImporter, in-memory maps
+// written as SST files) produce byte-identical keys and values. Internal
+// to graph/store.
 #pragma once
 
 #include <array>
@@ -70,9 +70,16 @@ class MutationTarget {
 class WriteTxn {
  public:
   WriteTxn(MutationTarget& target, const SequenceCounters& next_sequence)
-      : target_(target), next_sequence_(next_sequence) {}
+      : target_(target),
+        initial_sequence_(next_sequence),
+        next_sequence_(next_sequence) {}
 
   const SequenceCounters& next_sequence() const { return next_sequence_; }
+
+  // Puts the id counters that advanced (one meta key per vertex kind that
+  // created vertices, rather than one Put per vertex). Call once, after the
+  // last upsert and before the target's writes are committed.
+  absl::Status WriteCounters();
 
   // Upserts one canonical vertex (CanonicalizeVertex). INVALID_ARGUMENT
   // when a MERGE result fails validation or a new vertex has no name.
@@ -102,6 +109,7 @@ class WriteTxn {
       const v1::Edge& edge, bool require_endpoints);
 
   MutationTarget& target_;
+  const SequenceCounters initial_sequence_;
   SequenceCounters next_sequence_;
   std::vector<SequenceCounters> saved_sequences_;
   // Natural-key index lookups of this transaction (nullopt: no such
