@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Analysis benchmarks, side by side in one run (bench/README.md):
+#   - upstream supplier closure of every chain leader: graph::Traverse vs a
+#     plain CSR BFS over the same SUPPLIES edges (goal >= 30%);
+#   - critical suppliers of a chain leader: incremental propagation vs the
+#     brute-force baseline that recomputes the fixpoint per candidate
+#     (goal >= 100x);
+#   - the gap report of one chain (~200 products), view build time and
+#     bytes per edge.
+# Usage: bench/analysis_bench.sh [SCALE] [BUILD_DIR]   (SCALE: city | national)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scale=${1:-city}
+build=${2:-build-release}
+work=$(mktemp -d /tmp/chainkg-analysis-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+if [ ! -x "$build/bench/analysis_bench" ]; then
+  scripts/setup.sh "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+    -DCHAINKG_BUILD_BENCHMARKS=ON
+  cmake --build "$build" -j2 --target analysis_bench
+fi
+echo "== machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{print $2/1048576 " GiB"}'), commit $(git rev-parse --short HEAD), $build"
+echo "== generating and importing the $scale demo"
+"$build/cli/chainkg" demo generate --out "$work/demo" --scale "$scale" --seed 1 | tail -1
+"$build/loaders/chainkg-import" --db "$work/db" "$work/demo" | tail -1
+echo "== analysis_bench"
+"$build/bench/analysis_bench" --db "$work/db" --chain EIT --region 4419 \
+  --benchmark_format=console --benchmark_out="$work/bench.json" \
+  --benchmark_out_format=json 2>&1 | grep -E '^(BM_|Benchmark|-)'
+/usr/bin/python3 - "$work/bench.json" <<'PY'
+import json, sys
+runs = {b["name"].split("/")[0]: b for b in json.load(open(sys.argv[1]))["benchmarks"]}
+def ms(name):
+    b = runs[name]
+    scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b["time_unit"]]
+    return b["real_time"] * scale
+csr = runs["BM_CsrBfsClosure"]["edges_per_second"]
+trav = runs["BM_TraverseClosure"]["edges_per_second"]
+per_candidate = ms("BM_BruteForceCritical") / runs["BM_BruteForceCritical"]["sampled"]
+candidates = runs["BM_CriticalSuppliers"]["candidates"]
+brute = per_candidate * candidates
+crit = ms("BM_CriticalSuppliers")
+view = runs["BM_ViewBuild"]
+print()
+print("upstream closure: Traverse %.0fM edges/s, plain CSR BFS %.0fM edges/s: %.0f%% (goal >= 30%%)"
+      % (trav / 1e6, csr / 1e6, 100 * trav / csr))
+print("critical suppliers of a chain leader: %.1f ms incremental vs %.0f ms brute force "
+      "(%d candidates x %.2f ms, measured on %d): %.0fx (goal >= 100x)"
+      % (crit, brute, candidates, per_candidate, runs["BM_BruteForceCritical"]["sampled"],
+         brute / crit))
+print("gap report, %d products: %.1f ms" % (runs["BM_Gaps"]["products"], ms("BM_Gaps")))
+print("view: %d vertices, %d edges, built in %.2f s, %.0f bytes per edge"
+      % (view["vertices"], view["edges"], view["build_seconds"], view["bytes_per_edge"]))
+print("supply network (observed): %d lines, built in %.0f ms"
+      % (runs["BM_SupplyNetworkBuild"]["lines"], ms("BM_SupplyNetworkBuild")))
+PY
