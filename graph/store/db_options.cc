@@ -26,6 +26,11 @@ rocksdb::ColumnFamilyOptions FamilyOptions(ColumnFamily family) {
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   }
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // A write looks up every key it may create (natural keys of new vertices,
+  // edges not yet stored): a bloom filter over the memtable's whole keys
+  // answers most of those misses without searching the skiplist.
+  options.memtable_whole_key_filtering = true;
+  options.memtable_prefix_bloom_size_ratio = 0.02;
   return options;
 }
 
