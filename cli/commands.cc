@@ -110,6 +110,10 @@ options:
   --limit N                     at most N results, following pages (default
                                 100; 0 = all)
   --timeout-ms N                per-call deadline (default 30000)
+  --token TOKEN                 bearer token (default $CHAINKG_TOKEN); needed
+                                when the server runs with --tokens
+  --tls-ca FILE                 use TLS; the server certificate's CA (PEM)
+  --tls-cert FILE --tls-key FILE   client certificate for mutual TLS
 )";
 
 namespace {
@@ -783,7 +787,11 @@ std::vector<FlagSpec> CommandFlags() {
           {"paths", false},
           {"max-visited"},
           {"kind"},
-          {"undirected", false}};
+          {"undirected", false},
+          {"token"},
+          {"tls-ca"},
+          {"tls-cert"},
+          {"tls-key"}};
 }
 
 absl::Status RunCommand(const CommandLine& command_line, Context& context) {

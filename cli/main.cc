@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/grpcpp.h"
 
+#include "cli/channel.h"
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
@@ -41,15 +42,25 @@ int main(int argc, char** argv) {
   }
   context.format = *format;
   context.timeout = absl::Milliseconds(*timeout_ms);
-  grpc::ChannelArguments channel_args;
-  channel_args.SetMaxReceiveMessageSize(64 << 20);
-  auto channel = grpc::CreateCustomChannel(
-      context.server_address, grpc::InsecureChannelCredentials(), channel_args);
+  chainkg::cli::ChannelOptions channel_options;
+  channel_options.address = context.server_address;
+  const char* env_token = std::getenv("CHAINKG_TOKEN");
+  channel_options.token =
+      flags->Get("token", env_token != nullptr ? env_token : "");
+  channel_options.tls_ca_file = flags->Get("tls-ca", "");
+  channel_options.tls_cert_file = flags->Get("tls-cert", "");
+  channel_options.tls_key_file = flags->Get("tls-key", "");
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      chainkg::cli::OpenChannel(channel_options);
+  if (!channel.ok()) {
+    std::cerr << "chainkg: " << channel.status().message() << "\n";
+    return 2;
+  }
   std::unique_ptr<chainkg::v1::GraphService::Stub> stub =
-      chainkg::v1::GraphService::NewStub(channel);
+      chainkg::v1::GraphService::NewStub(*channel);
   context.graph = stub.get();
   std::unique_ptr<chainkg::v1::AnalysisService::Stub> analysis =
-      chainkg::v1::AnalysisService::NewStub(channel);
+      chainkg::v1::AnalysisService::NewStub(*channel);
   context.analysis = analysis.get();
 
   absl::Status status = chainkg::cli::RunCommand(*flags, context);

@@ -12,7 +12,7 @@ shift || true
 packages=(
   build-essential cmake pkg-config
   librocksdb-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev
-  protobuf-compiler libabsl-dev libicu-dev
+  protobuf-compiler libabsl-dev libicu-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-grpcio python3-protobuf python3-networkx
 )

@@ -20,8 +20,9 @@ namespace chainkg::server {
 
 AnalysisServiceImpl::AnalysisServiceImpl(graph::Store& store,
                                          graph::ViewCache& views,
+                                         const Authorizer& auth,
                                          const GraphServiceOptions& options)
-    : store_(store), views_(views), options_(options) {}
+    : store_(store), views_(views), auth_(auth), options_(options) {}
 
 absl::Time AnalysisServiceImpl::DeadlineOf(
     const grpc::ServerContext& context) const {
@@ -104,6 +105,11 @@ absl::StatusOr<int64_t> Limit(int64_t value, int64_t fallback, int64_t max,
 grpc::Status AnalysisServiceImpl::Traverse(
     grpc::ServerContext* context, const v1::TraverseRequest* request,
     grpc::ServerWriter<v1::TraverseResponse>* writer) {
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kReader, "Traverse");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), "Traverse");
+  }
   constexpr absl::string_view kRpc = "Traverse";
   if (!v1::TraverseDirection_IsValid(request->direction())) {
     return ToGrpcStatus(InvalidField("direction", "unknown value"), kRpc);
@@ -203,6 +209,11 @@ grpc::Status AnalysisServiceImpl::Traverse(
 grpc::Status AnalysisServiceImpl::ShortestPath(
     grpc::ServerContext* context, const v1::ShortestPathRequest* request,
     v1::ShortestPathResponse* response) {
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kReader, "ShortestPath");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), "ShortestPath");
+  }
   constexpr absl::string_view kRpc = "ShortestPath";
   graph::PathOptions options;
   absl::StatusOr<std::vector<v1::EdgeKind>> kinds =
@@ -247,8 +258,13 @@ grpc::Status AnalysisServiceImpl::ShortestPath(
 }
 
 grpc::Status AnalysisServiceImpl::Substitutes(
-    grpc::ServerContext* /*context*/, const v1::SubstitutesRequest* request,
+    grpc::ServerContext* context, const v1::SubstitutesRequest* request,
     v1::SubstitutesResponse* response) {
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kReader, "Substitutes");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), "Substitutes");
+  }
   constexpr absl::string_view kRpc = "Substitutes";
   graph::SubstituteOptions options;
   if (!request->as_of().empty()) {
@@ -306,6 +322,11 @@ grpc::Status AnalysisServiceImpl::Substitutes(
 grpc::Status AnalysisServiceImpl::Impact(grpc::ServerContext* context,
                                          const v1::ImpactRequest* request,
                                          v1::ImpactResponse* response) {
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kReader, "Impact");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), "Impact");
+  }
   constexpr absl::string_view kRpc = "Impact";
   if (!v1::SupplyMode_IsValid(request->mode())) {
     return ToGrpcStatus(InvalidField("mode", "unknown value"), kRpc);
@@ -423,6 +444,11 @@ grpc::Status AnalysisServiceImpl::Impact(grpc::ServerContext* context,
 grpc::Status AnalysisServiceImpl::CriticalSuppliers(
     grpc::ServerContext* context, const v1::CriticalSuppliersRequest* request,
     v1::CriticalSuppliersResponse* response) {
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kReader, "CriticalSuppliers");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), "CriticalSuppliers");
+  }
   constexpr absl::string_view kRpc = "CriticalSuppliers";
   if (!v1::SupplyMode_IsValid(request->mode())) {
     return ToGrpcStatus(InvalidField("mode", "unknown value"), kRpc);
@@ -518,6 +544,11 @@ grpc::Status AnalysisServiceImpl::CriticalSuppliers(
 grpc::Status AnalysisServiceImpl::Gaps(grpc::ServerContext* context,
                                        const v1::GapsRequest* request,
                                        v1::GapsResponse* response) {
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kReader, "Gaps");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), "Gaps");
+  }
   constexpr absl::string_view kRpc = "Gaps";
   v1::VertexRef ref;
   ref.set_kind(v1::VERTEX_KIND_CHAIN);
@@ -684,6 +715,11 @@ grpc::Status AnalysisServiceImpl::Gaps(grpc::ServerContext* context,
 grpc::Status AnalysisServiceImpl::Stats(grpc::ServerContext* context,
                                         const v1::StatsRequest* request,
                                         v1::StatsResponse* response) {
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kReader, "Stats");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), "Stats");
+  }
   graph::StatsQuery query;
   query.region_prefix = request->region_prefix();
   query.as_of = request->as_of();

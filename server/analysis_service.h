@@ -7,14 +7,17 @@
 #include "graph/analysis/supply_network_cache.h"
 #include "graph/store/store.h"
 #include "graph/view/view_cache.h"
+#include "server/auth.h"
 #include "server/graph_service.h"
 
 namespace chainkg::server {
 
-// Thread-safe; borrows the store and the view cache, which must outlive it.
+// Thread-safe; borrows the store, the view cache and the authorizer, which
+// must outlive it.
 class AnalysisServiceImpl final : public v1::AnalysisService::Service {
  public:
   AnalysisServiceImpl(graph::Store& store, graph::ViewCache& views,
+                      const Authorizer& auth,
                       const GraphServiceOptions& options);
 
   grpc::Status Stats(grpc::ServerContext* context,
@@ -46,6 +49,7 @@ class AnalysisServiceImpl final : public v1::AnalysisService::Service {
 
   graph::Store& store_;
   graph::ViewCache& views_;
+  const Authorizer& auth_;
   graph::SupplyNetworkCache networks_;
   const GraphServiceOptions options_;
 };

@@ -41,9 +41,9 @@ graph::PageRequest PageOf(int page_size, const std::string& token) {
 
 }  // namespace
 
-GraphServiceImpl::GraphServiceImpl(graph::Store& store,
+GraphServiceImpl::GraphServiceImpl(graph::Store& store, const Authorizer& auth,
                                    const GraphServiceOptions& options)
-    : store_(store), options_(options) {}
+    : store_(store), auth_(auth), options_(options) {}
 
 graph::ScanLimits GraphServiceImpl::LimitsFor(
     const grpc::ServerContext& context) const {
@@ -56,9 +56,14 @@ graph::ScanLimits GraphServiceImpl::LimitsFor(
   return limits;
 }
 
-grpc::Status GraphServiceImpl::GetVertex(grpc::ServerContext* /*context*/,
+grpc::Status GraphServiceImpl::GetVertex(grpc::ServerContext* context,
                                          const v1::GetVertexRequest* request,
                                          v1::GetVertexResponse* response) {
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kReader, "GetVertex");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), "GetVertex");
+  }
   constexpr absl::string_view kRpc = "GetVertex";
   absl::StatusOr<graph::VertexLookup> lookup = store_.GetVertex(request->ref());
   if (!lookup.ok()) {
@@ -77,9 +82,13 @@ grpc::Status GraphServiceImpl::GetVertex(grpc::ServerContext* /*context*/,
 }
 
 grpc::Status GraphServiceImpl::BatchGetVertices(
-    grpc::ServerContext* /*context*/,
-    const v1::BatchGetVerticesRequest* request,
+    grpc::ServerContext* context, const v1::BatchGetVerticesRequest* request,
     v1::BatchGetVerticesResponse* response) {
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kReader, "BatchGetVertices");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), "BatchGetVertices");
+  }
   constexpr absl::string_view kRpc = "BatchGetVertices";
   if (request->refs_size() > kMaxRefsPerCall) {
     return TooMany("refs", kMaxRefsPerCall, kRpc);
@@ -107,6 +116,11 @@ grpc::Status GraphServiceImpl::BatchGetVertices(
 grpc::Status GraphServiceImpl::ListVertices(
     grpc::ServerContext* context, const v1::ListVerticesRequest* request,
     v1::ListVerticesResponse* response) {
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kReader, "ListVertices");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), "ListVertices");
+  }
   absl::StatusOr<graph::VertexPage> page = store_.ListVertices(
       request->kind(), PageOf(request->page_size(), request->page_token()),
       LimitsFor(*context));
@@ -122,6 +136,11 @@ grpc::Status GraphServiceImpl::ListVertices(
 grpc::Status GraphServiceImpl::SearchVertices(
     grpc::ServerContext* context, const v1::SearchVerticesRequest* request,
     v1::SearchVerticesResponse* response) {
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kReader, "SearchVertices");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), "SearchVertices");
+  }
   if (!v1::NameMatch_IsValid(request->match())) {
     return ToGrpcStatus(InvalidField("match", "unknown value"),
                         "SearchVertices");
@@ -160,6 +179,11 @@ grpc::Status GraphServiceImpl::SearchVertices(
 grpc::Status GraphServiceImpl::UpsertVertices(
     grpc::ServerContext* context, const v1::UpsertVerticesRequest* request,
     v1::UpsertVerticesResponse* response) {
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kWriter, "UpsertVertices");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), "UpsertVertices");
+  }
   constexpr absl::string_view kRpc = "UpsertVertices";
   if (request->vertices_size() > kMaxRecordsPerCall) {
     return TooMany("vertices", kMaxRecordsPerCall, kRpc);
@@ -186,8 +210,13 @@ grpc::Status GraphServiceImpl::UpsertVertices(
 }
 
 grpc::Status GraphServiceImpl::DeleteVertices(
-    grpc::ServerContext* /*context*/, const v1::DeleteVerticesRequest* request,
+    grpc::ServerContext* context, const v1::DeleteVerticesRequest* request,
     v1::DeleteVerticesResponse* response) {
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kWriter, "DeleteVertices");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), "DeleteVertices");
+  }
   constexpr absl::string_view kRpc = "DeleteVertices";
   if (request->refs_size() > kMaxRecordsPerCall) {
     return TooMany("refs", kMaxRecordsPerCall, kRpc);
@@ -205,6 +234,11 @@ grpc::Status GraphServiceImpl::DeleteVertices(
 grpc::Status GraphServiceImpl::UpsertEdges(
     grpc::ServerContext* context, const v1::UpsertEdgesRequest* request,
     v1::UpsertEdgesResponse* response) {
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kWriter, "UpsertEdges");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), "UpsertEdges");
+  }
   constexpr absl::string_view kRpc = "UpsertEdges";
   if (request->edges_size() > kMaxRecordsPerCall) {
     return TooMany("edges", kMaxRecordsPerCall, kRpc);
@@ -222,8 +256,13 @@ grpc::Status GraphServiceImpl::UpsertEdges(
 }
 
 grpc::Status GraphServiceImpl::DeleteEdges(
-    grpc::ServerContext* /*context*/, const v1::DeleteEdgesRequest* request,
+    grpc::ServerContext* context, const v1::DeleteEdgesRequest* request,
     v1::DeleteEdgesResponse* response) {
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kWriter, "DeleteEdges");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), "DeleteEdges");
+  }
   constexpr absl::string_view kRpc = "DeleteEdges";
   if (request->edges_size() > kMaxRecordsPerCall) {
     return TooMany("edges", kMaxRecordsPerCall, kRpc);
@@ -239,6 +278,11 @@ grpc::Status GraphServiceImpl::DeleteEdges(
 grpc::Status GraphServiceImpl::ListEdges(grpc::ServerContext* context,
                                          const v1::ListEdgesRequest* request,
                                          v1::ListEdgesResponse* response) {
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kReader, "ListEdges");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), "ListEdges");
+  }
   if (!v1::Direction_IsValid(request->direction())) {
     return ToGrpcStatus(InvalidField("direction", "unknown value"),
                         "ListEdges");
@@ -259,6 +303,11 @@ grpc::Status GraphServiceImpl::ListEdges(grpc::ServerContext* context,
 grpc::Status GraphServiceImpl::Ingest(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::IngestResponse, v1::IngestRequest>* stream) {
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kWriter, "Ingest");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), "Ingest");
+  }
   constexpr absl::string_view kRpc = "Ingest";
   std::string client = ClientOf(*context);
   v1::IngestRequest request;

@@ -6,6 +6,7 @@
 
 #include "chainkg/v1/graph_service.grpc.pb.h"
 #include "graph/store/store.h"
+#include "server/auth.h"
 
 namespace chainkg::server {
 
@@ -18,10 +19,12 @@ struct GraphServiceOptions {
   int64_t max_scanned_per_call = 2'000'000;
 };
 
-// Thread-safe (the Store is); borrows the store, which must outlive it.
+// Thread-safe (the Store is); borrows the store and the authorizer, which
+// must outlive it. Reads need the reader role, writes the writer role.
 class GraphServiceImpl final : public v1::GraphService::Service {
  public:
-  GraphServiceImpl(graph::Store& store, const GraphServiceOptions& options);
+  GraphServiceImpl(graph::Store& store, const Authorizer& auth,
+                   const GraphServiceOptions& options);
 
   grpc::Status GetVertex(grpc::ServerContext* context,
                          const v1::GetVertexRequest* request,
@@ -59,6 +62,7 @@ class GraphServiceImpl final : public v1::GraphService::Service {
   graph::ScanLimits LimitsFor(const grpc::ServerContext& context) const;
 
   graph::Store& store_;
+  const Authorizer& auth_;
   const GraphServiceOptions options_;
 };
 

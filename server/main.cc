@@ -1,10 +1,13 @@
 // chainkg-server: serves a chainkg database over gRPC.
 //
-//   chainkg-server --db DIR [--listen 127.0.0.1:50051]
+//   chainkg-server --db DIR [--listen 127.0.0.1:50051] [--tokens FILE]
+//   chainkg-server token new --tokens FILE --role ROLE --name NAME
 //
 // SIGTERM or SIGINT stops accepting calls, lets in-flight calls finish (up to
 // --shutdown-grace-ms) and closes the database cleanly.
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <iostream>
 #include <string>
@@ -14,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 
+#include "server/auth.h"
 #include "server/server.h"
 #include "util/command_line.h"
 
@@ -33,12 +37,60 @@ options:
   --default-deadline-ms N     deadline for calls that set none (default 30000)
   --max-message-bytes N       largest request or response (default 67108864)
   --shutdown-grace-ms N       time in-flight calls get on SIGTERM (default 10000)
+  --tokens FILE               bearer tokens with roles (reader, writer, admin);
+                              without it every caller may do anything, and
+                              only a loopback --listen address is allowed
+  --tls-cert FILE --tls-key FILE   serve TLS with this PEM certificate chain
+                              and key
+  --tls-client-ca FILE        require client certificates signed by this CA
+                              (mutual TLS)
   --help                      this text
+
+chainkg-server token new --tokens FILE --role reader|writer|admin --name NAME
+  makes a random token, appends its SHA-256 hash with the role and name to
+  FILE (created with mode 600) and prints the token once: keep it secret.
+  docs/operations.md explains tokens and TLS.
 )";
 
 int Fail(const std::string& message) {
   std::cerr << "chainkg-server: " << message << "\n";
   return 1;
+}
+
+// `token new`: a fresh token, its hash appended to the token file.
+int NewToken(const chainkg::CommandLine& flags) {
+  const std::vector<std::string>& args = flags.positional();
+  if (args.size() != 2 || args[1] != "new" || !flags.Has("tokens") ||
+      !flags.Has("role") || !flags.Has("name")) {
+    return Fail(
+        "usage: chainkg-server token new --tokens FILE --role "
+        "reader|writer|admin --name NAME");
+  }
+  std::string role = flags.Get("role", "");
+  std::string name = flags.Get("name", "");
+  if (role != "reader" && role != "writer" && role != "admin") {
+    return Fail("--role must be reader, writer or admin");
+  }
+  if (name.empty() || name.find_first_of(" \t\n#") != std::string::npos) {
+    return Fail("--name must be one word");
+  }
+  std::string path = flags.Get("tokens", "");
+  // Only the owner may read the hashes (they cannot be reversed, but a
+  // weak secret could be guessed offline).
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT, 0600);
+  if (fd < 0) return Fail(absl::StrCat(path, ": cannot open for appending"));
+  std::string token = chainkg::server::NewToken();
+  std::string line = absl::StrCat(role, " ", name, " ",
+                                  chainkg::server::HashToken(token), "\n");
+  bool written = ::write(fd, line.data(), line.size()) ==
+                 static_cast<ssize_t>(line.size());
+  written = ::close(fd) == 0 && written;
+  if (!written) return Fail(absl::StrCat(path, ": write failed"));
+  std::cout << token << std::endl;
+  std::cerr << "chainkg-server: token for " << name << " (" << role
+            << ") added to " << path
+            << "; restart the server to use it. It is shown only now.\n";
+  return 0;
 }
 
 }  // namespace
@@ -51,6 +103,12 @@ int main(int argc, char** argv) {
                                          {"default-deadline-ms"},
                                          {"max-message-bytes"},
                                          {"shutdown-grace-ms"},
+                                         {"tokens"},
+                                         {"role"},
+                                         {"name"},
+                                         {"tls-cert"},
+                                         {"tls-key"},
+                                         {"tls-client-ca"},
                                          {"help", false}});
   if (!flags.ok()) {
     return Fail(absl::StrCat(flags.status().message(), " (see --help)"));
@@ -58,6 +116,9 @@ int main(int argc, char** argv) {
   if (flags->Has("help")) {
     std::cout << kUsage;
     return 0;
+  }
+  if (!flags->positional().empty() && flags->positional()[0] == "token") {
+    return NewToken(*flags);
   }
   if (!flags->positional().empty()) {
     return Fail(absl::StrCat("unexpected argument \"", flags->positional()[0],
@@ -68,6 +129,10 @@ int main(int argc, char** argv) {
   chainkg::server::ServerOptions options;
   options.db_path = flags->Get("db", "");
   options.listen_address = flags->Get("listen", "127.0.0.1:50051");
+  options.tokens_file = flags->Get("tokens", "");
+  options.tls_cert_file = flags->Get("tls-cert", "");
+  options.tls_key_file = flags->Get("tls-key", "");
+  options.tls_client_ca_file = flags->Get("tls-client-ca", "");
   absl::StatusOr<long long> deadline_ms =
       flags->GetInt("default-deadline-ms", 30000);
   absl::StatusOr<long long> max_bytes =
@@ -96,7 +161,15 @@ int main(int argc, char** argv) {
       chainkg::server::ChainkgServer::Start(options);
   if (!server.ok()) return Fail(server.status().ToString());
   std::cout << "chainkg-server: listening on " << (*server)->address()
-            << " (database " << options.db_path << ")" << std::endl;
+            << " (database " << options.db_path << ", "
+            << (options.tls_cert_file.empty()        ? "plaintext"
+                : options.tls_client_ca_file.empty() ? "TLS"
+                                                     : "mutual TLS")
+            << ", "
+            << (options.tokens_file.empty()
+                    ? "open access: no --tokens, every caller may write"
+                    : absl::StrCat("tokens from ", options.tokens_file))
+            << ")" << std::endl;
 
   absl::Duration grace = absl::Milliseconds(*grace_ms);
   std::thread waiter([&] {

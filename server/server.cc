@@ -1,26 +1,98 @@
 #include "server/server.h"
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 
 namespace chainkg::server {
+namespace {
+
+// "127.0.0.1:N", "localhost:N", "[::1]:N".
+bool IsLoopback(const std::string& address) {
+  std::string host = address.substr(0, address.rfind(':'));
+  return host == "localhost" || absl::StartsWith(host, "127.") ||
+         host == "[::1]";
+}
+
+absl::StatusOr<std::string> ReadPem(const std::string& path,
+                                    absl::string_view what) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in || text.str().empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(what, " ", path, ": cannot read it"));
+  }
+  return text.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const ServerOptions& options) {
+  if (options.tls_cert_file.empty() && options.tls_key_file.empty()) {
+    if (!options.tls_client_ca_file.empty()) {
+      return absl::FailedPreconditionError(
+          "--tls-client-ca needs --tls-cert and --tls-key");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  if (options.tls_cert_file.empty() || options.tls_key_file.empty()) {
+    return absl::FailedPreconditionError(
+        "TLS needs both --tls-cert and --tls-key");
+  }
+  grpc::SslServerCredentialsOptions ssl;
+  absl::StatusOr<std::string> cert =
+      ReadPem(options.tls_cert_file, "--tls-cert");
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadPem(options.tls_key_file, "--tls-key");
+  if (!key.ok()) return key.status();
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!options.tls_client_ca_file.empty()) {
+    absl::StatusOr<std::string> ca =
+        ReadPem(options.tls_client_ca_file, "--tls-client-ca");
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *ca;
+    ssl.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<ChainkgServer>> ChainkgServer::Start(
     const ServerOptions& options) {
   std::unique_ptr<ChainkgServer> server(new ChainkgServer());
+  if (options.tokens_file.empty()) {
+    if (!IsLoopback(options.listen_address)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "refusing to serve ", options.listen_address,
+          " without --tokens: anyone who can reach it could change the graph "
+          "(docs/operations.md)"));
+    }
+    server->auth_ = std::make_unique<Authorizer>(Authorizer::Open());
+  } else {
+    absl::StatusOr<Authorizer> auth = Authorizer::FromFile(options.tokens_file);
+    if (!auth.ok()) return auth.status();
+    server->auth_ = std::make_unique<Authorizer>(*std::move(auth));
+  }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      Credentials(options);
+  if (!credentials.ok()) return credentials.status();
   absl::StatusOr<std::unique_ptr<graph::Store>> store =
       graph::Store::Open(options.db_path, options.store);
   if (!store.ok()) return store.status();
   server->store_ = std::move(*store);
   server->graph_service_ = std::make_unique<GraphServiceImpl>(
-      *server->store_, options.graph_service);
+      *server->store_, *server->auth_, options.graph_service);
   server->views_ = std::make_unique<graph::ViewCache>(*server->store_);
   server->analysis_service_ = std::make_unique<AnalysisServiceImpl>(
-      *server->store_, *server->views_, options.graph_service);
+      *server->store_, *server->views_, *server->auth_, options.graph_service);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -29,8 +101,8 @@ absl::StatusOr<std::unique_ptr<ChainkgServer>> ChainkgServer::Start(
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.SetMaxSendMessageSize(options.max_send_message_bytes);
-  builder.AddListeningPort(options.listen_address,
-                           grpc::InsecureServerCredentials(), &server->port_);
+  builder.AddListeningPort(options.listen_address, *credentials,
+                           &server->port_);
   builder.RegisterService(server->graph_service_.get());
   builder.RegisterService(server->analysis_service_.get());
   server->server_ = builder.BuildAndStart();

@@ -26,6 +26,13 @@ struct ServerOptions {
   // host:port; port 0 picks a free port (see ChainkgServer::port()).
   std::string listen_address = "127.0.0.1:50051";
   graph::StoreOptions store;
+  // Bearer tokens (server/auth.h); empty: open access, loopback only.
+  std::string tokens_file;
+  // TLS: PEM server certificate chain and key; with client_ca, clients
+  // must present a certificate it signed (mutual TLS). Empty: plaintext.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
   GraphServiceOptions graph_service;
   int max_receive_message_bytes = 64 << 20;
   int max_send_message_bytes = 64 << 20;
@@ -36,8 +43,11 @@ struct ServerOptions {
 // the database.
 class ChainkgServer {
  public:
-  // Opens the database and starts serving. Errors from Store::Open keep
-  // their codes; UNAVAILABLE when the address cannot be bound.
+  // Opens the database and starts serving. Errors from Store::Open and
+  // Authorizer::FromFile keep their codes; FAILED_PRECONDITION for open
+  // access (no token file) on an address that is not loopback, or a TLS
+  // file that cannot be read; UNAVAILABLE when the address cannot be
+  // bound.
   static absl::StatusOr<std::unique_ptr<ChainkgServer>> Start(
       const ServerOptions& options);
 
@@ -61,6 +71,7 @@ class ChainkgServer {
 
   // Declared in destruction order: the service and store outlive the server.
   std::unique_ptr<graph::Store> store_;
+  std::unique_ptr<Authorizer> auth_;
   std::unique_ptr<graph::ViewCache> views_;
   std::unique_ptr<GraphServiceImpl> graph_service_;
   std::unique_ptr<AnalysisServiceImpl> analysis_service_;
