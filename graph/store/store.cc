@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <limits>
 #include <utility>
 
@@ -13,19 +14,24 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/snapshot.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
 
+#include "graph/store/background_errors.h"
 #include "graph/store/byte_arena.h"
 #include "graph/store/db_options.h"
+#include "graph/store/info_log.h"
 #include "graph/store/key_codec.h"
 #include "graph/store/rocksdb_status.h"
 #include "graph/store/validate.h"
 #include "graph/store/vertex_record.h"
+#include "graph/store/wal_tail.h"
 #include "graph/store/write_txn.h"
 #include "util/codes.h"
 #include "util/field_error.h"
@@ -153,6 +159,31 @@ std::string KeyAfter(absl::string_view key) {
   return next;
 }
 
+// The least time between two attempts to resume writes stopped by a
+// background error (background_errors.h).
+constexpr absl::Duration kResumeInterval = absl::Seconds(1);
+
+// The DATA_LOSS of an open RocksDB refused for corruption, naming the
+// damaged WAL and where when check found it; cut is what was cut off a WAL
+// before (empty: nothing).
+absl::Status CorruptDatabase(const std::string& path,
+                             const rocksdb::Status& status,
+                             const absl::StatusOr<internal::WalCheck>& check,
+                             const std::string& cut) {
+  std::string damage =
+      !check.ok() ? absl::StrCat("the write-ahead logs could not be read: ",
+                                 check.status().message())
+      : !check->damage.empty()
+          ? absl::StrCat("write-ahead log ", check->damage)
+          : "the write-ahead logs read intact, so a table or MANIFEST file "
+            "is damaged";
+  return absl::DataLossError(
+      absl::StrCat("open ", path, ": the database is corrupted: ", damage,
+                   " (RocksDB: ", status.ToString(), "); ",
+                   cut.empty() ? "nothing was changed or dropped"
+                               : absl::StrCat("the only change made: ", cut)));
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -224,6 +255,13 @@ struct Store::Impl {
   // Next unused sequence per vertex kind; persisted in the same batch as
   // the vertices that use it.
   internal::SequenceCounters next_sequence ABSL_GUARDED_BY(write_mu) = {};
+  // Natural keys of committed vertices, so that a write's edges need not
+  // read the index for the vertices they name.
+  internal::CommittedIds committed_ids ABSL_GUARDED_BY(write_mu);
+  // Registered in the DB's options; resumes writes stopped by a full disk.
+  std::shared_ptr<internal::BackgroundErrorListener> background_errors;
+  // What Open repaired (Store::recovery_note).
+  std::string recovery_note;
 };
 
 namespace {
@@ -373,18 +411,27 @@ class RocksDbTarget final : public internal::MutationTarget {
   std::vector<size_t> savepoints_;
 };
 
+// Bounds Impl::committed_ids: about 100 bytes each.
+constexpr size_t kMaxCommittedIds = size_t{1} << 20;
+
 // Runs body against a fresh WriteTxn under the write lock and commits it.
-// The in-memory id counters advance only if the commit succeeds.
+// The in-memory id counters and natural-key cache advance only if the
+// commit succeeds.
 template <typename Body>
 absl::StatusOr<WriteResult> RunWrite(Store::Impl& impl, Body body) {
   absl::MutexLock lock(&impl.write_mu);
+  CHAINKG_RETURN_IF_ERROR(impl.background_errors->ResumeIfStopped(*impl.db));
   RocksDbTarget target(impl);
-  internal::WriteTxn txn(target, impl.next_sequence);
+  internal::WriteTxn txn(target, impl.next_sequence, &impl.committed_ids);
   WriteResult result;
   CHAINKG_RETURN_IF_ERROR(body(txn, &result));
   CHAINKG_RETURN_IF_ERROR(txn.WriteCounters());
   CHAINKG_RETURN_IF_ERROR(target.Commit());
   impl.next_sequence = txn.next_sequence();
+  txn.PublishIds(&impl.committed_ids);
+  // Past the bound, start over rather than track recency: a cleared cache
+  // refills from the index at the cost of one read per key.
+  if (impl.committed_ids.size() > kMaxCommittedIds) impl.committed_ids.clear();
   result.sequence = impl.db->GetLatestSequenceNumber();
   return result;
 }
@@ -422,9 +469,30 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
           absl::StrJoin(existing, ", "), ")"));
     }
   }
+  rocksdb::Options db_options = internal::DatabaseOptions(options);
+  // RocksDB's own LOG writer aborts the process on a full disk.
+  db_options.info_log = internal::OpenInfoLog(path, options.create_if_missing);
+  impl->background_errors =
+      std::make_shared<internal::BackgroundErrorListener>(kResumeInterval);
+  db_options.listeners.push_back(impl->background_errors);
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status status = rocksdb::DB::Open(
-      internal::DatabaseOptions(options), path, families, &impl->handles, &raw);
+  rocksdb::Status status =
+      rocksdb::DB::Open(db_options, path, families, &impl->handles, &raw);
+  if (status.IsCorruption()) {
+    // kAbsoluteConsistency refuses the incomplete last write a crash leaves
+    // in the WAL as well as real damage: cut the former off and retry.
+    absl::StatusOr<internal::WalCheck> check = internal::CheckWals(path);
+    if (check.ok() && check->cut.has_value()) {
+      impl->recovery_note = *check->cut;
+      impl->handles.clear();
+      status =
+          rocksdb::DB::Open(db_options, path, families, &impl->handles, &raw);
+      if (status.IsCorruption()) check = internal::CheckWals(path);
+    }
+    if (status.IsCorruption()) {
+      return CorruptDatabase(path, status, check, impl->recovery_note);
+    }
+  }
   impl->db.reset(raw);
   if (!status.ok()) {
     if (status.IsInvalidArgument() &&
@@ -1279,8 +1347,33 @@ absl::StatusOr<ConsistencyReport> Store::CheckConsistency() const {
   return report;
 }
 
+const std::string& Store::recovery_note() const { return impl_->recovery_note; }
+
 uint64_t Store::LatestSequence() const {
   return impl_->db->GetLatestSequenceNumber();
+}
+
+absl::StatusOr<uint64_t> Store::Checkpoint(const std::string& dir) const {
+  std::error_code error;
+  if (std::filesystem::exists(std::filesystem::symlink_status(dir, error))) {
+    return absl::AlreadyExistsError(absl::StrCat(dir, ": already exists"));
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  CHAINKG_RETURN_IF_ERROR(FromRocksDb(
+      rocksdb::Checkpoint::Create(impl_->db.get(), &raw), "checkpoint"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  uint64_t sequence = 0;
+  // A flush first would write memtables to SSTs; without one the WAL is
+  // copied instead, which keeps the checkpoint cheap and exact.
+  CHAINKG_RETURN_IF_ERROR(
+      FromRocksDb(checkpoint->CreateCheckpoint(
+                      dir, /*log_size_for_flush=*/UINT64_MAX, &sequence),
+                  absl::StrCat("checkpoint into ", dir)));
+  return sequence;
+}
+
+absl::Status Store::VerifyChecksums() const {
+  return FromRocksDb(impl_->db->VerifyChecksum(), "verify checksums");
 }
 
 }  // namespace chainkg::graph

@@ -146,12 +146,17 @@ struct ConsistencyReport {
 
 // Thread-safe: any number of concurrent readers; writers are serialized
 // internally. Owns the RocksDB instance; destroying the Store closes it.
+// Besides RocksDB's own memory it keeps the ids of up to about 1M vertices
+// that writes created or named (about 100 MB), so that edges resolve their
+// endpoints without reading the index.
 class Store {
  public:
   // Opens (or, with create_if_missing, creates) the database in directory
   // path. FAILED_PRECONDITION if the database has another format version or
-  // is not a chainkg database; DATA_LOSS if RocksDB finds corruption;
-  // UNAVAILABLE for I/O errors or a database locked by another process.
+  // is not a chainkg database; DATA_LOSS if RocksDB finds corruption (a
+  // damaged WAL record is never skipped; the message names the WAL and the
+  // byte); UNAVAILABLE for I/O errors or a database locked by another
+  // process.
   static absl::StatusOr<std::unique_ptr<Store>> Open(
       const std::string& path, const StoreOptions& options);
 
@@ -160,6 +165,9 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   // Applies a mixed write as one WriteBatch, synced before returning.
+  // Every write fails, RESOURCE_EXHAUSTED when the disk is full, while
+  // RocksDB has stopped writes after such an error; the next write after
+  // space is freed resumes them (at most one attempt a second).
   // With kMerge a record may be partial (a firm with only its key and
   // credentials): it merges into the stored one, and creating a vertex
   // still needs a name. INVALID_ARGUMENT / NOT_FOUND name the field
@@ -252,8 +260,26 @@ class Store {
   // operators. Errors only for I/O failures; findings go in the report.
   absl::StatusOr<ConsistencyReport> CheckConsistency() const;
 
+  // Writes a consistent copy of the database into dir, which must not
+  // exist (a RocksDB checkpoint: SST files hard-linked when dir is on the
+  // same file system, the rest copied). The copy opens as a database of its
+  // own: that is the restore. Returns the sequence number it holds at
+  // least. ALREADY_EXISTS when dir exists; UNAVAILABLE for I/O errors.
+  absl::StatusOr<uint64_t> Checkpoint(const std::string& dir) const;
+
+  // Reads every table file and checks its block checksums (and the WAL is
+  // checked on open). DATA_LOSS naming what is corrupt; UNAVAILABLE for
+  // I/O errors.
+  absl::Status VerifyChecksums() const;
+
   // The sequence number of the latest committed write.
   uint64_t LatestSequence() const;
+
+  // What Open repaired to open the database, for the operator's log: the
+  // incomplete last write a crash (or a full disk) left at the end of the
+  // write-ahead log, which was never acknowledged, cut off. Empty when Open
+  // repaired nothing.
+  const std::string& recovery_note() const;
 
   // Implementation detail, opaque outside store.cc.
   struct Impl;

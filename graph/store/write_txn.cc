@@ -69,11 +69,26 @@ absl::Status WriteTxn::WriteCounters() {
   return absl::OkStatus();
 }
 
+void WriteTxn::PublishIds(CommittedIds* committed_ids) const {
+  for (const std::string& key : deleted_) committed_ids->erase(key);
+  for (const auto& [key, id] : id_cache_) {
+    if (id.has_value()) {
+      committed_ids->insert_or_assign(key, *id);
+    } else {
+      committed_ids->erase(key);
+    }
+  }
+}
+
 absl::StatusOr<std::optional<VertexId>> WriteTxn::LookupId(
     const v1::VertexRef& ref) {
   std::string index_key = NaturalKeyIndexKey(ref.kind(), ref.key());
   auto cached = id_cache_.find(index_key);
   if (cached != id_cache_.end()) return cached->second;
+  if (committed_ids_ != nullptr && !deleted_.contains(index_key)) {
+    auto known = committed_ids_->find(index_key);
+    if (known != committed_ids_->end()) return known->second;
+  }
   CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> value,
                            target_.Get(kIndex, index_key));
   std::optional<VertexId> id;
@@ -238,6 +253,7 @@ absl::Status WriteTxn::DeleteVertex(const v1::VertexRef& ref,
   }
   std::string index_key = NaturalKeyIndexKey(ref.kind(), ref.key());
   CHAINKG_RETURN_IF_ERROR(target_.Delete(kIndex, index_key));
+  deleted_.insert(index_key);
   id_cache_[std::move(index_key)] = std::nullopt;
   CHAINKG_RETURN_IF_ERROR(target_.Delete(kVertex, VertexKey(id)));
   ++result->deleted;

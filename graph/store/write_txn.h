@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
@@ -65,14 +66,23 @@ class MutationTarget {
   virtual absl::Status PopSavePoint() = 0;
 };
 
+// Natural-key index entries of committed writes (NaturalKeyIndexKey -> id),
+// which a writer keeps across transactions so that edges naming known
+// vertices do not read the index each time. Its owner bounds its size.
+using CommittedIds = absl::flat_hash_map<std::string, VertexId>;
+
 // One write's worth of upserts and deletes on a target, with the id
 // counters it advances. Not thread-safe; the caller serializes writers.
 class WriteTxn {
  public:
-  WriteTxn(MutationTarget& target, const SequenceCounters& next_sequence)
+  // committed_ids, when not null, must hold only entries that the target's
+  // committed state has, and must outlive the transaction.
+  WriteTxn(MutationTarget& target, const SequenceCounters& next_sequence,
+           const CommittedIds* committed_ids = nullptr)
       : target_(target),
         initial_sequence_(next_sequence),
-        next_sequence_(next_sequence) {}
+        next_sequence_(next_sequence),
+        committed_ids_(committed_ids) {}
 
   const SequenceCounters& next_sequence() const { return next_sequence_; }
 
@@ -80,6 +90,11 @@ class WriteTxn {
   // created vertices, rather than one Put per vertex). Call once, after the
   // last upsert and before the target's writes are committed.
   absl::Status WriteCounters();
+
+  // Once the target's writes are committed: records in committed_ids the
+  // natural keys this transaction resolved or created, and forgets those
+  // it deleted.
+  void PublishIds(CommittedIds* committed_ids) const;
 
   // Upserts one canonical vertex (CanonicalizeVertex). INVALID_ARGUMENT
   // when a MERGE result fails validation or a new vertex has no name.
@@ -117,6 +132,10 @@ class WriteTxn {
   // products again and again, do not each go to the target. Kept in step
   // by UpsertVertex and DeleteVertex; cleared on rollback.
   absl::flat_hash_map<std::string, std::optional<VertexId>> id_cache_;
+  const CommittedIds* committed_ids_;
+  // Natural-key index keys this transaction deleted, kept through
+  // rollbacks: committed_ids_ may be stale for them.
+  absl::flat_hash_set<std::string> deleted_;
 };
 
 // A WriteRequest checked and canonicalized (outside any lock).

@@ -344,6 +344,27 @@ TEST_F(StoreTest, DeleteLeavesNoDanglingEdgeOrIndexEntry) {
   ExpectConsistent(*store_);
 }
 
+TEST_F(StoreTest, EdgesToADeletedFirmFailUntilItIsCreatedAgain) {
+  // The store remembers the ids of the vertices that edges named; a delete
+  // must make it forget them.
+  ASSERT_OK(store_->UpsertVertices(
+      {MakeFirm("EXT:a", "甲"), MakeFirm("EXT:b", "乙")}, UpsertMode::kMerge));
+  v1::Edge a_supplies_b =
+      MakeEdge(v1::EDGE_KIND_SUPPLIES, Ref(v1::VERTEX_KIND_FIRM, "EXT:a"),
+               Ref(v1::VERTEX_KIND_FIRM, "EXT:b"));
+  ASSERT_OK(store_->UpsertEdges({a_supplies_b}));
+  ASSERT_OK(store_->DeleteVertices({Ref(v1::VERTEX_KIND_FIRM, "EXT:a")}));
+  EXPECT_THAT(
+      store_->UpsertEdges({a_supplies_b}),
+      StatusIs(absl::StatusCode::kNotFound, HasSubstr("edges[0].from")));
+
+  ASSERT_OK(
+      store_->UpsertVertices({MakeFirm("EXT:a", "甲")}, UpsertMode::kMerge));
+  ASSERT_OK_AND_ASSIGN(WriteResult again, store_->UpsertEdges({a_supplies_b}));
+  EXPECT_EQ(again.created, 1);
+  ExpectConsistent(*store_);
+}
+
 TEST_F(StoreTest, AFirmWithSeveralMatchingCredentialsIsFoundOnce) {
   v1::Vertex firm = MakeFirm("EXT:a", "甲");
   *firm.mutable_firm()->add_credentials() = MakeCredential(
