@@ -98,6 +98,9 @@ verbs:
   stats                         firms by credential kind and level, by region
                                 and by chain
       --region PREFIX, --as-of YYYY-MM-DD
+  admin checkpoint NAME         (admin role) a consistent copy of the database
+                                in the server's --backup-dir/NAME
+  admin verify                  (admin role) check every table file's checksums
   upsert KIND|edge              records as JSON from stdin or --file F: one
                                 object, an array, or one object per line
       --replace                 replace stored records instead of merging
@@ -632,6 +635,39 @@ absl::Status CmdSubstitutes(const CommandLine& flags, Context& context) {
   return absl::OkStatus();
 }
 
+absl::Status CmdAdmin(const CommandLine& flags, Context& context) {
+  const std::vector<std::string>& args = flags.positional();
+  if (args.size() == 3 && args[1] == "checkpoint") {
+    v1::CheckpointRequest request;
+    request.set_name(args[2]);
+    v1::CheckpointResponse response;
+    auto call = CallContext(context);
+    CHAINKG_RETURN_IF_ERROR(FromRpc(
+        context.admin->Checkpoint(call.get(), request, &response), context));
+    if (context.format == Format::kJson) {
+      WriteJson(response, *context.out);
+    } else {
+      *context.out << "checkpoint written to " << response.path()
+                   << " (sequence " << response.sequence() << ", "
+                   << response.bytes()
+                   << " bytes); restore: stop the server, then start it with "
+                      "--db on a copy of that directory\n";
+    }
+    return absl::OkStatus();
+  }
+  if (args.size() == 2 && args[1] == "verify") {
+    v1::VerifyChecksumsRequest request;
+    v1::VerifyChecksumsResponse response;
+    auto call = CallContext(context);
+    CHAINKG_RETURN_IF_ERROR(
+        FromRpc(context.admin->VerifyChecksums(call.get(), request, &response),
+                context));
+    *context.out << "checksums verified: every table file is intact\n";
+    return absl::OkStatus();
+  }
+  return Usage("usage: chainkg admin checkpoint NAME | chainkg admin verify");
+}
+
 absl::Status CmdImpact(const CommandLine& flags, Context& context) {
   v1::ImpactRequest request;
   for (const std::string& key : flags.GetAll("remove-firm")) {
@@ -848,6 +884,7 @@ absl::Status RunCommand(const CommandLine& command_line, Context& context) {
   if (verb == "demo") return CmdDemo(command_line, context);
   if (verb == "critical") return CmdCritical(command_line, context);
   if (verb == "impact") return CmdImpact(command_line, context);
+  if (verb == "admin") return CmdAdmin(command_line, context);
   if (verb == "gaps") return RunGaps(command_line, context);
   if (verb == "upstream" || verb == "downstream") {
     return RunTraverse(command_line, context);

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 
+#include "chainkg/v1/admin_service.grpc.pb.h"
 #include "chainkg/v1/analysis_service.grpc.pb.h"
 #include "chainkg/v1/graph_service.grpc.pb.h"
 #include "cli/output.h"
@@ -21,6 +22,7 @@ namespace chainkg::cli {
 struct Context {
   v1::GraphService::StubInterface* graph = nullptr;
   v1::AnalysisService::StubInterface* analysis = nullptr;
+  v1::AdminService::StubInterface* admin = nullptr;
   std::string server_address;
   Format format = Format::kTable;
   absl::Duration timeout = absl::Seconds(30);

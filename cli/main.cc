@@ -62,6 +62,9 @@ int main(int argc, char** argv) {
   std::unique_ptr<chainkg::v1::AnalysisService::Stub> analysis =
       chainkg::v1::AnalysisService::NewStub(*channel);
   context.analysis = analysis.get();
+  std::unique_ptr<chainkg::v1::AdminService::Stub> admin =
+      chainkg::v1::AdminService::NewStub(*channel);
+  context.admin = admin.get();
 
   absl::Status status = chainkg::cli::RunCommand(*flags, context);
   std::cout.flush();

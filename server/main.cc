@@ -27,8 +27,8 @@ constexpr char kUsage[] =
     R"(usage: chainkg-server --db DIR [options]
 
 Serves the chainkg graph in DIR (an embedded RocksDB, created if missing)
-over gRPC: chainkg.v1.GraphService, grpc.health.v1.Health and server
-reflection.
+over gRPC: chainkg.v1.GraphService, AnalysisService, AdminService,
+grpc.health.v1.Health and server reflection.
 
 options:
   --db DIR                    database directory (required)
@@ -44,6 +44,9 @@ options:
                               and key
   --tls-client-ca FILE        require client certificates signed by this CA
                               (mutual TLS)
+  --backup-dir DIR            where AdminService.Checkpoint (chainkg admin
+                              checkpoint NAME) writes; restore = start a
+                              server on a copy of a checkpoint
   --help                      this text
 
 chainkg-server token new --tokens FILE --role reader|writer|admin --name NAME
@@ -109,6 +112,7 @@ int main(int argc, char** argv) {
                                          {"tls-cert"},
                                          {"tls-key"},
                                          {"tls-client-ca"},
+                                         {"backup-dir"},
                                          {"help", false}});
   if (!flags.ok()) {
     return Fail(absl::StrCat(flags.status().message(), " (see --help)"));
@@ -133,6 +137,7 @@ int main(int argc, char** argv) {
   options.tls_cert_file = flags->Get("tls-cert", "");
   options.tls_key_file = flags->Get("tls-key", "");
   options.tls_client_ca_file = flags->Get("tls-client-ca", "");
+  options.backup_dir = flags->Get("backup-dir", "");
   absl::StatusOr<long long> deadline_ms =
       flags->GetInt("default-deadline-ms", 30000);
   absl::StatusOr<long long> max_bytes =

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -88,9 +89,15 @@ absl::StatusOr<std::unique_ptr<ChainkgServer>> ChainkgServer::Start(
       graph::Store::Open(options.db_path, options.store);
   if (!store.ok()) return store.status();
   server->store_ = std::move(*store);
+  if (!server->store_->recovery_note().empty()) {
+    std::cerr << "chainkg-server: recovered " << options.db_path << ": "
+              << server->store_->recovery_note() << std::endl;
+  }
   server->graph_service_ = std::make_unique<GraphServiceImpl>(
       *server->store_, *server->auth_, options.graph_service);
   server->views_ = std::make_unique<graph::ViewCache>(*server->store_);
+  server->admin_service_ = std::make_unique<AdminServiceImpl>(
+      *server->store_, *server->auth_, options.backup_dir);
   server->analysis_service_ = std::make_unique<AnalysisServiceImpl>(
       *server->store_, *server->views_, *server->auth_, options.graph_service);
 
@@ -105,6 +112,7 @@ absl::StatusOr<std::unique_ptr<ChainkgServer>> ChainkgServer::Start(
                            &server->port_);
   builder.RegisterService(server->graph_service_.get());
   builder.RegisterService(server->analysis_service_.get());
+  builder.RegisterService(server->admin_service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(

@@ -12,6 +12,7 @@
 
 #include "graph/store/store.h"
 #include "graph/view/view_cache.h"
+#include "server/admin_service.h"
 #include "server/analysis_service.h"
 #include "server/graph_service.h"
 
@@ -33,6 +34,9 @@ struct ServerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
+  // Where AdminService.Checkpoint writes (each checkpoint a directory in
+  // it); empty: checkpoints are refused.
+  std::string backup_dir;
   GraphServiceOptions graph_service;
   int max_receive_message_bytes = 64 << 20;
   int max_send_message_bytes = 64 << 20;
@@ -75,6 +79,7 @@ class ChainkgServer {
   std::unique_ptr<graph::ViewCache> views_;
   std::unique_ptr<GraphServiceImpl> graph_service_;
   std::unique_ptr<AnalysisServiceImpl> analysis_service_;
+  std::unique_ptr<AdminServiceImpl> admin_service_;
   std::unique_ptr<grpc::Server> server_;
   // Builds the first view of the store at start-up, so the first analysis
   // does not wait for it; joined before anything it uses is destroyed.
