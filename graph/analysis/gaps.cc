@@ -35,7 +35,8 @@ class GapCalculator {
                                                     : options.region_prefix),
         in_chain_(view.vertex_count(), false),
         producer_slot_(view.vertex_count(), -1),
-        visit_stamp_(view.vertex_count(), 0) {}
+        visit_stamp_(view.vertex_count(), 0),
+        place_(view.vertex_count(), -1) {}
 
   absl::StatusOr<GapReport> Run();
 
@@ -47,6 +48,11 @@ class GapCalculator {
   };
 
   Place PlaceOf(ViewIndex firm) const {
+    int8_t& cached = place_[firm.value()];
+    if (cached < 0) cached = static_cast<int8_t>(ComputePlace(firm));
+    return static_cast<Place>(cached);
+  }
+  Place ComputePlace(ViewIndex firm) const {
     const std::string& country = view_.country(firm);
     if (country == kUnknownCountry || country.empty()) return Place::kUnknown;
     if (country != options_.home_country) return Place::kForeign;
@@ -66,8 +72,10 @@ class GapCalculator {
   std::vector<Producer> ProducersOf(absl::Span<const ViewIndex> variants);
   absl::StatusOr<int64_t> LocalUsers(ViewIndex product);
   absl::Status FindForeignCriticalSuppliers(const GapReport& report);
-  GapCandidate Candidate(const Producer& producer,
-                         absl::Span<const ViewIndex> variants) const;
+  // A candidate's ranking fields; Explain adds the reason (only for the
+  // few kept, as it builds strings).
+  GapCandidate Candidate(const Producer& producer, int local_buyers) const;
+  void Explain(GapCandidate& candidate, bool makes) const;
   absl::Status Classify(GapRow& row, absl::Span<const ViewIndex> variants,
                         const std::vector<Producer>& producers);
 
@@ -79,6 +87,10 @@ class GapCalculator {
   std::vector<int32_t> producer_slot_;
   std::vector<uint32_t> visit_stamp_;
   uint32_t stamp_ = 0;
+  // Place of each firm met (-1: not yet computed); a cache, hence mutable.
+  mutable std::vector<int8_t> place_;
+  // Local makers of each product met, computed once per report.
+  absl::flat_hash_map<uint32_t, std::vector<ViewIndex>> local_makers_;
   // Foreign firms critical for a local leader, with the first such leader.
   absl::flat_hash_map<uint32_t, ViewIndex> foreign_critical_;
 };
@@ -139,10 +151,16 @@ absl::StatusOr<int64_t> GapCalculator::LocalUsers(ViewIndex product) {
     }
     ViewIndex p = queue[i];
     if (i > 0) {
-      for (const Adjacent& made : view_.In(v1::EDGE_KIND_PRODUCES, p)) {
-        if (visit_stamp_[made.other.value()] == stamp_) continue;
-        visit_stamp_[made.other.value()] = stamp_;
-        if (IsLocal(made.other)) ++users;
+      auto [it, inserted] = local_makers_.try_emplace(p.value());
+      if (inserted) {
+        for (const Adjacent& made : view_.In(v1::EDGE_KIND_PRODUCES, p)) {
+          if (IsLocal(made.other)) it->second.push_back(made.other);
+        }
+      }
+      for (ViewIndex firm : it->second) {
+        if (visit_stamp_[firm.value()] == stamp_) continue;
+        visit_stamp_[firm.value()] = stamp_;
+        ++users;
       }
     }
     for (v1::EdgeKind kind :
@@ -182,8 +200,8 @@ absl::Status GapCalculator::FindForeignCriticalSuppliers(
   return absl::OkStatus();
 }
 
-GapCandidate GapCalculator::Candidate(
-    const Producer& producer, absl::Span<const ViewIndex> variants) const {
+GapCandidate GapCalculator::Candidate(const Producer& producer,
+                                      int local_buyers) const {
   GapCandidate candidate;
   candidate.firm = producer.firm;
   candidate.best_credential = BestCredential(producer.firm);
@@ -193,13 +211,11 @@ GapCandidate GapCalculator::Candidate(
        view_.Out(v1::EDGE_KIND_PRODUCES, producer.firm)) {
     if (in_chain_[made.other.value()]) ++candidate.chain_products;
   }
-  for (ViewIndex variant : variants) {
-    for (const SupplyFact& supply : view_.SuppliesOf(variant)) {
-      if (supply.supplier == producer.firm && IsLocal(supply.buyer)) {
-        ++candidate.local_buyers;
-      }
-    }
-  }
+  candidate.local_buyers = local_buyers;
+  return candidate;
+}
+
+void GapCalculator::Explain(GapCandidate& candidate, bool makes) const {
   std::vector<std::string> reasons;
   if (candidate.best_credential.kind != v1::CREDENTIAL_KIND_UNSPECIFIED) {
     reasons.push_back(
@@ -209,7 +225,7 @@ GapCandidate GapCalculator::Candidate(
   if (!MaturityLabel(candidate.maturity).empty()) {
     reasons.emplace_back(MaturityLabel(candidate.maturity));
   }
-  if (!producer.makes) reasons.emplace_back("known from an observed supply");
+  if (!makes) reasons.emplace_back("known from an observed supply");
   if (candidate.chain_products > 1) {
     reasons.push_back(absl::StrCat("makes ", candidate.chain_products,
                                    " products of this chain"));
@@ -218,13 +234,12 @@ GapCandidate GapCalculator::Candidate(
     reasons.push_back(absl::StrCat("already supplies ", candidate.local_buyers,
                                    " firm(s) in ", region_label_));
   }
-  const std::string& region = view_.region(producer.firm);
+  const std::string& region = view_.region(candidate.firm);
   reasons.push_back(
       candidate.domestic
           ? absl::StrCat("in ", region.empty() ? "CN" : region)
-          : absl::StrCat("abroad (", view_.country(producer.firm), ")"));
+          : absl::StrCat("abroad (", view_.country(candidate.firm), ")"));
   candidate.reason = absl::StrJoin(reasons, "; ");
-  return candidate;
 }
 
 absl::Status GapCalculator::Classify(GapRow& row,
@@ -275,10 +290,14 @@ absl::Status GapCalculator::Classify(GapRow& row,
   };
   std::vector<Flow> flows;
   bool all_shares = true;
+  // Observed supplies to local buyers per supplier (edges), for the
+  // candidates' "already supplies" figure.
+  absl::flat_hash_map<uint32_t, int> local_buyers;
   for (ViewIndex variant : variants) {
     for (const SupplyFact& supply : view_.SuppliesOf(variant)) {
       if (!IsLocal(supply.buyer)) continue;
       flows.push_back({supply.supplier, supply.share});
+      ++local_buyers[supply.supplier.value()];
       all_shares = all_shares && supply.share > 0;
     }
   }
@@ -400,8 +419,12 @@ absl::Status GapCalculator::Classify(GapRow& row,
   }
   std::vector<GapCandidate> candidates;
   candidates.reserve(outside.size());
+  absl::flat_hash_map<uint32_t, bool> makes;
   for (const Producer* producer : outside) {
-    candidates.push_back(Candidate(*producer, variants));
+    auto found = local_buyers.find(producer->firm.value());
+    candidates.push_back(
+        Candidate(*producer, found == local_buyers.end() ? 0 : found->second));
+    makes[producer->firm.value()] = producer->makes;
   }
   auto better = [this](const GapCandidate& a, const GapCandidate& b) {
     int rank_a = CredentialRank(a.best_credential);
@@ -421,6 +444,9 @@ absl::Status GapCalculator::Classify(GapRow& row,
   std::partial_sort(candidates.begin(), candidates.begin() + keep,
                     candidates.end(), better);
   candidates.resize(keep);
+  for (GapCandidate& candidate : candidates) {
+    Explain(candidate, makes[candidate.firm.value()]);
+  }
   row.candidates = std::move(candidates);
 
   for (const Adjacent& support :
