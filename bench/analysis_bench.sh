@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 scale=${1:-city}
 build=${2:-build-release}
 work=$(mktemp -d /tmp/chainkg-analysis-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+server=""
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 
 if [ ! -x "$build/bench/analysis_bench" ]; then
   scripts/setup.sh "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
@@ -55,3 +56,24 @@ print("view: %d vertices, %d edges, built in %.2f s, %.0f bytes per edge"
 print("supply network (observed): %d lines, built in %.0f ms"
       % (runs["BM_SupplyNetworkBuild"]["lines"], ms("BM_SupplyNetworkBuild")))
 PY
+
+echo "== deadline: a 20-hop downstream walk with paths from a supernode"
+echo "   (EXT:Qualcomm, supplies + produces + input_to), --timeout-ms 100, through gRPC"
+"$build/server/chainkg-server" --db "$work/db" --listen 127.0.0.1:0 > "$work/server.log" &
+server=$!
+for _ in $(seq 100); do grep -q listening "$work/server.log" && break; sleep 0.1; done
+address=$(grep -o 'listening on [^ ]*' "$work/server.log" | awk '{print $3}')
+walk=(downstream --firm EXT:Qualcomm --depth 20 --edge-kind supplies
+      --edge-kind produces --edge-kind input_to --max-visited 50000000
+      --limit 10000000)
+# The first call waits for the server's first view.
+"$build/cli/chainkg" --server "$address" --timeout-ms 120000 "${walk[@]}" \
+  --format csv | wc -l | awk '{print "   the whole walk: " $1 - 1 " rows"}'
+for _ in 1 2 3; do
+  start=$(date +%s%N)
+  "$build/cli/chainkg" --server "$address" --timeout-ms 100 --format csv "${walk[@]}" \
+    --paths > /dev/null 2> "$work/deadline.err" && code=0 || code=$?
+  end=$(date +%s%N)
+  echo "   exit $code after $(( (end - start) / 1000000 )) ms (CLI start included): $(tail -1 "$work/deadline.err")"
+done
+
