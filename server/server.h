@@ -40,6 +40,15 @@ struct ServerOptions {
   GraphServiceOptions graph_service;
   int max_receive_message_bytes = 64 << 20;
   int max_send_message_bytes = 64 << 20;
+  // Request headers (metadata) larger than this are refused.
+  int max_metadata_bytes = 16 << 10;
+  // Concurrent calls (streams) per client connection.
+  int max_concurrent_streams = 100;
+  // Keepalive enforcement: a client pinging more often than this without
+  // sending data gets a strike; max_ping_strikes strikes close its
+  // connection (GOAWAY too_many_pings).
+  int min_ping_interval_ms = 60'000;
+  int max_ping_strikes = 2;
 };
 
 // A running server. Thread-safe. Destroying it shuts the gRPC server down
