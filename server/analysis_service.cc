@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 
 #include "graph/analysis/gaps.h"
+#include "graph/analysis/stats.h"
 #include "graph/analysis/substitutes.h"
 #include "graph/analysis/supply_network.h"
 #include "graph/analysis/traversal.h"
@@ -18,11 +19,10 @@
 
 namespace chainkg::server {
 
-AnalysisServiceImpl::AnalysisServiceImpl(graph::Store& store,
-                                         graph::ViewCache& views,
+AnalysisServiceImpl::AnalysisServiceImpl(graph::ViewCache& views,
                                          const Authorizer& auth,
                                          const GraphServiceOptions& options)
-    : store_(store), views_(views), auth_(auth), options_(options) {}
+    : views_(views), auth_(auth), options_(options) {}
 
 absl::Time AnalysisServiceImpl::DeadlineOf(
     const grpc::ServerContext& context) const {
@@ -720,43 +720,54 @@ grpc::Status AnalysisServiceImpl::Stats(grpc::ServerContext* context,
       !caller.ok()) {
     return ToGrpcStatus(caller.status(), "Stats");
   }
+  constexpr absl::string_view kRpc = "Stats";
   graph::StatsQuery query;
   query.region_prefix = request->region_prefix();
-  query.as_of = request->as_of();
-  graph::ScanLimits limits;
-  auto deadline = context->deadline();
-  limits.deadline = deadline == std::chrono::system_clock::time_point::max()
-                        ? absl::Now() + options_.default_deadline
-                        : absl::FromChrono(deadline);
-  absl::StatusOr<graph::GraphStats> stats = store_.ComputeStats(query, limits);
-  if (!stats.ok()) return ToGrpcStatus(stats.status(), "Stats");
+  if (!query.region_prefix.empty()) {
+    absl::Status status = ValidateRegionPrefix(query.region_prefix);
+    if (!status.ok()) {
+      return ToGrpcStatus(InvalidField("region_prefix", status.message()),
+                          kRpc);
+    }
+  }
+  if (!request->as_of().empty()) {
+    absl::Status status = ValidateDate(request->as_of());
+    if (!status.ok()) {
+      return ToGrpcStatus(InvalidField("as_of", status.message()), kRpc);
+    }
+    query.as_of = graph::ParseDateNumber(request->as_of());
+  }
+  absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
+  if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
+  const graph::View& v = **view;
+  graph::GraphStats stats = graph::ComputeStats(v, query);
   response->set_region_prefix(request->region_prefix());
   response->set_as_of(request->as_of());
-  response->set_firms(stats->firms);
-  for (const auto& tally : stats->credentials) {
+  response->set_firms(stats.firms);
+  for (const auto& tally : stats.credentials) {
     v1::CredentialCount* count = response->add_credentials();
     count->set_kind(tally.kind);
     count->set_level(tally.level);
     count->set_firms(tally.firms);
   }
-  for (const auto& [region, firms] : stats->regions) {
+  for (const auto& [region, firms] : stats.regions) {
     v1::RegionCount* count = response->add_regions();
     count->set_region_code(region);
     count->set_firms(firms);
   }
-  for (const auto& tally : stats->chains) {
+  for (const auto& tally : stats.chains) {
     v1::ChainStats* chain = response->add_chains();
-    chain->set_chain_key(tally.key);
-    chain->set_name(tally.name);
-    chain->set_category(tally.category);
+    chain->set_chain_key(v.key(tally.chain));
+    chain->set_name(v.name(tally.chain));
+    chain->set_category(static_cast<v1::ChainCategory>(v.subkind(tally.chain)));
     chain->set_products(tally.products);
     chain->set_products_made_in_region(tally.products_made_in_region);
     chain->set_producers_in_region(tally.producers_in_region);
-    for (const std::string& key : tally.leader_keys) {
-      chain->add_leader_keys(key);
+    for (graph::ViewIndex leader : tally.leaders) {
+      chain->add_leader_keys(v.key(leader));
     }
   }
-  response->set_sequence(stats->sequence);
+  response->set_sequence(v.sequence());
   return grpc::Status::OK;
 }
 

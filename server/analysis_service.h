@@ -5,19 +5,17 @@
 #include "chainkg/v1/analysis_service.grpc.pb.h"
 #include "graph/analysis/supply_network.h"
 #include "graph/analysis/supply_network_cache.h"
-#include "graph/store/store.h"
 #include "graph/view/view_cache.h"
 #include "server/auth.h"
 #include "server/graph_service.h"
 
 namespace chainkg::server {
 
-// Thread-safe; borrows the store, the view cache and the authorizer, which
-// must outlive it.
+// Thread-safe; borrows the view cache and the authorizer, which must outlive
+// it. Every answer is computed on one view.
 class AnalysisServiceImpl final : public v1::AnalysisService::Service {
  public:
-  AnalysisServiceImpl(graph::Store& store, graph::ViewCache& views,
-                      const Authorizer& auth,
+  AnalysisServiceImpl(graph::ViewCache& views, const Authorizer& auth,
                       const GraphServiceOptions& options);
 
   grpc::Status Stats(grpc::ServerContext* context,
@@ -47,7 +45,6 @@ class AnalysisServiceImpl final : public v1::AnalysisService::Service {
   // The deadline, and cancellation by the client or a shutdown.
   graph::AnalysisLimits LimitsOf(grpc::ServerContext& context) const;
 
-  graph::Store& store_;
   graph::ViewCache& views_;
   const Authorizer& auth_;
   graph::SupplyNetworkCache networks_;

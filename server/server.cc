@@ -99,7 +99,7 @@ absl::StatusOr<std::unique_ptr<ChainkgServer>> ChainkgServer::Start(
   server->admin_service_ = std::make_unique<AdminServiceImpl>(
       *server->store_, *server->auth_, options.backup_dir);
   server->analysis_service_ = std::make_unique<AnalysisServiceImpl>(
-      *server->store_, *server->views_, *server->auth_, options.graph_service);
+      *server->views_, *server->auth_, options.graph_service);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

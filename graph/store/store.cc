@@ -546,10 +546,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
-absl::StatusOr<WriteResult> Store::Apply(const WriteRequest& request) {
+absl::StatusOr<WriteResult> Store::Apply(WriteRequest request) {
   // Checked and canonicalized outside the lock.
   CHAINKG_ASSIGN_OR_RETURN(internal::PreparedWrite prepared,
-                           internal::PrepareWrite(request));
+                           internal::PrepareWrite(std::move(request)));
   return RunWrite(*impl_, [&](internal::WriteTxn& txn, WriteResult* out) {
     return internal::ApplyPrepared(prepared, txn, out);
   });
@@ -560,7 +560,7 @@ absl::StatusOr<WriteResult> Store::UpsertVertices(
   WriteRequest request;
   request.vertices.assign(vertices.begin(), vertices.end());
   request.mode = mode;
-  return Apply(request);
+  return Apply(std::move(request));
 }
 
 absl::StatusOr<WriteResult> Store::DeleteVertices(
@@ -584,7 +584,7 @@ absl::StatusOr<WriteResult> Store::UpsertEdges(
     absl::Span<const v1::Edge> edges) {
   WriteRequest request;
   request.edges.assign(edges.begin(), edges.end());
-  return Apply(request);
+  return Apply(std::move(request));
 }
 
 absl::StatusOr<WriteResult> Store::DeleteEdges(
@@ -1012,155 +1012,6 @@ absl::StatusOr<EdgePage> Store::ListEdges(const v1::VertexRef& ref,
         EncodeToken(TokenPurpose::kEdges, fingerprint, resume);
   }
   return result;
-}
-
-absl::StatusOr<GraphStats> Store::ComputeStats(const StatsQuery& query,
-                                               const ScanLimits& limits) const {
-  if (!query.region_prefix.empty()) {
-    absl::Status status = ValidateRegionPrefix(query.region_prefix);
-    if (!status.ok()) return InvalidField("region_prefix", status.message());
-  }
-  if (!query.as_of.empty()) {
-    absl::Status status = ValidateDate(query.as_of);
-    if (!status.ok()) return InvalidField("as_of", status.message());
-  }
-  rocksdb::ManagedSnapshot snapshot(impl_->db.get());
-  rocksdb::ReadOptions read;
-  read.snapshot = snapshot.snapshot();
-  GraphStats stats;
-  stats.sequence = snapshot.snapshot()->GetSequenceNumber();
-  ScanLimits deadline_only = limits;
-  deadline_only.max_scanned = std::numeric_limits<int64_t>::max();
-  ScanBudget budget(deadline_only);
-  bool everywhere = query.region_prefix.empty();
-
-  // Visits every key under prefix in one column family.
-  auto scan = [&](ColumnFamily which, const std::string& prefix,
-                  auto&& visit) -> absl::Status {
-    std::string end = PrefixSuccessor(prefix);
-    rocksdb::ReadOptions options = read;
-    rocksdb::Slice upper(end);
-    if (!end.empty()) options.iterate_upper_bound = &upper;
-    std::unique_ptr<rocksdb::Iterator> it(
-        impl_->db->NewIterator(options, impl_->cf(which)));
-    for (it->Seek(prefix); it->Valid(); it->Next()) {
-      CHAINKG_RETURN_IF_ERROR(budget.Step());
-      CHAINKG_RETURN_IF_ERROR(visit(ToView(it->key()), ToView(it->value())));
-    }
-    return FromRocksDb(it->status(), "stats scan");
-  };
-
-  // Firms of the region, and per region code (country abroad).
-  absl::flat_hash_set<uint64_t> firms_in_region;
-  absl::flat_hash_map<std::string, int64_t> per_region;
-  std::string region_prefix =
-      everywhere
-          ? RegionIndexPrefix(v1::VERTEX_KIND_FIRM, "", "").substr(0, 2)
-          : RegionIndexPrefix(v1::VERTEX_KIND_FIRM, "CN", query.region_prefix);
-  CHAINKG_RETURN_IF_ERROR(
-      scan(kIndex, region_prefix,
-           [&](absl::string_view key, absl::string_view) -> absl::Status {
-             // 'r' kind country(2) region(6) id(8)
-             absl::string_view country = key.substr(2, 2);
-             absl::string_view region = key.substr(4, 6);
-             ++per_region[region == kNoRegion ? std::string(country)
-                                              : std::string(region)];
-             if (!everywhere) firms_in_region.insert(TrailingId(key).value());
-             ++stats.firms;
-             return absl::OkStatus();
-           }));
-  for (auto& [region, count] : per_region) {
-    stats.regions.emplace_back(region, count);
-  }
-  std::sort(stats.regions.begin(), stats.regions.end(),
-            [](const auto& a, const auto& b) {
-              return a.second != b.second ? a.second > b.second
-                                          : a.first < b.first;
-            });
-  if (stats.regions.size() > 100) stats.regions.resize(100);
-
-  // Credentials: one index entry per (firm, kind, level); in force needs the
-  // record (status and dates).
-  for (int kind = 1; kind <= v1::CredentialKind_MAX; ++kind) {
-    auto credential_kind = static_cast<v1::CredentialKind>(kind);
-    std::array<int64_t, 8> per_level = {};
-    CHAINKG_RETURN_IF_ERROR(scan(
-        kIndex,
-        CredentialIndexPrefix(credential_kind, everywhere ? "" : "CN",
-                              query.region_prefix),
-        [&](absl::string_view key, absl::string_view) -> absl::Status {
-          v1::Level level = CredentialIndexLevel(key);
-          CHAINKG_ASSIGN_OR_RETURN(v1::Vertex firm,
-                                   impl_->ReadVertex(read, TrailingId(key)));
-          for (const v1::Credential& credential : firm.firm().credentials()) {
-            if (credential.kind() == credential_kind &&
-                credential.level() == level &&
-                CredentialInForce(credential, query.as_of)) {
-              ++per_level[level];
-              break;
-            }
-          }
-          return absl::OkStatus();
-        }));
-    for (int level = 0; level <= v1::Level_MAX; ++level) {
-      if (per_level[level] == 0) continue;
-      stats.credentials.push_back(
-          {credential_kind, static_cast<v1::Level>(level), per_level[level]});
-    }
-  }
-
-  // Chains: products, their producers in the region, leaders.
-  std::vector<std::pair<VertexId, v1::Chain>> chains;
-  CHAINKG_RETURN_IF_ERROR(
-      scan(kVertex, VertexKindBegin(v1::VERTEX_KIND_CHAIN).substr(0, 1),
-           [&](absl::string_view key, absl::string_view value) -> absl::Status {
-             v1::Vertex vertex;
-             if (!vertex.ParseFromArray(value.data(), value.size())) {
-               return absl::DataLossError("chain record does not parse");
-             }
-             chains.emplace_back(*ParseVertexKey(key), vertex.chain());
-             return absl::OkStatus();
-           }));
-  std::sort(chains.begin(), chains.end(), [](const auto& a, const auto& b) {
-    return a.second.key() < b.second.key();
-  });
-  for (const auto& [chain_id, chain] : chains) {
-    GraphStats::ChainTally tally;
-    tally.key = chain.key();
-    tally.name = chain.name();
-    tally.category = chain.category();
-    absl::flat_hash_set<uint64_t> producers;
-    CHAINKG_RETURN_IF_ERROR(scan(
-        kInEdge, EdgePrefix(chain_id, v1::EDGE_KIND_IN_CHAIN),
-        [&](absl::string_view key, absl::string_view) -> absl::Status {
-          VertexId product = ParseEdgeKey(key)->far;
-          ++tally.products;
-          bool made_here = false;
-          return scan(kInEdge, EdgePrefix(product, v1::EDGE_KIND_PRODUCES),
-                      [&](absl::string_view produces,
-                          absl::string_view) -> absl::Status {
-                        uint64_t firm = ParseEdgeKey(produces)->far.value();
-                        if (everywhere || firms_in_region.contains(firm)) {
-                          producers.insert(firm);
-                          if (!made_here) ++tally.products_made_in_region;
-                          made_here = true;
-                        }
-                        return absl::OkStatus();
-                      });
-        }));
-    tally.producers_in_region = static_cast<int64_t>(producers.size());
-    CHAINKG_RETURN_IF_ERROR(
-        scan(kInEdge, EdgePrefix(chain_id, v1::EDGE_KIND_LEADS),
-             [&](absl::string_view key, absl::string_view) -> absl::Status {
-               CHAINKG_ASSIGN_OR_RETURN(
-                   v1::Vertex leader,
-                   impl_->ReadVertex(read, ParseEdgeKey(key)->far));
-               tally.leader_keys.push_back(KeyOf(leader));
-               return absl::OkStatus();
-             }));
-    stats.chains.push_back(std::move(tally));
-  }
-  return stats;
 }
 
 absl::StatusOr<uint64_t> Store::ScanAll(const ScanVisitor& visitor) const {

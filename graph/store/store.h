@@ -90,35 +90,6 @@ struct BatchLookup {
   uint64_t sequence = 0;
 };
 
-// What Store::ComputeStats counts.
-struct StatsQuery {
-  std::string region_prefix;  // GB/T 2260 prefix, 2-6 digits; empty: all
-  std::string as_of;          // "YYYY-MM-DD"; empty: not revoked
-};
-
-struct GraphStats {
-  struct CredentialTally {
-    v1::CredentialKind kind = v1::CREDENTIAL_KIND_UNSPECIFIED;
-    v1::Level level = v1::LEVEL_UNSPECIFIED;
-    int64_t firms = 0;
-  };
-  struct ChainTally {
-    std::string key;
-    std::string name;
-    v1::ChainCategory category = v1::CHAIN_CATEGORY_UNSPECIFIED;
-    int64_t products = 0;
-    int64_t products_made_in_region = 0;
-    int64_t producers_in_region = 0;
-    std::vector<std::string> leader_keys;
-  };
-  int64_t firms = 0;
-  std::vector<CredentialTally> credentials;  // (kind, level) order, non-zero
-  // Firms per region code (or country, abroad), most first.
-  std::vector<std::pair<std::string, int64_t>> regions;
-  std::vector<ChainTally> chains;  // every chain, in key order
-  uint64_t sequence = 0;
-};
-
 // One stored edge as ScanAll reports it: the ids in its key and its record.
 struct StoredEdge {
   VertexId from;
@@ -173,8 +144,9 @@ class Store {
   // still needs a name. INVALID_ARGUMENT / NOT_FOUND name the field
   // ("vertices[i].firm.key", "edges[i].to"); under kSkipInvalid such
   // records are reported in WriteResult::rejected instead. Other errors
-  // (I/O) fail the call and write nothing.
-  absl::StatusOr<WriteResult> Apply(const WriteRequest& request);
+  // (I/O) fail the call and write nothing. Takes request by value so that
+  // callers done with it can move it in.
+  absl::StatusOr<WriteResult> Apply(WriteRequest request);
 
   // Upserts vertices by natural key, all or nothing. Records are checked
   // and canonicalized (validate.h) first: INVALID_ARGUMENT names the field
@@ -235,14 +207,6 @@ class Store {
                                      const PageRequest& page,
                                      const ScanLimits& limits) const;
 
-  // Counts, on one snapshot, the firms of a region by credential kind and
-  // level (distinct firms holding a credential in force on as_of), by
-  // region code, and per chain (products, products with a producer in the
-  // region, producing firms in the region, leaders). INVALID_ARGUMENT for a
-  // malformed prefix or date; DEADLINE_EXCEEDED past limits.deadline
-  // (limits.max_scanned does not apply: counts are never partial).
-  absl::StatusOr<GraphStats> ComputeStats(const StatsQuery& query,
-                                          const ScanLimits& limits) const;
 
   // Visits every vertex (in id order), then every edge (by source id, kind,
   // target id), of one snapshot: what in-memory views are built from.

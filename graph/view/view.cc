@@ -72,6 +72,12 @@ absl::Status View::Builder::AddVertex(VertexId id, const v1::Vertex& vertex) {
   view.countries_.push_back(location.has_value() ? location->country : "");
   view.key_core_technology_.push_back(vertex.has_product() &&
                                       vertex.product().key_core_technology());
+  int subkind = vertex.has_chain()      ? vertex.chain().category()
+                : vertex.has_product()  ? vertex.product().kind()
+                : vertex.has_platform() ? vertex.platform().type()
+                : vertex.has_project()  ? vertex.project().type()
+                                        : 0;
+  view.subkinds_.push_back(static_cast<uint8_t>(subkind));
   if (vertex.has_firm()) {
     for (const v1::Credential& credential : vertex.firm().credentials()) {
       view.credentials_.push_back({credential.kind(), credential.level(),
@@ -251,7 +257,7 @@ size_t View::MemoryBytes() const {
                csr.entries.capacity() * sizeof(Adjacent);
     }
   }
-  bytes += key_core_technology_.capacity() / 8 +
+  bytes += key_core_technology_.capacity() / 8 + subkinds_.capacity() +
            credential_offsets_.capacity() * sizeof(uint32_t) +
            credentials_.capacity() * sizeof(CredentialFact) +
            supply_offsets_.capacity() * sizeof(uint32_t) +

@@ -135,6 +135,10 @@ class View {
   }
   // Firms: their credentials, as stored. Other kinds: none.
   absl::Span<const CredentialFact> credentials(ViewIndex v) const;
+  // The record's own kind enum as a number: a chain's ChainCategory, a
+  // product's ProductKind, a platform's PlatformType, a project's
+  // ProjectType; 0 for the other kinds.
+  int subkind(ViewIndex v) const { return subkinds_[v.value()]; }
   // Products: the 关键核心技术 flag.
   bool key_core_technology(ViewIndex v) const {
     return key_core_technology_[v.value()];
@@ -176,6 +180,7 @@ class View {
   std::vector<std::string> regions_;
   std::vector<std::string> countries_;
   std::vector<bool> key_core_technology_;
+  std::vector<uint8_t> subkinds_;
   // credentials_[credential_offsets_[v] .. credential_offsets_[v + 1]).
   std::vector<uint32_t> credential_offsets_;
   std::vector<CredentialFact> credentials_;

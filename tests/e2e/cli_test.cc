@@ -3,8 +3,10 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
@@ -457,6 +459,114 @@ TEST_F(CliTest, UpstreamDownstreamAndPathWalkTheDesignExample) {
   EXPECT_EQ(budget.exit_code, 1);
   EXPECT_THAT(budget.err, HasSubstr("RESOURCE_EXHAUSTED"));
   EXPECT_THAT(budget.err, HasSubstr("max_visited"));
+}
+
+// Splits one CSV line (quotes allowed) into cells.
+std::vector<std::string> CsvCells(const std::string& line) {
+  std::vector<std::string> cells(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        cells.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cells.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      cells.emplace_back();
+    } else if (c != '\r') {
+      cells.back() += c;
+    }
+  }
+  return cells;
+}
+
+// Rows of a demo CSV file as column -> value maps.
+std::vector<std::map<std::string, std::string>> ReadCsv(
+    const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line = line.substr(3);
+  std::vector<std::string> header = CsvCells(line);
+  std::vector<std::map<std::string, std::string>> rows;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::vector<std::string> cells = CsvCells(line);
+    std::map<std::string, std::string> row;
+    for (size_t i = 0; i < header.size() && i < cells.size(); ++i) {
+      row[header[i]] = cells[i];
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+TEST_F(CliTest, StatsOfTheDemoMatchACountOfItsFiles) {
+  std::string demo = ::testing::TempDir() + "/stats-demo";
+  ASSERT_EQ(
+      Cli({"demo", "generate", "--out", demo, "--scale", "small"}).exit_code,
+      0);
+  ProcessResult loaded = Cli({"load", demo});
+  ASSERT_EQ(loaded.exit_code, 0) << loaded.err;
+  for (const std::string& as_of :
+       {std::string(""), std::string("2023-06-30")}) {
+    SCOPED_TRACE("as of " + as_of);
+    std::vector<std::string> args = {"--format", "json", "stats", "--region",
+                                     "4419"};
+    if (!as_of.empty()) args.insert(args.end(), {"--as-of", as_of});
+    ProcessResult json = Cli(args);
+    ASSERT_EQ(json.exit_code, 0) << json.err;
+    v1::StatsResponse response;
+    ASSERT_TRUE(
+        google::protobuf::util::JsonStringToMessage(json.out, &response).ok())
+        << json.out;
+    // The oracle: the files themselves.
+    std::set<std::string> local;
+    for (const auto& firm : ReadCsv(demo + "/firms.csv")) {
+      std::string country =
+          firm.at("country").empty() ? "CN" : firm.at("country");
+      if (country == "CN" && firm.at("region_code").rfind("4419", 0) == 0) {
+        local.insert(firm.at("key"));
+      }
+    }
+    std::map<std::pair<std::string, std::string>, std::set<std::string>> held;
+    for (const auto& credential : ReadCsv(demo + "/credentials.csv")) {
+      if (!local.count(credential.at("firm_key"))) continue;
+      if (credential.at("status") == "revoked") continue;
+      if (!as_of.empty() && ((!credential.at("valid_from").empty() &&
+                              as_of < credential.at("valid_from")) ||
+                             (!credential.at("valid_to").empty() &&
+                              as_of > credential.at("valid_to")))) {
+        continue;
+      }
+      held[{credential.at("kind"), credential.at("level")}].insert(
+          credential.at("firm_key"));
+    }
+    EXPECT_EQ(response.firms(), static_cast<int64_t>(local.size()));
+    std::map<std::pair<std::string, std::string>, int64_t> got, want;
+    for (const v1::CredentialCount& count : response.credentials()) {
+      std::string kind = v1::CredentialKind_Name(count.kind());
+      std::string level = v1::Level_Name(count.level());
+      for (auto* name : {&kind, &level}) {
+        *name = name->substr(name->find('_', name == &kind ? 11 : 0) + 1);
+        for (char& c : *name) c = static_cast<char>(std::tolower(c));
+      }
+      got[{kind, level}] = count.firms();
+    }
+    for (const auto& [key, firms] : held) {
+      want[key] = static_cast<int64_t>(firms.size());
+    }
+    EXPECT_FALSE(want.empty());
+    EXPECT_EQ(got, want);
+    EXPECT_GT(response.sequence(), 0u);
+  }
 }
 
 TEST(ServerBinaryTest, SaysWhereItListensAndStopsCleanlyOnSigterm) {
