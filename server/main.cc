@@ -164,7 +164,18 @@ int main(int argc, char** argv) {
 
   absl::StatusOr<std::unique_ptr<chainkg::server::ChainkgServer>> server =
       chainkg::server::ChainkgServer::Start(options);
-  if (!server.ok()) return Fail(server.status().ToString());
+  if (!server.ok()) {
+    if (server.status().code() == absl::StatusCode::kDataLoss) {
+      // Never serve what is left of a damaged database: say what to do.
+      Fail(server.status().ToString());
+      return Fail(
+          "refusing to start rather than serve a database that may miss "
+          "acknowledged writes; the files were left as they are. Keep a copy "
+          "of the directory, restore the latest checkpoint and load again "
+          "what was written after it (docs/operations.md, Durability)");
+    }
+    return Fail(server.status().ToString());
+  }
   std::cout << "chainkg-server: listening on " << (*server)->address()
             << " (database " << options.db_path << ", "
             << (options.tls_cert_file.empty()        ? "plaintext"
