@@ -44,16 +44,29 @@ std::string NormalizeName(absl::string_view utf8) {
     if (U_SUCCESS(error)) text = folded;
   }
   icu::UnicodeString out;
+  bool dropped = false;
   for (int32_t i = 0; i < text.length();) {
     UChar32 c = text.char32At(i);
     i += U16_LENGTH(c);
-    if (IsDropped(c)) continue;
+    if (IsDropped(c)) {
+      dropped = true;
+      continue;
+    }
     // Every opening bracket form is "(" and every closing one ")", so that
     // 广东（东莞）, 广东【东莞】 and 广东(东莞) match.
     int8_t type = u_charType(c);
     if (type == U_START_PUNCTUATION) c = '(';
     if (type == U_END_PUNCTUATION) c = ')';
     out.append(c);
+  }
+  // A dropped character can leave a combining mark next to a new base
+  // letter (NFKC turns "k\u00B8" into "k", a space and U+0327): compose
+  // again, so that the result is normalized and NormalizeName of it is
+  // itself. Composition adds no dropped characters or brackets.
+  if (dropped && normalizer != nullptr) {
+    UErrorCode error = U_ZERO_ERROR;
+    icu::UnicodeString composed = normalizer->normalize(out, error);
+    if (U_SUCCESS(error)) out = composed;
   }
   std::string result;
   out.toUTF8String(result);

@@ -24,6 +24,14 @@ TEST(NormalizeNameTest, SpacesAndZeroWidthCharactersAreRemoved) {
   EXPECT_EQ(NormalizeName("玖\u200b龙\u200d纸\ufeff业"), "玖龙纸业");
 }
 
+// Found by fuzz/text_encoding_fuzzer (issue 5): NFKC turns the spacing
+// cedilla U+00B8 into a space and U+0327; once the space was dropped the
+// mark stayed uncomposed, so the result normalized to something else again.
+TEST(NormalizeNameTest, MarksLeftByADroppedSpaceAreComposed) {
+  EXPECT_EQ(NormalizeName("k\u00b8"), "\u0137");  // k with cedilla
+  EXPECT_EQ(NormalizeName(NormalizeName("k\u00b8")), NormalizeName("k\u00b8"));
+}
+
 TEST(NormalizeNameTest, LetterCaseDoesNotMatter) {
   EXPECT_EQ(NormalizeName("TSMC Ltd."), NormalizeName("tsmc ltd."));
 }
