@@ -101,6 +101,8 @@ verbs:
   admin checkpoint NAME         (admin role) a consistent copy of the database
                                 in the server's --backup-dir/NAME
   admin verify                  (admin role) check every table file's checksums
+  admin audit [--limit N]       (admin role) who wrote what and when, newest
+                                first
   upsert KIND|edge              records as JSON from stdin or --file F: one
                                 object, an array, or one object per line
       --replace                 replace stored records instead of merging
@@ -665,7 +667,37 @@ absl::Status CmdAdmin(const CommandLine& flags, Context& context) {
     *context.out << "checksums verified: every table file is intact\n";
     return absl::OkStatus();
   }
-  return Usage("usage: chainkg admin checkpoint NAME | chainkg admin verify");
+  if (args.size() == 2 && args[1] == "audit") {
+    v1::ListAuditRequest request;
+    CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags));
+    request.set_limit(std::min(limit == 0 ? 10000 : limit, 10000));
+    v1::ListAuditResponse response;
+    auto call = CallContext(context);
+    CHAINKG_RETURN_IF_ERROR(FromRpc(
+        context.admin->ListAudit(call.get(), request, &response), context));
+    if (context.format == Format::kJson) {
+      WriteJson(response, *context.out);
+      return absl::OkStatus();
+    }
+    Rows rows;
+    rows.header = {"time",    "principal", "rpc",      "records", "created",
+                   "updated", "deleted",   "rejected", "peer",    "sequence"};
+    for (const v1::AuditRecord& r : response.records()) {
+      rows.cells.push_back(
+          {r.time(), r.principal(), r.rpc(), absl::StrCat(r.records()),
+           absl::StrCat(r.created()), absl::StrCat(r.updated()),
+           absl::StrCat(r.deleted()), absl::StrCat(r.rejected()), r.peer(),
+           absl::StrCat(r.sequence())});
+    }
+    if (context.format == Format::kCsv) {
+      WriteCsv(rows, *context.out);
+    } else {
+      WriteTable(rows, *context.out);
+    }
+    return absl::OkStatus();
+  }
+  return Usage(
+      "usage: chainkg admin checkpoint NAME | verify | audit [--limit N]");
 }
 
 absl::Status CmdImpact(const CommandLine& flags, Context& context) {

@@ -94,4 +94,25 @@ grpc::Status AdminServiceImpl::VerifyChecksums(
   return grpc::Status::OK;
 }
 
+grpc::Status AdminServiceImpl::ListAudit(grpc::ServerContext* context,
+                                         const v1::ListAuditRequest* request,
+                                         v1::ListAuditResponse* response) {
+  constexpr absl::string_view kRpc = "ListAudit";
+  if (absl::StatusOr<Principal> caller =
+          auth_.Authorize(*context, Role::kAdmin, kRpc);
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status(), kRpc);
+  }
+  if (request->limit() < 0 || request->limit() > 10000) {
+    return ToGrpcStatus(InvalidField("limit", "must be within 0..10000"), kRpc);
+  }
+  absl::StatusOr<std::vector<v1::AuditRecord>> records =
+      store_.ListAudit(request->limit() == 0 ? 100 : request->limit());
+  if (!records.ok()) return ToGrpcStatus(records.status(), kRpc);
+  for (v1::AuditRecord& record : *records) {
+    *response->add_records() = std::move(record);
+  }
+  return grpc::Status::OK;
+}
+
 }  // namespace chainkg::server

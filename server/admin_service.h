@@ -31,6 +31,9 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   grpc::Status VerifyChecksums(grpc::ServerContext* context,
                                const v1::VerifyChecksumsRequest* request,
                                v1::VerifyChecksumsResponse* response) override;
+  grpc::Status ListAudit(grpc::ServerContext* context,
+                         const v1::ListAuditRequest* request,
+                         v1::ListAuditResponse* response) override;
 
  private:
   graph::Store& store_;

@@ -179,11 +179,11 @@ grpc::Status GraphServiceImpl::SearchVertices(
 grpc::Status GraphServiceImpl::UpsertVertices(
     grpc::ServerContext* context, const v1::UpsertVerticesRequest* request,
     v1::UpsertVerticesResponse* response) {
-  if (absl::StatusOr<Principal> caller =
-          auth_.Authorize(*context, Role::kWriter, "UpsertVertices");
-      !caller.ok()) {
-    return ToGrpcStatus(caller.status(), "UpsertVertices");
-  }
+  absl::StatusOr<Principal> caller =
+      auth_.Authorize(*context, Role::kWriter, "UpsertVertices");
+  if (!caller.ok()) return ToGrpcStatus(caller.status(), "UpsertVertices");
+  const graph::AuditEntry audit = {caller->name, "UpsertVertices",
+                                   context->peer()};
   constexpr absl::string_view kRpc = "UpsertVertices";
   if (request->vertices_size() > kMaxRecordsPerCall) {
     return TooMany("vertices", kMaxRecordsPerCall, kRpc);
@@ -197,6 +197,7 @@ grpc::Status GraphServiceImpl::UpsertVertices(
                    ? graph::UpsertMode::kReplace
                    : graph::UpsertMode::kMerge;
   write.client = ClientOf(*context);
+  write.audit = audit;
   absl::StatusOr<graph::WriteResult> result = store_.Apply(write);
   if (!result.ok()) return ToGrpcStatus(result.status(), kRpc);
   response->set_created(result->created);
@@ -212,18 +213,19 @@ grpc::Status GraphServiceImpl::UpsertVertices(
 grpc::Status GraphServiceImpl::DeleteVertices(
     grpc::ServerContext* context, const v1::DeleteVerticesRequest* request,
     v1::DeleteVerticesResponse* response) {
-  if (absl::StatusOr<Principal> caller =
-          auth_.Authorize(*context, Role::kWriter, "DeleteVertices");
-      !caller.ok()) {
-    return ToGrpcStatus(caller.status(), "DeleteVertices");
-  }
+  absl::StatusOr<Principal> caller =
+      auth_.Authorize(*context, Role::kWriter, "DeleteVertices");
+  if (!caller.ok()) return ToGrpcStatus(caller.status(), "DeleteVertices");
+  const graph::AuditEntry audit = {caller->name, "DeleteVertices",
+                                   context->peer()};
   constexpr absl::string_view kRpc = "DeleteVertices";
   if (request->refs_size() > kMaxRecordsPerCall) {
     return TooMany("refs", kMaxRecordsPerCall, kRpc);
   }
   std::vector<v1::VertexRef> refs(request->refs().begin(),
                                   request->refs().end());
-  absl::StatusOr<graph::WriteResult> result = store_.DeleteVertices(refs);
+  absl::StatusOr<graph::WriteResult> result =
+      store_.DeleteVertices(refs, audit);
   if (!result.ok()) return ToGrpcStatus(result.status(), kRpc);
   response->set_deleted(result->deleted);
   response->set_edges_deleted(result->edges_deleted);
@@ -234,11 +236,11 @@ grpc::Status GraphServiceImpl::DeleteVertices(
 grpc::Status GraphServiceImpl::UpsertEdges(
     grpc::ServerContext* context, const v1::UpsertEdgesRequest* request,
     v1::UpsertEdgesResponse* response) {
-  if (absl::StatusOr<Principal> caller =
-          auth_.Authorize(*context, Role::kWriter, "UpsertEdges");
-      !caller.ok()) {
-    return ToGrpcStatus(caller.status(), "UpsertEdges");
-  }
+  absl::StatusOr<Principal> caller =
+      auth_.Authorize(*context, Role::kWriter, "UpsertEdges");
+  if (!caller.ok()) return ToGrpcStatus(caller.status(), "UpsertEdges");
+  const graph::AuditEntry audit = {caller->name, "UpsertEdges",
+                                   context->peer()};
   constexpr absl::string_view kRpc = "UpsertEdges";
   if (request->edges_size() > kMaxRecordsPerCall) {
     return TooMany("edges", kMaxRecordsPerCall, kRpc);
@@ -246,6 +248,7 @@ grpc::Status GraphServiceImpl::UpsertEdges(
   graph::WriteRequest write;
   write.edges.assign(request->edges().begin(), request->edges().end());
   write.client = ClientOf(*context);
+  write.audit = audit;
   absl::StatusOr<graph::WriteResult> result = store_.Apply(write);
   if (!result.ok()) return ToGrpcStatus(result.status(), kRpc);
   response->set_created(result->created);
@@ -258,17 +261,17 @@ grpc::Status GraphServiceImpl::UpsertEdges(
 grpc::Status GraphServiceImpl::DeleteEdges(
     grpc::ServerContext* context, const v1::DeleteEdgesRequest* request,
     v1::DeleteEdgesResponse* response) {
-  if (absl::StatusOr<Principal> caller =
-          auth_.Authorize(*context, Role::kWriter, "DeleteEdges");
-      !caller.ok()) {
-    return ToGrpcStatus(caller.status(), "DeleteEdges");
-  }
+  absl::StatusOr<Principal> caller =
+      auth_.Authorize(*context, Role::kWriter, "DeleteEdges");
+  if (!caller.ok()) return ToGrpcStatus(caller.status(), "DeleteEdges");
+  const graph::AuditEntry audit = {caller->name, "DeleteEdges",
+                                   context->peer()};
   constexpr absl::string_view kRpc = "DeleteEdges";
   if (request->edges_size() > kMaxRecordsPerCall) {
     return TooMany("edges", kMaxRecordsPerCall, kRpc);
   }
   std::vector<v1::Edge> edges(request->edges().begin(), request->edges().end());
-  absl::StatusOr<graph::WriteResult> result = store_.DeleteEdges(edges);
+  absl::StatusOr<graph::WriteResult> result = store_.DeleteEdges(edges, audit);
   if (!result.ok()) return ToGrpcStatus(result.status(), kRpc);
   response->set_deleted(result->deleted);
   response->set_sequence(result->sequence);
@@ -303,11 +306,10 @@ grpc::Status GraphServiceImpl::ListEdges(grpc::ServerContext* context,
 grpc::Status GraphServiceImpl::Ingest(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::IngestResponse, v1::IngestRequest>* stream) {
-  if (absl::StatusOr<Principal> caller =
-          auth_.Authorize(*context, Role::kWriter, "Ingest");
-      !caller.ok()) {
-    return ToGrpcStatus(caller.status(), "Ingest");
-  }
+  absl::StatusOr<Principal> caller =
+      auth_.Authorize(*context, Role::kWriter, "Ingest");
+  if (!caller.ok()) return ToGrpcStatus(caller.status(), "Ingest");
+  const graph::AuditEntry audit = {caller->name, "Ingest", context->peer()};
   constexpr absl::string_view kRpc = "Ingest";
   std::string client = ClientOf(*context);
   v1::IngestRequest request;
@@ -327,6 +329,7 @@ grpc::Status GraphServiceImpl::Ingest(
     write.vertices.assign(request.vertices().begin(), request.vertices().end());
     write.edges.assign(request.edges().begin(), request.edges().end());
     write.client = client;
+    write.audit = audit;
     write.mode = request.mode() == v1::UPSERT_MODE_REPLACE
                      ? graph::UpsertMode::kReplace
                      : graph::UpsertMode::kMerge;

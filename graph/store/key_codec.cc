@@ -36,6 +36,13 @@ std::string NextSequenceKey(v1::VertexKind kind) {
   return key;
 }
 
+std::string AuditKey(int64_t time_us, uint64_t sequence) {
+  std::string key = kAuditKeyPrefix;
+  AppendUint64(&key, static_cast<uint64_t>(time_us));
+  AppendUint64(&key, sequence);
+  return key;
+}
+
 std::string VertexKey(VertexId id) {
   std::string key;
   AppendUint64(&key, id.value());

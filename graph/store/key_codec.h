@@ -10,6 +10,10 @@
 //   column family "default" (meta)
 //     "format_version"                        -> decimal text "1"
 //     "next_sequence/" [kind:1]               -> [u64] next unused sequence
+//     "audit/" [time_us:8] [sequence:8]       -> chainkg.v1.AuditRecord
+//       One per API write, in the write's own WriteBatch: time order, then
+//       the RocksDB sequence the write got (unique). Added without a format
+//       change: readers that do not know "audit/" keys never look at them.
 //
 //   column family "vertex"
 //     [id:8]                                  -> chainkg.v1.Vertex
@@ -78,6 +82,10 @@ void AppendUint64(std::string* out, uint64_t value);
 uint64_t ReadUint64(absl::string_view bytes);
 
 std::string NextSequenceKey(v1::VertexKind kind);
+
+// "audit/" and the key of one audit record.
+inline constexpr char kAuditKeyPrefix[] = "audit/";
+std::string AuditKey(int64_t time_us, uint64_t sequence);
 
 std::string VertexKey(VertexId id);
 // The id in a vertex key; nullopt if the key is not 8 bytes.

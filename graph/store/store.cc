@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
@@ -417,8 +418,36 @@ constexpr size_t kMaxCommittedIds = size_t{1} << 20;
 // Runs body against a fresh WriteTxn under the write lock and commits it.
 // The in-memory id counters and natural-key cache advance only if the
 // commit succeeds.
+// The audit record of a write, put in the write's own batch so that the
+// data and its record commit together. The batch will get the sequence
+// after the latest: writers are serialized by write_mu.
+absl::Status PutAudit(Store::Impl& impl, internal::MutationTarget& target,
+                      const AuditEntry& audit, int64_t records,
+                      const WriteResult& result) {
+  absl::Time now = absl::Now();
+  uint64_t sequence = impl.db->GetLatestSequenceNumber() + 1;
+  v1::AuditRecord record;
+  record.set_principal(audit.principal);
+  record.set_rpc(audit.rpc);
+  record.set_peer(audit.peer);
+  record.set_time(
+      absl::FormatTime(absl::RFC3339_full, now, absl::UTCTimeZone()));
+  record.set_records(records);
+  record.set_created(result.created);
+  record.set_updated(result.updated);
+  record.set_unchanged(result.unchanged);
+  record.set_deleted(result.deleted + result.edges_deleted);
+  record.set_rejected(static_cast<int64_t>(result.rejected.size()));
+  record.set_sequence(sequence);
+  return target.Put(kMeta, AuditKey(absl::ToUnixMicros(now), sequence),
+                    record.SerializeAsString());
+}
+
+// Runs body in one transaction and commits it with its audit record (none
+// when audit.principal is empty).
 template <typename Body>
-absl::StatusOr<WriteResult> RunWrite(Store::Impl& impl, Body body) {
+absl::StatusOr<WriteResult> RunWrite(Store::Impl& impl, const AuditEntry& audit,
+                                     int64_t records, Body body) {
   absl::MutexLock lock(&impl.write_mu);
   CHAINKG_RETURN_IF_ERROR(impl.background_errors->ResumeIfStopped(*impl.db));
   RocksDbTarget target(impl);
@@ -426,6 +455,9 @@ absl::StatusOr<WriteResult> RunWrite(Store::Impl& impl, Body body) {
   WriteResult result;
   CHAINKG_RETURN_IF_ERROR(body(txn, &result));
   CHAINKG_RETURN_IF_ERROR(txn.WriteCounters());
+  if (!audit.principal.empty()) {
+    CHAINKG_RETURN_IF_ERROR(PutAudit(impl, target, audit, records, result));
+  }
   CHAINKG_RETURN_IF_ERROR(target.Commit());
   impl.next_sequence = txn.next_sequence();
   txn.PublishIds(&impl.committed_ids);
@@ -547,12 +579,16 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
 }
 
 absl::StatusOr<WriteResult> Store::Apply(WriteRequest request) {
+  AuditEntry audit = std::move(request.audit);
+  auto records =
+      static_cast<int64_t>(request.vertices.size() + request.edges.size());
   // Checked and canonicalized outside the lock.
   CHAINKG_ASSIGN_OR_RETURN(internal::PreparedWrite prepared,
                            internal::PrepareWrite(std::move(request)));
-  return RunWrite(*impl_, [&](internal::WriteTxn& txn, WriteResult* out) {
-    return internal::ApplyPrepared(prepared, txn, out);
-  });
+  return RunWrite(*impl_, audit, records,
+                  [&](internal::WriteTxn& txn, WriteResult* out) {
+                    return internal::ApplyPrepared(prepared, txn, out);
+                  });
 }
 
 absl::StatusOr<WriteResult> Store::UpsertVertices(
@@ -564,14 +600,15 @@ absl::StatusOr<WriteResult> Store::UpsertVertices(
 }
 
 absl::StatusOr<WriteResult> Store::DeleteVertices(
-    absl::Span<const v1::VertexRef> refs) {
+    absl::Span<const v1::VertexRef> refs, const AuditEntry& audit) {
   std::vector<v1::VertexRef> canonical(refs.begin(), refs.end());
   for (size_t i = 0; i < canonical.size(); ++i) {
     CHAINKG_RETURN_IF_ERROR(NestField(CanonicalizeRef(&canonical[i]),
                                       absl::StrCat("refs[", i, "]")));
   }
   return RunWrite(
-      *impl_, [&](internal::WriteTxn& txn, WriteResult* out) -> absl::Status {
+      *impl_, audit, static_cast<int64_t>(canonical.size()),
+      [&](internal::WriteTxn& txn, WriteResult* out) -> absl::Status {
         for (size_t i = 0; i < canonical.size(); ++i) {
           CHAINKG_RETURN_IF_ERROR(NestField(txn.DeleteVertex(canonical[i], out),
                                             absl::StrCat("refs[", i, "]")));
@@ -587,15 +624,16 @@ absl::StatusOr<WriteResult> Store::UpsertEdges(
   return Apply(std::move(request));
 }
 
-absl::StatusOr<WriteResult> Store::DeleteEdges(
-    absl::Span<const v1::Edge> edges) {
+absl::StatusOr<WriteResult> Store::DeleteEdges(absl::Span<const v1::Edge> edges,
+                                               const AuditEntry& audit) {
   std::vector<v1::Edge> canonical(edges.begin(), edges.end());
   for (size_t i = 0; i < canonical.size(); ++i) {
     CHAINKG_RETURN_IF_ERROR(NestField(CanonicalizeEdgeIdentity(&canonical[i]),
                                       absl::StrCat("edges[", i, "]")));
   }
   return RunWrite(
-      *impl_, [&](internal::WriteTxn& txn, WriteResult* out) -> absl::Status {
+      *impl_, audit, static_cast<int64_t>(canonical.size()),
+      [&](internal::WriteTxn& txn, WriteResult* out) -> absl::Status {
         for (size_t i = 0; i < canonical.size(); ++i) {
           CHAINKG_RETURN_IF_ERROR(NestField(txn.DeleteEdge(canonical[i], out),
                                             absl::StrCat("edges[", i, "]")));
@@ -1225,6 +1263,32 @@ absl::StatusOr<uint64_t> Store::Checkpoint(const std::string& dir) const {
 
 absl::Status Store::VerifyChecksums() const {
   return FromRocksDb(impl_->db->VerifyChecksum(), "verify checksums");
+}
+
+absl::StatusOr<std::vector<v1::AuditRecord>> Store::ListAudit(int limit) const {
+  std::vector<v1::AuditRecord> records;
+  if (limit <= 0) return records;
+  rocksdb::ReadOptions read;
+  std::string prefix = kAuditKeyPrefix;
+  std::string end = PrefixSuccessor(prefix);
+  rocksdb::Slice lower(prefix);
+  rocksdb::Slice upper(end);
+  read.iterate_lower_bound = &lower;
+  read.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(read, impl_->cf(kMeta)));
+  // Newest first: from the end of the range backwards.
+  for (it->SeekToLast();
+       it->Valid() && static_cast<int>(records.size()) < limit; it->Prev()) {
+    v1::AuditRecord record;
+    if (!record.ParseFromArray(it->value().data(),
+                               static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("an audit record does not parse");
+    }
+    records.push_back(std::move(record));
+  }
+  CHAINKG_RETURN_IF_ERROR(FromRocksDb(it->status(), "read audit records"));
+  return records;
 }
 
 }  // namespace chainkg::graph

@@ -160,7 +160,8 @@ class Store {
   // Absent vertices are skipped. INVALID_ARGUMENT for malformed refs
   // ("refs[i].key").
   absl::StatusOr<WriteResult> DeleteVertices(
-      absl::Span<const v1::VertexRef> refs);
+      absl::Span<const v1::VertexRef> refs,
+      const AuditEntry& audit = AuditEntry());
 
   // Inserts or replaces edges, all or nothing. INVALID_ARGUMENT for a
   // malformed edge ("edges[i].<field>"); NOT_FOUND when an endpoint or the
@@ -169,7 +170,13 @@ class Store {
 
   // Deletes edges by identity (kind, from, to, supplies.product_key), all
   // or nothing. Absent edges are skipped.
-  absl::StatusOr<WriteResult> DeleteEdges(absl::Span<const v1::Edge> edges);
+  absl::StatusOr<WriteResult> DeleteEdges(
+      absl::Span<const v1::Edge> edges, const AuditEntry& audit = AuditEntry());
+
+  // The latest audit records (one per write made with an AuditEntry),
+  // newest first, at most limit. DATA_LOSS for a record that does not
+  // parse.
+  absl::StatusOr<std::vector<v1::AuditRecord>> ListAudit(int limit) const;
 
   // Looks a vertex up by ref. INVALID_ARGUMENT for a malformed ref.
   absl::StatusOr<VertexLookup> GetVertex(const v1::VertexRef& ref) const;
@@ -206,7 +213,6 @@ class Store {
                                      Direction direction, v1::EdgeKind kind,
                                      const PageRequest& page,
                                      const ScanLimits& limits) const;
-
 
   // Visits every vertex (in id order), then every edge (by source id, kind,
   // target id), of one snapshot: what in-memory views are built from.

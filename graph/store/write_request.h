@@ -64,6 +64,14 @@ struct WriteResult {
   uint64_t sequence = 0;           // sequence number after the write
 };
 
+// Who asks for a write, for its audit record. An empty principal writes
+// no audit record (offline tools, tests).
+struct AuditEntry {
+  std::string principal;
+  std::string rpc;
+  std::string peer;
+};
+
 // A mixed write: vertices first, in order, then edges, in order, so edges
 // may name vertices of the same request.
 struct WriteRequest {
@@ -76,6 +84,7 @@ struct WriteRequest {
   UpsertMode mode = UpsertMode::kMerge;
   FailurePolicy on_invalid = FailurePolicy::kAllOrNothing;
   RecordForm records = RecordForm::kUnchecked;
+  AuditEntry audit;
 };
 
 }  // namespace chainkg::graph

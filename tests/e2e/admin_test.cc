@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 
@@ -184,6 +185,58 @@ TEST(AdminTest, OnlyAdminsMayCheckpoint) {
   ProcessResult verify = Cli(*server, {"--token", writer, "admin", "verify"});
   EXPECT_EQ(verify.exit_code, 1);
   EXPECT_THAT(verify.err, HasSubstr("PERMISSION_DENIED"));
+}
+
+TEST(AdminTest, EveryAcknowledgedWriteHasAnAuditRecordAndRefusedOnesNone) {
+  testing::TempDir dir;
+  std::string reader = server::NewToken();
+  std::string writer = server::NewToken();
+  std::string admin = server::NewToken();
+  std::ofstream(dir.Sub("tokens"))
+      << "reader r " << server::HashToken(reader) << "\nwriter loader "
+      << server::HashToken(writer) << "\nadmin ops " << server::HashToken(admin)
+      << "\n";
+  std::unique_ptr<server::ChainkgServer> server =
+      Start(dir.Sub("db"), "", dir.Sub("tokens"));
+  ASSERT_NE(server, nullptr);
+  const char* two =
+      R"([{"key":"EXT:a","name":"A"},{"key":"EXT:b","name":"B"}])";
+  EXPECT_EQ(Cli(*server, {"--token", reader, "upsert", "firm"}, two).exit_code,
+            1);  // refused: no record
+  EXPECT_EQ(Cli(*server, {"--token", writer, "upsert", "firm"},
+                R"({"key":"EXT:bad"})")
+                .exit_code,
+            1);  // rejected (no name): nothing written, no record
+  ProcessResult written =
+      Cli(*server, {"--token", writer, "upsert", "firm"}, two);
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  ProcessResult deleted =
+      Cli(*server, {"--token", admin, "delete", "firm", "EXT:b"});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
+
+  ProcessResult audit =
+      Cli(*server, {"--token", admin, "--format", "json", "admin", "audit"});
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  v1::ListAuditResponse response;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(audit.out, &response).ok())
+      << audit.out;
+  ASSERT_EQ(response.records_size(), 2);
+  const v1::AuditRecord& newest = response.records(0);
+  EXPECT_EQ(newest.principal(), "ops");
+  EXPECT_EQ(newest.rpc(), "DeleteVertices");
+  EXPECT_EQ(newest.deleted(), 1);
+  const v1::AuditRecord& upsert = response.records(1);
+  EXPECT_EQ(upsert.principal(), "loader");
+  EXPECT_EQ(upsert.rpc(), "UpsertVertices");
+  EXPECT_EQ(upsert.records(), 2);
+  EXPECT_EQ(upsert.created(), 2);
+  EXPECT_FALSE(upsert.time().empty());
+  EXPECT_FALSE(upsert.peer().empty());
+  EXPECT_LT(upsert.sequence(), newest.sequence());
+  ProcessResult not_admin = Cli(*server, {"--token", writer, "admin", "audit"});
+  EXPECT_EQ(not_admin.exit_code, 1);
+  EXPECT_THAT(not_admin.err, HasSubstr("PERMISSION_DENIED"));
 }
 
 }  // namespace
