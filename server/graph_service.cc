@@ -1,6 +1,8 @@
 #include "server/graph_service.h"
 
 #include <chrono>
+#include <iterator>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -198,7 +200,7 @@ grpc::Status GraphServiceImpl::UpsertVertices(
                    : graph::UpsertMode::kMerge;
   write.client = ClientOf(*context);
   write.audit = audit;
-  absl::StatusOr<graph::WriteResult> result = store_.Apply(write);
+  absl::StatusOr<graph::WriteResult> result = store_.Apply(std::move(write));
   if (!result.ok()) return ToGrpcStatus(result.status(), kRpc);
   response->set_created(result->created);
   response->set_updated(result->updated);
@@ -249,7 +251,7 @@ grpc::Status GraphServiceImpl::UpsertEdges(
   write.edges.assign(request->edges().begin(), request->edges().end());
   write.client = ClientOf(*context);
   write.audit = audit;
-  absl::StatusOr<graph::WriteResult> result = store_.Apply(write);
+  absl::StatusOr<graph::WriteResult> result = store_.Apply(std::move(write));
   if (!result.ok()) return ToGrpcStatus(result.status(), kRpc);
   response->set_created(result->created);
   response->set_updated(result->updated);
@@ -325,9 +327,14 @@ grpc::Status GraphServiceImpl::Ingest(
       return ToGrpcStatus(
           InvalidField(absl::StrCat(batch, ".mode"), "unknown value"), kRpc);
     }
+    // The records move out of the request, which the next Read refills.
     graph::WriteRequest write;
-    write.vertices.assign(request.vertices().begin(), request.vertices().end());
-    write.edges.assign(request.edges().begin(), request.edges().end());
+    write.vertices.assign(
+        std::make_move_iterator(request.mutable_vertices()->begin()),
+        std::make_move_iterator(request.mutable_vertices()->end()));
+    write.edges.assign(
+        std::make_move_iterator(request.mutable_edges()->begin()),
+        std::make_move_iterator(request.mutable_edges()->end()));
     write.client = client;
     write.audit = audit;
     write.mode = request.mode() == v1::UPSERT_MODE_REPLACE
@@ -336,7 +343,7 @@ grpc::Status GraphServiceImpl::Ingest(
     write.on_invalid = request.all_or_nothing()
                            ? graph::FailurePolicy::kAllOrNothing
                            : graph::FailurePolicy::kSkipInvalid;
-    absl::StatusOr<graph::WriteResult> result = store_.Apply(write);
+    absl::StatusOr<graph::WriteResult> result = store_.Apply(std::move(write));
     if (!result.ok())
       return ToGrpcStatus(NestField(result.status(), batch), kRpc);
     v1::IngestResponse response;
