@@ -66,7 +66,9 @@ verbs:
                                 inputs, OR over suppliers)
       --mode observed|capability   recorded supplies (default) or any maker
       --country CC, --region P  capability mode: only such suppliers count
-  gaps --chain KEY              the chain's products with their class (卡脖子
+  gaps --chain KEY | --product KEY [--depth N (2)]
+                                the chain's products (or the product and its
+                                inputs to N levels) with their class (卡脖子
                                 CHOKEPOINT, 缺链 MISSING, 断链风险 BREAK_RISK,
                                 短板 WEAK, COVERED), evidence, firms to attract
                                 and who works on them; --format dot|svg draws
@@ -752,6 +754,17 @@ absl::Status CmdImpact(const CommandLine& flags, Context& context) {
   if (!response.products_lost().empty()) {
     *context.out << "products no longer made: "
                  << absl::StrJoin(response.products_lost(), " ") << "\n";
+  }
+  if (!response.firms_hit_by_tier().empty()) {
+    std::vector<std::string> tiers;
+    for (const v1::CredentialCount& tier : response.firms_hit_by_tier()) {
+      tiers.push_back(tier.kind() == v1::CREDENTIAL_KIND_UNSPECIFIED
+                          ? absl::StrCat("no credential ", tier.firms())
+                          : absl::StrCat(LevelLabel(tier.level()), " ",
+                                         CredentialLabel(tier.kind()), " ",
+                                         tier.firms()));
+    }
+    *context.out << "firms hit by tier: " << absl::StrJoin(tiers, ", ") << "\n";
   }
   if (!firms.cells.empty()) {
     *context.out << "\n";

@@ -78,6 +78,15 @@ std::string ShareText(const v1::GapRow& row) {
   return absl::StrCat(static_cast<int>(row.outside_share() * 100 + 0.5), "%");
 }
 
+// "chain 新能源汽车 (NEV)" or "product 电池包 (cell-pack) and its inputs".
+std::string TargetText(const v1::GapsResponse& response) {
+  return response.product_key().empty()
+             ? absl::StrCat("chain ", response.chain_name(), " (",
+                            response.chain_key(), ")")
+             : absl::StrCat("product ", response.product_name(), " (",
+                            response.product_key(), ") and its inputs");
+}
+
 std::string RegionText(const v1::GapsResponse& response) {
   return response.region_prefix().empty() ? response.home_country()
                                           : response.region_prefix();
@@ -155,9 +164,8 @@ Rows CsvRows(const v1::GapsResponse& response) {
 }
 
 void WriteReport(const v1::GapsResponse& response, std::ostream& out) {
-  out << "gaps of chain " << response.chain_name() << " ("
-      << response.chain_key() << ") in " << RegionText(response) << ", view "
-      << response.sequence() << "\n";
+  out << "gaps of " << TargetText(response) << " in " << RegionText(response)
+      << ", view " << response.sequence() << "\n";
   std::vector<std::string> counts;
   for (const v1::GapClassCount& count : response.class_counts()) {
     counts.push_back(
@@ -257,9 +265,9 @@ std::string Dot(const v1::GapsResponse& response) {
   dot << "digraph gaps {\n"
       << "  graph [rankdir=LR, labelloc=t, fontname=\"Noto Sans CJK SC\", "
          "label="
-      << DotQuote(absl::StrCat(
-             response.chain_name(), " (", response.chain_key(), "): gaps in ",
-             RegionText(response), ", view ", response.sequence()))
+      << DotQuote(absl::StrCat(TargetText(response), ": gaps in ",
+                               RegionText(response), ", view ",
+                               response.sequence()))
       << "];\n"
       << "  node [shape=box, style=\"rounded,filled\", fontname=\"Noto Sans "
          "CJK SC\"];\n";
@@ -333,11 +341,19 @@ absl::StatusOr<std::string> Svg(const std::string& dot) {
 }  // namespace
 
 absl::Status RunGaps(const CommandLine& flags, Context& context) {
-  if (!flags.Has("chain")) {
-    return Usage("usage: chainkg gaps --chain KEY [--region PREFIX]");
+  if (flags.Has("chain") == flags.Has("product")) {
+    return Usage(
+        "usage: chainkg gaps --chain KEY | --product KEY [--depth N] "
+        "[--region PREFIX]");
   }
   v1::GapsRequest request;
   request.set_chain_key(flags.Get("chain", ""));
+  request.set_product_key(flags.Get("product", ""));
+  if (flags.Has("depth")) {
+    CHAINKG_ASSIGN_OR_RETURN(long long depth, flags.GetInt("depth", 2));
+    if (depth < 1 || depth > 20) return Usage("--depth must be within 1..20");
+    request.set_upstream_depth(static_cast<int>(depth));
+  }
   request.set_region_prefix(flags.Get("region", ""));
   request.set_home_country(
       absl::AsciiStrToUpper(flags.Get("home-country", "")));

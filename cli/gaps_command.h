@@ -11,7 +11,8 @@
 
 namespace chainkg::cli {
 
-// Runs `gaps`. Flags: --chain KEY (required), --region PREFIX,
+// Runs `gaps`. Flags: --chain KEY or --product KEY [--depth N], --region
+// PREFIX,
 // --home-country CC, --as-of DATE, --hhi X, --outside-share X,
 // --candidates N, --mode observed|capability. INVALID_ARGUMENT for a usage
 // error; FAILED_PRECONDITION for --format svg without Graphviz; RPC errors

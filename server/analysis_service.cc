@@ -437,6 +437,13 @@ grpc::Status AnalysisServiceImpl::Impact(grpc::ServerContext* context,
     count->set_region_code(region);
     count->set_firms(firms);
   }
+  for (const graph::ImpactSummary::TierCount& tier :
+       summary.firms_hit_by_tier) {
+    v1::CredentialCount* count = response->add_firms_hit_by_tier();
+    count->set_kind(tier.kind);
+    count->set_level(tier.level);
+    count->set_firms(tier.firms);
+  }
   response->set_sequence(v.sequence());
   return grpc::Status::OK;
 }
@@ -550,17 +557,31 @@ grpc::Status AnalysisServiceImpl::Gaps(grpc::ServerContext* context,
     return ToGrpcStatus(caller.status(), "Gaps");
   }
   constexpr absl::string_view kRpc = "Gaps";
+  if (request->chain_key().empty() == request->product_key().empty()) {
+    return ToGrpcStatus(
+        InvalidField("chain_key", "name a chain or (product_key) a product"),
+        kRpc);
+  }
+  const bool of_product = !request->product_key().empty();
+  const absl::string_view target_field =
+      of_product ? "product_key" : "chain_key";
   v1::VertexRef ref;
-  ref.set_kind(v1::VERTEX_KIND_CHAIN);
-  ref.set_key(request->chain_key());
+  ref.set_kind(of_product ? v1::VERTEX_KIND_PRODUCT : v1::VERTEX_KIND_CHAIN);
+  ref.set_key(of_product ? request->product_key() : request->chain_key());
   absl::Status valid = graph::CanonicalizeRef(&ref);
   if (!valid.ok()) {
-    return ToGrpcStatus(InvalidField("chain_key", valid.message()), kRpc);
+    return ToGrpcStatus(InvalidField(target_field, valid.message()), kRpc);
+  }
+  if (request->upstream_depth() < 0 || request->upstream_depth() > 20) {
+    return ToGrpcStatus(InvalidField("upstream_depth", "must be within 0..20"),
+                        kRpc);
   }
   if (!v1::SupplyMode_IsValid(request->mode())) {
     return ToGrpcStatus(InvalidField("mode", "unknown value"), kRpc);
   }
   graph::GapOptions options;
+  options.upstream_depth =
+      request->upstream_depth() == 0 ? 2 : request->upstream_depth();
   options.region_prefix = request->region_prefix();
   if (!options.region_prefix.empty()) {
     absl::Status status = ValidateRegionPrefix(options.region_prefix);
@@ -612,12 +633,12 @@ grpc::Status AnalysisServiceImpl::Gaps(grpc::ServerContext* context,
   absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
   if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
   const graph::View& v = **view;
-  std::optional<graph::ViewIndex> chain =
-      v.Find(v1::VERTEX_KIND_CHAIN, ref.key());
+  std::optional<graph::ViewIndex> chain = v.Find(ref.kind(), ref.key());
   if (!chain.has_value()) {
     return ToGrpcStatus(
-        FieldError(absl::StatusCode::kNotFound, "chain_key",
-                   absl::StrCat("no chain \"", ref.key(), "\"")),
+        FieldError(absl::StatusCode::kNotFound, target_field,
+                   absl::StrCat("no ", of_product ? "product" : "chain", " \"",
+                                ref.key(), "\"")),
         kRpc);
   }
   // The supply network is only needed when the chain has local leaders;
@@ -632,8 +653,13 @@ grpc::Status AnalysisServiceImpl::Gaps(grpc::ServerContext* context,
   }
   absl::StatusOr<graph::GapReport> report = graph::Gaps(v, *chain, options);
   if (!report.ok()) return ToGrpcStatus(report.status(), kRpc);
-  response->set_chain_key(v.key(*chain));
-  response->set_chain_name(v.name(*chain));
+  if (of_product) {
+    response->set_product_key(v.key(*chain));
+    response->set_product_name(v.name(*chain));
+  } else {
+    response->set_chain_key(v.key(*chain));
+    response->set_chain_name(v.name(*chain));
+  }
   response->set_region_prefix(options.region_prefix);
   response->set_home_country(options.home_country);
   for (graph::ViewIndex leader : report->local_leaders) {

@@ -464,27 +464,56 @@ absl::StatusOr<GapReport> GapCalculator::Run() {
   report.chain = chain_;
   report.class_counts.assign(static_cast<int>(GapClass::kCovered) + 1, 0);
   report.local_leaders = LocalLeaders(view_, chain_, options_);
-  for (const Adjacent& member : view_.In(v1::EDGE_KIND_IN_CHAIN, chain_)) {
-    in_chain_[member.other.value()] = true;
+  // The rows: a chain's IN_CHAIN products, or a product and its inputs
+  // (INPUT_TO, upstream) to options.upstream_depth levels.
+  struct Member {
+    ViewIndex product;
+    int stage;
+    std::string segment;
+  };
+  std::vector<Member> members;
+  if (view_.kind(chain_) == v1::VERTEX_KIND_CHAIN) {
+    for (const Adjacent& member : view_.In(v1::EDGE_KIND_IN_CHAIN, chain_)) {
+      members.push_back({member.other, static_cast<int>(member.attribute & 3),
+                         view_.segment(member.attribute)});
+    }
+  } else {
+    members.push_back({chain_, 0, "level 0"});
+    in_chain_[chain_.value()] = true;
+    for (size_t begin = 0, level = 1;
+         level <= static_cast<size_t>(options_.upstream_depth); ++level) {
+      size_t end = members.size();
+      for (size_t i = begin; i < end; ++i) {
+        for (const Adjacent& input :
+             view_.In(v1::EDGE_KIND_INPUT_TO, members[i].product)) {
+          if (in_chain_[input.other.value()]) continue;
+          in_chain_[input.other.value()] = true;
+          members.push_back({input.other, 0, absl::StrCat("level ", level)});
+        }
+      }
+      begin = end;
+    }
   }
+  for (const Member& member : members) in_chain_[member.product.value()] = true;
   CHAINKG_RETURN_IF_ERROR(FindForeignCriticalSuppliers(report));
 
-  for (const Adjacent& member : view_.In(v1::EDGE_KIND_IN_CHAIN, chain_)) {
+  for (const Member& member : members) {
     if (absl::Now() > options_.limits.deadline) {
       return absl::DeadlineExceededError("gaps: deadline exceeded");
     }
     GapRow row;
-    row.product = member.other;
-    row.stage = static_cast<int>(member.attribute & 3);
-    row.segment = view_.segment(member.attribute);
+    row.product = member.product;
+    row.stage = member.stage;
+    row.segment = member.segment;
     std::vector<ViewIndex> variants = VariantsOf(row.product);
     std::vector<Producer> producers = ProducersOf(variants);
     CHAINKG_RETURN_IF_ERROR(Classify(row, variants, producers));
     ++report.class_counts[static_cast<int>(row.gap_class)];
     for (const Adjacent& next :
-         view_.Out(v1::EDGE_KIND_INPUT_TO, member.other)) {
+         view_.Out(v1::EDGE_KIND_INPUT_TO, member.product)) {
       if (in_chain_[next.other.value()]) {
-        report.links.push_back({member.other, next.other, next.attribute != 0});
+        report.links.push_back(
+            {member.product, next.other, next.attribute != 0});
       }
     }
     report.rows.push_back(std::move(row));
@@ -509,8 +538,13 @@ absl::StatusOr<GapReport> GapCalculator::Run() {
 absl::StatusOr<GapReport> Gaps(const View& view, ViewIndex chain,
                                const GapOptions& options) {
   if (chain.value() >= view.vertex_count() ||
-      view.kind(chain) != v1::VERTEX_KIND_CHAIN) {
-    return absl::InvalidArgumentError("gaps: the target is not a chain");
+      (view.kind(chain) != v1::VERTEX_KIND_CHAIN &&
+       view.kind(chain) != v1::VERTEX_KIND_PRODUCT)) {
+    return absl::InvalidArgumentError(
+        "gaps: the target is neither a chain nor a product");
+  }
+  if (options.upstream_depth < 0 || options.upstream_depth > 20) {
+    return absl::InvalidArgumentError("upstream_depth: must be within 0..20");
   }
   if (options.hhi_threshold < 0 || options.hhi_threshold > 1) {
     return absl::InvalidArgumentError("hhi_threshold: must be within 0..1");

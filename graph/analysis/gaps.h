@@ -42,6 +42,9 @@ struct GapOptions {
   double outside_share_threshold = 0.5;
   // 招商 candidates listed per row.
   int max_candidates = 5;
+  // A product target: its inputs (INPUT_TO, upstream) to this many levels
+  // are the rows, with the product itself (level 0).
+  int upstream_depth = 2;
   // How the chain leaders' critical suppliers are found (CHOKEPOINT).
   SupplyOptions supply;
   // The supply network of the view for `supply`, when the caller has one
@@ -126,10 +129,12 @@ struct GapReport {
   std::vector<Link> links;
 };
 
-// The gap report of chain over the products that are IN_CHAIN of it.
-// INVALID_ARGUMENT for a vertex that is not a chain or thresholds out of
-// range; DEADLINE_EXCEEDED / RESOURCE_EXHAUSTED from limits.
-absl::StatusOr<GapReport> Gaps(const View& view, ViewIndex chain,
+// The gap report of a chain over the products that are IN_CHAIN of it, or
+// of a product over itself and its inputs to options.upstream_depth levels
+// (segment "level N"; such a report has no local leaders, so no
+// criticality check). INVALID_ARGUMENT for another kind of vertex or
+// options out of range; DEADLINE_EXCEEDED / RESOURCE_EXHAUSTED from limits.
+absl::StatusOr<GapReport> Gaps(const View& view, ViewIndex target,
                                const GapOptions& options);
 
 // The firms in the region (options.region_prefix, home_country) that LEAD

@@ -1,6 +1,8 @@
 #include "graph/analysis/supply_network.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -629,6 +631,21 @@ ImpactSummary SupplyNetwork::Summarize(
       [](const auto& a, const auto& b) {
         return a.second != b.second ? a.second > b.second : a.first < b.first;
       });
+  std::map<std::pair<int, int>, int64_t> by_tier;
+  for (const auto& [firm, depth] : summary.firms_hit) {
+    std::set<std::pair<int, int>> held;
+    for (const CredentialFact& credential : view.credentials(firm)) {
+      if (InForce(credential, 0))
+        held.insert({credential.kind, credential.level});
+    }
+    if (held.empty()) held.insert({0, 0});
+    for (const auto& tier : held) ++by_tier[tier];
+  }
+  for (const auto& [tier, count] : by_tier) {
+    summary.firms_hit_by_tier.push_back(
+        {static_cast<v1::CredentialKind>(tier.first),
+         static_cast<v1::Level>(tier.second), count});
+  }
   return summary;
 }
 

@@ -113,6 +113,15 @@ struct ImpactSummary {
   std::vector<ViewIndex> leaders_hit;
   // Firms hit per region code (or country abroad), most first.
   std::vector<std::pair<std::string, int64_t>> firms_hit_by_region;
+  // Firms hit per credential tier: distinct firms holding a credential of
+  // that (kind, level) not revoked, in (kind, level) order; firms with none
+  // under (UNSPECIFIED, UNSPECIFIED).
+  struct TierCount {
+    v1::CredentialKind kind = v1::CREDENTIAL_KIND_UNSPECIFIED;
+    v1::Level level = v1::LEVEL_UNSPECIFIED;
+    int64_t firms = 0;
+  };
+  std::vector<TierCount> firms_hit_by_tier;
 };
 
 // The firms a removal names: those of a country, or of a GB/T 2260 prefix

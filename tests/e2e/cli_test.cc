@@ -309,6 +309,10 @@ TEST_F(CliTest, CriticalSuppliersOfTheDesignExampleAreCDAndR1) {
   EXPECT_EQ(depths, (std::map<std::string, int>{
                         {"EXT:A", 1}, {"EXT:D", 1}, {"EXT:F", 2}}));
   EXPECT_EQ(hit.max_depth(), 2);
+  // The example's firms hold no credential: all three under "none".
+  ASSERT_EQ(hit.firms_hit_by_tier_size(), 1);
+  EXPECT_EQ(hit.firms_hit_by_tier(0).kind(), v1::CREDENTIAL_KIND_UNSPECIFIED);
+  EXPECT_EQ(hit.firms_hit_by_tier(0).firms(), 3);
   EXPECT_THAT(hit.products_lost(), ::testing::Contains("f"));
   ProcessResult nothing = Cli({"impact"});
   EXPECT_EQ(nothing.exit_code, 1);
@@ -367,6 +371,20 @@ TEST_F(CliTest, GapsOfTheDemoChainsReadAsTablesCsvJsonAndDot) {
   ASSERT_EQ(dot.exit_code, 0) << dot.err;
   EXPECT_THAT(dot.out, StartsWith("digraph gaps {"));
   EXPECT_THAT(dot.out, HasSubstr(" -> "));
+
+  // A product and its inputs instead of a chain.
+  ProcessResult of_product =
+      Cli({"--format", "json", "gaps", "--product",
+           response.rows(0).product_key(), "--depth", "1", "--region", "4419"});
+  ASSERT_EQ(of_product.exit_code, 0) << of_product.err;
+  v1::GapsResponse product_gaps;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(of_product.out, &product_gaps)
+          .ok());
+  EXPECT_EQ(product_gaps.product_key(), response.rows(0).product_key());
+  EXPECT_GE(product_gaps.rows_size(), 1);
+  ProcessResult both = Cli({"gaps", "--chain", "EIT", "--product", "x"});
+  EXPECT_EQ(both.exit_code, 2);
 
   ProcessResult unknown = Cli({"gaps", "--chain", "NOPE"});
   EXPECT_EQ(unknown.exit_code, 1);
