@@ -2,8 +2,9 @@
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 BENCH_BUILD ?= build-release
+FUZZ_BUILD ?= build-fuzz
 
-.PHONY: setup build run test asan bench format format-check clean
+.PHONY: setup build run test asan bench fuzz format format-check clean
 
 setup build:
 	scripts/setup.sh $(BUILD)
@@ -29,6 +30,13 @@ bench:
 	scripts/setup.sh $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
 	bench/load_bench.sh $(SCALE) $(BENCH_BUILD)
 
+# clang + libFuzzer build (ASan+UBSan), then each fuzz target for
+# FUZZ_SECONDS from its corpus (fuzz/run.sh; CI runs 60 s each).
+FUZZ_SECONDS ?= 300
+fuzz:
+	scripts/setup.sh $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAINKG_FUZZ=ON -DBUILD_TESTING=OFF
+	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BUILD)
+
 format:
 	git ls-files '*.h' '*.cc' '*.proto' | xargs clang-format -i
 
@@ -36,4 +44,4 @@ format-check:
 	git ls-files '*.h' '*.cc' '*.proto' | xargs clang-format --dry-run --Werror
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) $(FUZZ_BUILD)

@@ -16,6 +16,11 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-grpcio python3-protobuf python3-networkx
 )
+# The fuzz build (make fuzz) needs clang, its libFuzzer and sanitizer
+# runtimes, and llvm-symbolizer for readable reports.
+case " $* " in
+  *" -DCHAINKG_FUZZ=ON "*) packages+=(clang libclang-rt-14-dev llvm-14) ;;
+esac
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
