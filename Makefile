@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 BENCH_BUILD ?= build-release
 FUZZ_BUILD ?= build-fuzz
 
-.PHONY: setup build run test asan bench fuzz format format-check clean
+.PHONY: setup build run test asan bench bench-postgres fuzz format format-check clean
 
 setup build:
 	scripts/setup.sh $(BUILD)
@@ -29,6 +29,11 @@ SCALE ?= city
 bench:
 	scripts/setup.sh $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
 	bench/load_bench.sh $(SCALE) $(BENCH_BUILD)
+
+# chainkg against PostgreSQL 15 on the same data (installs and runs a
+# throwaway PostgreSQL; builds the three binaries it needs when missing).
+bench-postgres:
+	bench/postgres_bench.sh $(SCALE) $(BENCH_BUILD)
 
 # clang + libFuzzer build (ASan+UBSan), then each fuzz target for
 # FUZZ_SECONDS from its corpus (fuzz/run.sh; CI runs 60 s each).
