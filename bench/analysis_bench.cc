@@ -83,7 +83,8 @@ Fixture& TheFixture() {
     if (f->leaders.empty()) Die("no chain leader (LEADS edge) in the data");
     f->offsets.assign(v.vertex_count() + 1, 0);
     for (uint32_t i = 0; i < v.vertex_count(); ++i) {
-      absl::Span<const Adjacent> in = v.In(v1::EDGE_KIND_SUPPLIES, ViewIndex(i));
+      absl::Span<const Adjacent> in =
+          v.In(v1::EDGE_KIND_SUPPLIES, ViewIndex(i));
       f->offsets[i + 1] = f->offsets[i] + static_cast<uint32_t>(in.size());
       for (const Adjacent& a : in) f->suppliers.push_back(a.other.value());
     }
@@ -130,8 +131,10 @@ void BM_ViewBuild(benchmark::State& state) {
       static_cast<double>(std::max<size_t>(1, f.view->edge_count()));
   state.counters["build_seconds"] = f.view_build_seconds;
 }
-BENCHMARK(BM_ViewBuild)->UseManualTime()->Iterations(1)->Unit(
-    benchmark::kMillisecond);
+BENCHMARK(BM_ViewBuild)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_CsrBfsClosure(benchmark::State& state) {
   Fixture& f = TheFixture();
@@ -143,8 +146,8 @@ void BM_CsrBfsClosure(benchmark::State& state) {
       edges += CsrClosure(f, leader.value(), seen, ++stamp, queue);
     }
   }
-  state.counters["edges_per_second"] =
-      benchmark::Counter(static_cast<double>(edges), benchmark::Counter::kIsRate);
+  state.counters["edges_per_second"] = benchmark::Counter(
+      static_cast<double>(edges), benchmark::Counter::kIsRate);
   state.counters["closure_vertices"] = static_cast<double>(queue.size());
 }
 BENCHMARK(BM_CsrBfsClosure)->Unit(benchmark::kMillisecond);
@@ -175,8 +178,8 @@ void BM_TraverseClosure(benchmark::State& state) {
     }
     edges += edges_per_round;
   }
-  state.counters["edges_per_second"] =
-      benchmark::Counter(static_cast<double>(edges), benchmark::Counter::kIsRate);
+  state.counters["edges_per_second"] = benchmark::Counter(
+      static_cast<double>(edges), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_TraverseClosure)->Unit(benchmark::kMillisecond);
 
@@ -243,12 +246,11 @@ void BM_BruteForceCritical(benchmark::State& state) {
   absl::StatusOr<TraversalResult> cone = Traverse(*f.view, target, options);
   if (!cone.ok()) Die(std::string(cone.status().message()));
   std::vector<LineIndex> lines = f.observed->LinesOf(target);
-  size_t sample = std::min<size_t>(cone->hits.size(),
-                                   static_cast<size_t>(TheFlags().brute_force_sample));
+  size_t sample = std::min<size_t>(
+      cone->hits.size(), static_cast<size_t>(TheFlags().brute_force_sample));
   for (auto _ : state) {
     for (size_t i = 0; i < sample; ++i) {
-      std::vector<bool> works =
-          f.observed->Working({cone->hits[i].vertex});
+      std::vector<bool> works = f.observed->Working({cone->hits[i].vertex});
       for (LineIndex l : lines) benchmark::DoNotOptimize(works[l]);
     }
   }
