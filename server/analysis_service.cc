@@ -50,6 +50,15 @@ void Summarize(const graph::View& view, graph::ViewIndex firm,
   out->set_region_code(view.region(firm));
 }
 
+// INVALID_ARGUMENT naming field when value is set and fails validate; an
+// empty value means "not given" and passes.
+absl::Status CheckOptional(absl::string_view field, absl::string_view value,
+                           absl::Status (*validate)(absl::string_view)) {
+  if (value.empty()) return absl::OkStatus();
+  absl::Status status = validate(value);
+  return status.ok() ? status : InvalidField(field, status.message());
+}
+
 void Describe(const graph::View& view, graph::ViewIndex v,
               v1::TraversalRow* out) {
   out->set_kind(view.kind(v));
@@ -137,31 +146,27 @@ grpc::Status AnalysisServiceImpl::Traverse(
   options.budget.deadline = DeadlineOf(*context);
   options.budget.cancelled = [context] { return context->IsCancelled(); };
   options.region_prefix = request->region_prefix();
-  if (!options.region_prefix.empty()) {
-    absl::Status status = ValidateRegionPrefix(options.region_prefix);
-    if (!status.ok()) {
-      return ToGrpcStatus(InvalidField("region_prefix", status.message()),
-                          kRpc);
-    }
+  if (absl::Status status = CheckOptional(
+          "region_prefix", options.region_prefix, ValidateRegionPrefix);
+      !status.ok()) {
+    return ToGrpcStatus(status, kRpc);
   }
   options.country = request->country();
-  if (!options.country.empty()) {
-    absl::Status status = ValidateCountryCode(options.country);
-    if (!status.ok()) {
-      return ToGrpcStatus(InvalidField("country", status.message()), kRpc);
-    }
+  if (absl::Status status =
+          CheckOptional("country", options.country, ValidateCountryCode);
+      !status.ok()) {
+    return ToGrpcStatus(status, kRpc);
   }
   if (!v1::CredentialKind_IsValid(request->credential())) {
     return ToGrpcStatus(InvalidField("credential", "unknown value"), kRpc);
   }
   options.credential = request->credential();
-  if (!request->as_of().empty()) {
-    absl::Status status = ValidateDate(request->as_of());
-    if (!status.ok()) {
-      return ToGrpcStatus(InvalidField("as_of", status.message()), kRpc);
-    }
-    options.as_of = graph::ParseDateNumber(request->as_of());
+  if (absl::Status status =
+          CheckOptional("as_of", request->as_of(), ValidateDate);
+      !status.ok()) {
+    return ToGrpcStatus(status, kRpc);
   }
+  options.as_of = graph::ParseDateNumber(request->as_of());
   absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
   if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
   const graph::View& v = **view;
@@ -267,13 +272,12 @@ grpc::Status AnalysisServiceImpl::Substitutes(
   }
   constexpr absl::string_view kRpc = "Substitutes";
   graph::SubstituteOptions options;
-  if (!request->as_of().empty()) {
-    absl::Status status = ValidateDate(request->as_of());
-    if (!status.ok()) {
-      return ToGrpcStatus(InvalidField("as_of", status.message()), kRpc);
-    }
-    options.as_of = graph::ParseDateNumber(request->as_of());
+  if (absl::Status status =
+          CheckOptional("as_of", request->as_of(), ValidateDate);
+      !status.ok()) {
+    return ToGrpcStatus(status, kRpc);
   }
+  options.as_of = graph::ParseDateNumber(request->as_of());
   absl::StatusOr<int64_t> rows =
       Limit(request->max_results(), 20, 1000, "max_results");
   if (!rows.ok()) return ToGrpcStatus(rows.status(), kRpc);
@@ -339,19 +343,16 @@ grpc::Status AnalysisServiceImpl::Impact(grpc::ServerContext* context,
                      "name firms, a region prefix or a country to remove"),
         kRpc);
   }
-  if (!request->remove_region_prefix().empty()) {
-    absl::Status status = ValidateRegionPrefix(request->remove_region_prefix());
-    if (!status.ok()) {
-      return ToGrpcStatus(
-          InvalidField("remove_region_prefix", status.message()), kRpc);
-    }
+  if (absl::Status status =
+          CheckOptional("remove_region_prefix", request->remove_region_prefix(),
+                        ValidateRegionPrefix);
+      !status.ok()) {
+    return ToGrpcStatus(status, kRpc);
   }
-  if (!request->remove_country().empty()) {
-    absl::Status status = ValidateCountryCode(request->remove_country());
-    if (!status.ok()) {
-      return ToGrpcStatus(InvalidField("remove_country", status.message()),
-                          kRpc);
-    }
+  if (absl::Status status = CheckOptional(
+          "remove_country", request->remove_country(), ValidateCountryCode);
+      !status.ok()) {
+    return ToGrpcStatus(status, kRpc);
   }
   if (request->max_rows() < 0) {
     return ToGrpcStatus(InvalidField("max_rows", "must not be negative"), kRpc);
@@ -483,19 +484,16 @@ grpc::Status AnalysisServiceImpl::CriticalSuppliers(
                      "(observed mode follows the recorded supplies)"),
         kRpc);
   }
-  if (!options.supplier_country.empty()) {
-    absl::Status status = ValidateCountryCode(options.supplier_country);
-    if (!status.ok()) {
-      return ToGrpcStatus(InvalidField("supplier_country", status.message()),
-                          kRpc);
-    }
+  if (absl::Status status = CheckOptional(
+          "supplier_country", options.supplier_country, ValidateCountryCode);
+      !status.ok()) {
+    return ToGrpcStatus(status, kRpc);
   }
-  if (!options.supplier_region_prefix.empty()) {
-    absl::Status status = ValidateRegionPrefix(options.supplier_region_prefix);
-    if (!status.ok()) {
-      return ToGrpcStatus(
-          InvalidField("supplier_region_prefix", status.message()), kRpc);
-    }
+  if (absl::Status status =
+          CheckOptional("supplier_region_prefix",
+                        options.supplier_region_prefix, ValidateRegionPrefix);
+      !status.ok()) {
+    return ToGrpcStatus(status, kRpc);
   }
   absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
   if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
@@ -583,27 +581,25 @@ grpc::Status AnalysisServiceImpl::Gaps(grpc::ServerContext* context,
   options.upstream_depth =
       request->upstream_depth() == 0 ? 2 : request->upstream_depth();
   options.region_prefix = request->region_prefix();
-  if (!options.region_prefix.empty()) {
-    absl::Status status = ValidateRegionPrefix(options.region_prefix);
-    if (!status.ok()) {
-      return ToGrpcStatus(InvalidField("region_prefix", status.message()),
-                          kRpc);
-    }
+  if (absl::Status status = CheckOptional(
+          "region_prefix", options.region_prefix, ValidateRegionPrefix);
+      !status.ok()) {
+    return ToGrpcStatus(status, kRpc);
+  }
+  if (absl::Status status = CheckOptional(
+          "home_country", request->home_country(), ValidateCountryCode);
+      !status.ok()) {
+    return ToGrpcStatus(status, kRpc);
   }
   if (!request->home_country().empty()) {
-    absl::Status status = ValidateCountryCode(request->home_country());
-    if (!status.ok()) {
-      return ToGrpcStatus(InvalidField("home_country", status.message()), kRpc);
-    }
     options.home_country = request->home_country();
   }
-  if (!request->as_of().empty()) {
-    absl::Status status = ValidateDate(request->as_of());
-    if (!status.ok()) {
-      return ToGrpcStatus(InvalidField("as_of", status.message()), kRpc);
-    }
-    options.as_of = graph::ParseDateNumber(request->as_of());
+  if (absl::Status status =
+          CheckOptional("as_of", request->as_of(), ValidateDate);
+      !status.ok()) {
+    return ToGrpcStatus(status, kRpc);
   }
+  options.as_of = graph::ParseDateNumber(request->as_of());
   auto threshold = [](double value, double fallback) {
     return value == 0 ? fallback : value;
   };
@@ -749,20 +745,17 @@ grpc::Status AnalysisServiceImpl::Stats(grpc::ServerContext* context,
   constexpr absl::string_view kRpc = "Stats";
   graph::StatsQuery query;
   query.region_prefix = request->region_prefix();
-  if (!query.region_prefix.empty()) {
-    absl::Status status = ValidateRegionPrefix(query.region_prefix);
-    if (!status.ok()) {
-      return ToGrpcStatus(InvalidField("region_prefix", status.message()),
-                          kRpc);
-    }
+  if (absl::Status status = CheckOptional("region_prefix", query.region_prefix,
+                                          ValidateRegionPrefix);
+      !status.ok()) {
+    return ToGrpcStatus(status, kRpc);
   }
-  if (!request->as_of().empty()) {
-    absl::Status status = ValidateDate(request->as_of());
-    if (!status.ok()) {
-      return ToGrpcStatus(InvalidField("as_of", status.message()), kRpc);
-    }
-    query.as_of = graph::ParseDateNumber(request->as_of());
+  if (absl::Status status =
+          CheckOptional("as_of", request->as_of(), ValidateDate);
+      !status.ok()) {
+    return ToGrpcStatus(status, kRpc);
   }
+  query.as_of = graph::ParseDateNumber(request->as_of());
   absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
   if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
   const graph::View& v = **view;
