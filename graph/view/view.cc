@@ -220,13 +220,6 @@ std::optional<ViewIndex> View::Find(VertexId id) const {
   return ViewIndex(it->second);
 }
 
-absl::Span<const Adjacent> View::Out(v1::EdgeKind kind, ViewIndex v) const {
-  const Csr& csr = out_[kind];
-  return absl::MakeConstSpan(
-      csr.entries.data() + csr.offsets[v.value()],
-      csr.offsets[v.value() + 1] - csr.offsets[v.value()]);
-}
-
 absl::Span<const CredentialFact> View::credentials(ViewIndex v) const {
   return absl::MakeConstSpan(
       credentials_.data() + credential_offsets_[v.value()],
@@ -237,13 +230,6 @@ absl::Span<const SupplyFact> View::SuppliesOf(ViewIndex product) const {
   return absl::MakeConstSpan(
       supplies_.data() + supply_offsets_[product.value()],
       supply_offsets_[product.value() + 1] - supply_offsets_[product.value()]);
-}
-
-absl::Span<const Adjacent> View::In(v1::EdgeKind kind, ViewIndex v) const {
-  const Csr& csr = in_[kind];
-  return absl::MakeConstSpan(
-      csr.entries.data() + csr.offsets[v.value()],
-      csr.offsets[v.value() + 1] - csr.offsets[v.value()]);
 }
 
 size_t View::MemoryBytes() const {
