@@ -40,6 +40,28 @@ graph::AnalysisLimits AnalysisServiceImpl::LimitsOf(
   return limits;
 }
 
+std::shared_ptr<const graph::GapFirmFacts> AnalysisServiceImpl::FirmFacts(
+    const std::shared_ptr<const graph::View>& view,
+    const graph::GapOptions& options) {
+  {
+    absl::MutexLock lock(&facts_mu_);
+    for (const auto& [facts_view, facts] : firm_facts_) {
+      if (facts->Fits(*view, options)) return facts;
+    }
+  }
+  // Built outside the lock (a pass over every vertex); two callers may
+  // build the same facts at once, which only costs time.
+  auto facts = std::make_shared<const graph::GapFirmFacts>(
+      graph::GapFirmFacts::Build(*view, options));
+  absl::MutexLock lock(&facts_mu_);
+  for (auto it = firm_facts_.begin(); it != firm_facts_.end();) {
+    it = it->first != view ? firm_facts_.erase(it) : it + 1;
+  }
+  firm_facts_.emplace_front(view, facts);
+  while (firm_facts_.size() > kFirmFacts) firm_facts_.pop_back();
+  return facts;
+}
+
 namespace {
 
 void Summarize(const graph::View& view, graph::ViewIndex firm,
@@ -508,8 +530,10 @@ grpc::Status AnalysisServiceImpl::CriticalSuppliers(
   absl::StatusOr<std::shared_ptr<const graph::SupplyNetwork>> network =
       networks_.Get(*view, options, limits);
   if (!network.ok()) return ToGrpcStatus(network.status(), kRpc);
-  absl::StatusOr<std::vector<graph::CriticalSuppliersResult>> results =
-      (*network)->CriticalSuppliersOfFirm(*firm, limits);
+  absl::StatusOr<
+      std::shared_ptr<const std::vector<graph::CriticalSuppliersResult>>>
+      results =
+          networks_.CriticalSuppliersOfFirm(*view, options, *firm, limits);
   if (!results.ok()) return ToGrpcStatus(results.status(), kRpc);
   const graph::View& v = **view;
   Summarize(v, *firm, response->mutable_firm());
@@ -521,7 +545,7 @@ grpc::Status AnalysisServiceImpl::CriticalSuppliers(
     Summarize(v, point, response->add_articulation_points());
   }
   response->set_cone_firms(structure.cone_firms);
-  for (const graph::CriticalSuppliersResult& result : *results) {
+  for (const graph::CriticalSuppliersResult& result : **results) {
     v1::LineCriticality* line = response->add_lines();
     graph::ViewIndex product = (*network)->line(result.line).product;
     line->set_product_key(v.key(product));
@@ -637,16 +661,16 @@ grpc::Status AnalysisServiceImpl::Gaps(grpc::ServerContext* context,
                                 ref.key(), "\"")),
         kRpc);
   }
-  // The supply network is only needed when the chain has local leaders;
-  // Gaps builds none otherwise, so only fetch a cached one.
-  std::shared_ptr<const graph::SupplyNetwork> network;
-  if (!graph::LocalLeaders(v, *chain, options).empty()) {
-    absl::StatusOr<std::shared_ptr<const graph::SupplyNetwork>> cached =
-        networks_.Get(*view, options.supply, options.limits);
-    if (!cached.ok()) return ToGrpcStatus(cached.status(), kRpc);
-    network = *cached;
-    options.supply_network = network.get();
-  }
+  // The critical suppliers of local leaders (CHOKEPOINT) come from the
+  // networks and answers kept per view; only asked for when the chain has
+  // local leaders.
+  options.leader_critical_suppliers = [this, &view,
+                                       &options](graph::ViewIndex leader) {
+    return networks_.CriticalSuppliersOfFirm(*view, options.supply, leader,
+                                             options.limits);
+  };
+  std::shared_ptr<const graph::GapFirmFacts> facts = FirmFacts(*view, options);
+  options.firm_facts = facts.get();
   absl::StatusOr<graph::GapReport> report = graph::Gaps(v, *chain, options);
   if (!report.ok()) return ToGrpcStatus(report.status(), kRpc);
   if (of_product) {

@@ -2,7 +2,15 @@
 // validates, makes one graph/ call and maps the Status back.
 #pragma once
 
+#include <deque>
+#include <memory>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+
 #include "chainkg/v1/analysis_service.grpc.pb.h"
+#include "graph/analysis/gaps.h"
 #include "graph/analysis/supply_network.h"
 #include "graph/analysis/supply_network_cache.h"
 #include "graph/view/view_cache.h"
@@ -45,9 +53,23 @@ class AnalysisServiceImpl final : public v1::AnalysisService::Service {
   // The deadline, and cancellation by the client or a shutdown.
   graph::AnalysisLimits LimitsOf(grpc::ServerContext& context) const;
 
+  // The firm facts for a gap report's region, home country and date on
+  // view: kept for the latest view (at most kFirmFacts of them), since
+  // planners ask about the same region again and again.
+  std::shared_ptr<const graph::GapFirmFacts> FirmFacts(
+      const std::shared_ptr<const graph::View>& view,
+      const graph::GapOptions& options);
+
+  static constexpr size_t kFirmFacts = 4;
   graph::ViewCache& views_;
   const Authorizer& auth_;
   graph::SupplyNetworkCache networks_;
+  absl::Mutex facts_mu_;
+  // Newest first; each holds its view, which only entries of the latest
+  // view do for long (FirmFacts drops the others).
+  std::deque<std::pair<std::shared_ptr<const graph::View>,
+                       std::shared_ptr<const graph::GapFirmFacts>>>
+      firm_facts_ ABSL_GUARDED_BY(facts_mu_);
   const GraphServiceOptions options_;
 };
 

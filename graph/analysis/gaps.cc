@@ -20,6 +20,17 @@ constexpr size_t kMaxLocalProducersListed = 20;
 
 enum class Place { kLocal, kDomestic, kForeign, kUnknown };
 
+Place PlaceIn(const View& view, ViewIndex firm, const GapOptions& options) {
+  const std::string& country = view.country(firm);
+  if (country == kUnknownCountry || country.empty()) return Place::kUnknown;
+  if (country != options.home_country) return Place::kForeign;
+  if (options.region_prefix.empty() ||
+      absl::StartsWith(view.region(firm), options.region_prefix)) {
+    return Place::kLocal;
+  }
+  return Place::kDomestic;
+}
+
 std::string Percent(double share) {
   return absl::StrCat(static_cast<int>(share * 100 + 0.5), "%");
 }
@@ -36,7 +47,16 @@ class GapCalculator {
         in_chain_(view.vertex_count(), false),
         producer_slot_(view.vertex_count(), -1),
         visit_stamp_(view.vertex_count(), 0),
-        place_(view.vertex_count(), -1) {}
+        chain_products_(view.vertex_count(), -1) {
+    if (options.firm_facts != nullptr &&
+        options.firm_facts->Fits(view, options)) {
+      places_ = options.firm_facts->places().data();
+      ranks_ = options.firm_facts->ranks().data();
+    } else {
+      place_.assign(view.vertex_count(), -1);
+      rank_.assign(view.vertex_count(), -1);
+    }
+  }
 
   absl::StatusOr<GapReport> Run();
 
@@ -48,33 +68,45 @@ class GapCalculator {
   };
 
   Place PlaceOf(ViewIndex firm) const {
+    if (places_ != nullptr) return static_cast<Place>(places_[firm.value()]);
     int8_t& cached = place_[firm.value()];
-    if (cached < 0) cached = static_cast<int8_t>(ComputePlace(firm));
-    return static_cast<Place>(cached);
-  }
-  Place ComputePlace(ViewIndex firm) const {
-    const std::string& country = view_.country(firm);
-    if (country == kUnknownCountry || country.empty()) return Place::kUnknown;
-    if (country != options_.home_country) return Place::kForeign;
-    if (options_.region_prefix.empty() ||
-        absl::StartsWith(view_.region(firm), options_.region_prefix)) {
-      return Place::kLocal;
+    if (cached < 0) {
+      cached = static_cast<int8_t>(PlaceIn(view_, firm, options_));
     }
-    return Place::kDomestic;
+    return static_cast<Place>(cached);
   }
   bool IsLocal(ViewIndex firm) const { return PlaceOf(firm) == Place::kLocal; }
 
   CredentialFact BestCredential(ViewIndex firm) const {
     return graph::BestCredential(view_, firm, options_.as_of);
   }
+  // CredentialRank(BestCredential(firm)), once per firm and report: a firm
+  // is met once per product it makes. 0: no credential in force.
+  int Rank(ViewIndex firm) const {
+    if (ranks_ != nullptr) return ranks_[firm.value()];
+    int8_t& cached = rank_[firm.value()];
+    if (cached < 0) {
+      cached = static_cast<int8_t>(CredentialRank(BestCredential(firm)));
+    }
+    return cached;
+  }
+  // Products of the report the firm makes, once per firm and report.
+  int ChainProducts(ViewIndex firm) const {
+    int32_t& cached = chain_products_[firm.value()];
+    if (cached < 0) {
+      cached = 0;
+      for (const Adjacent& made : view_.Out(v1::EDGE_KIND_PRODUCES, firm)) {
+        if (in_chain_[made.other.value()]) ++cached;
+      }
+    }
+    return cached;
+  }
 
   std::vector<ViewIndex> VariantsOf(ViewIndex product) const;
   std::vector<Producer> ProducersOf(absl::Span<const ViewIndex> variants);
   absl::StatusOr<int64_t> LocalUsers(ViewIndex product);
   absl::Status FindForeignCriticalSuppliers(const GapReport& report);
-  // A candidate's ranking fields; Explain adds the reason (only for the
-  // few kept, as it builds strings).
-  GapCandidate Candidate(const Producer& producer, int local_buyers) const;
+  // Explain adds a kept candidate's reason.
   void Explain(GapCandidate& candidate, bool makes) const;
   absl::Status Classify(GapRow& row, absl::Span<const ViewIndex> variants,
                         const std::vector<Producer>& producers);
@@ -87,8 +119,15 @@ class GapCalculator {
   std::vector<int32_t> producer_slot_;
   std::vector<uint32_t> visit_stamp_;
   uint32_t stamp_ = 0;
-  // Place of each firm met (-1: not yet computed); a cache, hence mutable.
+  // Places and ranks of every firm, from options.firm_facts; null: found
+  // per firm into place_ and rank_.
+  const int8_t* places_ = nullptr;
+  const int8_t* ranks_ = nullptr;
+  // Place, Rank and ChainProducts of each firm met (-1: not yet computed);
+  // caches, hence mutable.
   mutable std::vector<int8_t> place_;
+  mutable std::vector<int8_t> rank_;
+  mutable std::vector<int32_t> chain_products_;
   // Local makers of each product met, computed once per report.
   absl::flat_hash_map<uint32_t, std::vector<ViewIndex>> local_makers_;
   // Foreign firms critical for a local leader, with the first such leader.
@@ -180,16 +219,24 @@ absl::Status GapCalculator::FindForeignCriticalSuppliers(
   if (report.local_leaders.empty()) return absl::OkStatus();
   std::optional<SupplyNetwork> built;
   const SupplyNetwork* network = options_.supply_network;
-  if (network == nullptr) {
+  if (network == nullptr && !options_.leader_critical_suppliers) {
     CHAINKG_ASSIGN_OR_RETURN(
         built, SupplyNetwork::Build(view_, options_.supply, options_.limits));
     network = &*built;
   }
   for (ViewIndex leader : report.local_leaders) {
-    CHAINKG_ASSIGN_OR_RETURN(
-        std::vector<CriticalSuppliersResult> lines,
-        network->CriticalSuppliersOfFirm(leader, options_.limits));
-    for (const CriticalSuppliersResult& line : lines) {
+    std::shared_ptr<const std::vector<CriticalSuppliersResult>> lines;
+    if (options_.leader_critical_suppliers) {
+      CHAINKG_ASSIGN_OR_RETURN(lines,
+                               options_.leader_critical_suppliers(leader));
+    } else {
+      CHAINKG_ASSIGN_OR_RETURN(
+          std::vector<CriticalSuppliersResult> computed,
+          network->CriticalSuppliersOfFirm(leader, options_.limits));
+      lines = std::make_shared<const std::vector<CriticalSuppliersResult>>(
+          std::move(computed));
+    }
+    for (const CriticalSuppliersResult& line : *lines) {
       for (ViewIndex firm : line.critical_firms) {
         if (PlaceOf(firm) == Place::kForeign) {
           foreign_critical_.try_emplace(firm.value(), leader);
@@ -198,21 +245,6 @@ absl::Status GapCalculator::FindForeignCriticalSuppliers(
     }
   }
   return absl::OkStatus();
-}
-
-GapCandidate GapCalculator::Candidate(const Producer& producer,
-                                      int local_buyers) const {
-  GapCandidate candidate;
-  candidate.firm = producer.firm;
-  candidate.best_credential = BestCredential(producer.firm);
-  candidate.maturity = producer.maturity;
-  candidate.domestic = PlaceOf(producer.firm) == Place::kDomestic;
-  for (const Adjacent& made :
-       view_.Out(v1::EDGE_KIND_PRODUCES, producer.firm)) {
-    if (in_chain_[made.other.value()]) ++candidate.chain_products;
-  }
-  candidate.local_buyers = local_buyers;
-  return candidate;
 }
 
 void GapCalculator::Explain(GapCandidate& candidate, bool makes) const {
@@ -252,10 +284,7 @@ absl::Status GapCalculator::Classify(GapRow& row,
       case Place::kLocal:
         ++row.local_producers;
         local.push_back(&producer);
-        if (BestCredential(producer.firm).kind !=
-            v1::CREDENTIAL_KIND_UNSPECIFIED) {
-          ++row.local_credentialed;
-        }
+        if (Rank(producer.firm) > 0) ++row.local_credentialed;
         break;
       case Place::kDomestic:
         ++row.domestic_producers;
@@ -304,15 +333,22 @@ absl::Status GapCalculator::Classify(GapRow& row,
   if (!flows.empty()) {
     double total = 0;
     double outside_total = 0;
-    absl::flat_hash_map<uint32_t, double> by_supplier;
+    // Weights per supplier in order of first flow, so that the sum below
+    // is taken in the same order on every run (a hash map's order varies
+    // between processes, and with it the last digits of the HHI).
+    absl::flat_hash_map<uint32_t, size_t> slot_of;
+    std::vector<double> by_supplier;
     for (Flow& flow : flows) {
       if (!all_shares) flow.weight = 1;
       total += flow.weight;
       if (!IsLocal(flow.supplier)) outside_total += flow.weight;
-      by_supplier[flow.supplier.value()] += flow.weight;
+      auto [slot, added] =
+          slot_of.try_emplace(flow.supplier.value(), by_supplier.size());
+      if (added) by_supplier.push_back(0);
+      by_supplier[slot->second] += flow.weight;
     }
     double hhi = 0;
-    for (const auto& [supplier, weight] : by_supplier) {
+    for (double weight : by_supplier) {
       hhi += (weight / total) * (weight / total);
     }
     row.outside_share = outside_total / total;
@@ -409,43 +445,58 @@ absl::Status GapCalculator::Classify(GapRow& row,
   // Local producers, credentialed first; candidates outside, best first.
   std::vector<std::pair<int, ViewIndex>> ranked_local;
   for (const Producer* producer : local) {
-    ranked_local.emplace_back(-CredentialRank(BestCredential(producer->firm)),
-                              producer->firm);
+    ranked_local.emplace_back(-Rank(producer->firm), producer->firm);
   }
   std::sort(ranked_local.begin(), ranked_local.end());
   for (size_t i = 0; i < ranked_local.size() && i < kMaxLocalProducersListed;
        ++i) {
     row.local_producer_list.push_back(ranked_local[i].second);
   }
-  std::vector<GapCandidate> candidates;
-  candidates.reserve(outside.size());
-  absl::flat_hash_map<uint32_t, bool> makes;
+  // Candidates are ranked on plain numbers (outside producers can be
+  // thousands per row); only the kept ones get a credential and a reason.
+  struct Ranked {
+    const Producer* producer;
+    int rank;
+    int local_buyers;
+    int chain_products;
+    bool domestic;
+  };
+  std::vector<Ranked> ranked;
+  ranked.reserve(outside.size());
   for (const Producer* producer : outside) {
     auto found = local_buyers.find(producer->firm.value());
-    candidates.push_back(
-        Candidate(*producer, found == local_buyers.end() ? 0 : found->second));
-    makes[producer->firm.value()] = producer->makes;
+    ranked.push_back({producer, Rank(producer->firm),
+                      found == local_buyers.end() ? 0 : found->second,
+                      ChainProducts(producer->firm),
+                      PlaceOf(producer->firm) == Place::kDomestic});
   }
-  auto better = [this](const GapCandidate& a, const GapCandidate& b) {
-    int rank_a = CredentialRank(a.best_credential);
-    int rank_b = CredentialRank(b.best_credential);
-    if (rank_a != rank_b) return rank_a > rank_b;
-    if (a.maturity != b.maturity) return a.maturity > b.maturity;
+  auto better = [this](const Ranked& a, const Ranked& b) {
+    if (a.rank != b.rank) return a.rank > b.rank;
+    if (a.producer->maturity != b.producer->maturity) {
+      return a.producer->maturity > b.producer->maturity;
+    }
     if (a.local_buyers != b.local_buyers)
       return a.local_buyers > b.local_buyers;
     if (a.chain_products != b.chain_products) {
       return a.chain_products > b.chain_products;
     }
     if (a.domestic != b.domestic) return a.domestic;
-    return view_.key(a.firm) < view_.key(b.firm);
+    return view_.key(a.producer->firm) < view_.key(b.producer->firm);
   };
   size_t keep =
-      std::min(candidates.size(), static_cast<size_t>(options_.max_candidates));
-  std::partial_sort(candidates.begin(), candidates.begin() + keep,
-                    candidates.end(), better);
-  candidates.resize(keep);
-  for (GapCandidate& candidate : candidates) {
-    Explain(candidate, makes[candidate.firm.value()]);
+      std::min(ranked.size(), static_cast<size_t>(options_.max_candidates));
+  std::partial_sort(ranked.begin(), ranked.begin() + keep, ranked.end(),
+                    better);
+  std::vector<GapCandidate> candidates(keep);
+  for (size_t i = 0; i < keep; ++i) {
+    GapCandidate& candidate = candidates[i];
+    candidate.firm = ranked[i].producer->firm;
+    candidate.best_credential = BestCredential(candidate.firm);
+    candidate.maturity = ranked[i].producer->maturity;
+    candidate.chain_products = ranked[i].chain_products;
+    candidate.local_buyers = ranked[i].local_buyers;
+    candidate.domestic = ranked[i].domestic;
+    Explain(candidate, ranked[i].producer->makes);
   }
   row.candidates = std::move(candidates);
 
@@ -559,6 +610,28 @@ absl::StatusOr<GapReport> Gaps(const View& view, ViewIndex chain,
   }
   GapCalculator calculator(view, chain, options);
   return calculator.Run();
+}
+
+GapFirmFacts GapFirmFacts::Build(const View& view, const GapOptions& options) {
+  GapFirmFacts facts;
+  facts.view_ = &view;
+  facts.region_prefix_ = options.region_prefix;
+  facts.home_country_ = options.home_country;
+  facts.as_of_ = options.as_of;
+  facts.places_.resize(view.vertex_count());
+  facts.ranks_.resize(view.vertex_count());
+  for (uint32_t i = 0; i < view.vertex_count(); ++i) {
+    ViewIndex v(i);
+    facts.places_[i] = static_cast<int8_t>(PlaceIn(view, v, options));
+    facts.ranks_[i] = static_cast<int8_t>(
+        CredentialRank(BestCredential(view, v, options.as_of)));
+  }
+  return facts;
+}
+
+bool GapFirmFacts::Fits(const View& view, const GapOptions& options) const {
+  return view_ == &view && region_prefix_ == options.region_prefix &&
+         home_country_ == options.home_country && as_of_ == options.as_of;
 }
 
 std::vector<ViewIndex> LocalLeaders(const View& view, ViewIndex chain,

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +28,8 @@ enum class GapClass {
   kWeak,            // 短板
   kCovered,         // 已覆盖: none of the above
 };
+
+class GapFirmFacts;
 
 struct GapOptions {
   // GB/T 2260 prefix of "our" region (country home_country). Empty: the
@@ -50,7 +54,45 @@ struct GapOptions {
   // The supply network of the view for `supply`, when the caller has one
   // (borrowed); otherwise Gaps builds it when the chain has local leaders.
   const SupplyNetwork* supply_network = nullptr;
+  // The critical suppliers of a local leader's lines, when the caller keeps
+  // them (per view, say); empty: computed on supply_network.
+  std::function<absl::StatusOr<
+      std::shared_ptr<const std::vector<CriticalSuppliersResult>>>(ViewIndex)>
+      leader_critical_suppliers;
+  // Facts about every firm for this region, home country and as_of, when
+  // the caller keeps them (borrowed); otherwise found per report.
+  const GapFirmFacts* firm_facts = nullptr;
   AnalysisLimits limits;
+};
+
+// What a gap report needs about each firm whatever the chain: its place
+// (local, elsewhere in the home country, abroad, unknown country) for a
+// region and home country, and the rank of its best credential in force on
+// a date. One pass over the view, so worth keeping for the reports that
+// follow on the same view (the server keeps a few). Immutable, so
+// thread-safe; refers to the view only by address, to check Fits.
+class GapFirmFacts {
+ public:
+  // For options.region_prefix, home_country and as_of.
+  static GapFirmFacts Build(const View& view, const GapOptions& options);
+
+  // Whether it was built on view for options' region, home country and
+  // date.
+  bool Fits(const View& view, const GapOptions& options) const;
+
+  // Place as Gaps numbers it, and CredentialRank of BestCredential, by
+  // vertex index.
+  const std::vector<int8_t>& places() const { return places_; }
+  const std::vector<int8_t>& ranks() const { return ranks_; }
+
+ private:
+  GapFirmFacts() = default;
+  const View* view_ = nullptr;
+  std::string region_prefix_;
+  std::string home_country_;
+  DateNumber as_of_ = 0;
+  std::vector<int8_t> places_;
+  std::vector<int8_t> ranks_;
 };
 
 // A firm outside the region that makes the product.

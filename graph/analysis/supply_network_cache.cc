@@ -45,9 +45,39 @@ absl::StatusOr<std::shared_ptr<const SupplyNetwork>> SupplyNetworkCache::Get(
              ? entries_.erase(it)
              : it + 1;
   }
-  entries_.push_front({view.get(), options, network});
+  entries_.push_front({view.get(), options, network, {}});
   while (entries_.size() > capacity_) entries_.pop_back();
   return network;
+}
+
+absl::StatusOr<std::shared_ptr<const std::vector<CriticalSuppliersResult>>>
+SupplyNetworkCache::CriticalSuppliersOfFirm(std::shared_ptr<const View> view,
+                                            const SupplyOptions& options,
+                                            ViewIndex firm,
+                                            const AnalysisLimits& limits) {
+  absl::StatusOr<std::shared_ptr<const SupplyNetwork>> network =
+      Get(view, options, limits);
+  if (!network.ok()) return network.status();
+  {
+    absl::MutexLock lock(&mu_);
+    for (const Entry& entry : entries_) {
+      if (entry.network != *network) continue;
+      auto found = entry.critical.find(firm.value());
+      if (found != entry.critical.end()) return found->second;
+    }
+  }
+  absl::StatusOr<std::vector<CriticalSuppliersResult>> computed =
+      (*network)->CriticalSuppliersOfFirm(firm, limits);
+  if (!computed.ok()) return computed.status();
+  auto results = std::make_shared<const std::vector<CriticalSuppliersResult>>(
+      *std::move(computed));
+  absl::MutexLock lock(&mu_);
+  for (Entry& entry : entries_) {
+    if (entry.network != *network) continue;
+    if (entry.critical.size() >= kMaxCriticalFirms) entry.critical.clear();
+    entry.critical[firm.value()] = results;
+  }
+  return results;
 }
 
 }  // namespace chainkg::graph

@@ -6,8 +6,10 @@
 #include <cstddef>
 #include <deque>
 #include <memory>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 
@@ -32,11 +34,25 @@ class SupplyNetworkCache {
       std::shared_ptr<const View> view, const SupplyOptions& options,
       const AnalysisLimits& limits);
 
+  // SupplyNetwork::CriticalSuppliersOfFirm on the network of view for
+  // options, computed (outside the lock, under limits) once per network and
+  // firm: the answer depends on nothing else. Errors of Get and of the
+  // computation, which are not cached.
+  absl::StatusOr<std::shared_ptr<const std::vector<CriticalSuppliersResult>>>
+  CriticalSuppliersOfFirm(std::shared_ptr<const View> view,
+                          const SupplyOptions& options, ViewIndex firm,
+                          const AnalysisLimits& limits);
+
  private:
+  // Firms whose critical suppliers are kept per network (a few KiB each).
+  static constexpr size_t kMaxCriticalFirms = 256;
   struct Entry {
     const View* view;
     SupplyOptions options;
     std::shared_ptr<const SupplyNetwork> network;
+    absl::flat_hash_map<
+        uint32_t, std::shared_ptr<const std::vector<CriticalSuppliersResult>>>
+        critical;
   };
   const size_t capacity_;
   absl::Mutex mu_;

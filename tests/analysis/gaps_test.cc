@@ -392,6 +392,35 @@ struct OracleRow {
   std::set<GapClass> classes;
 };
 
+// Two reports with the same rows, field by field (doubles exactly).
+void ExpectSameReport(const View& view, const GapReport& a,
+                      const GapReport& b) {
+  ASSERT_EQ(a.rows.size(), b.rows.size());
+  EXPECT_EQ(a.class_counts, b.class_counts);
+  for (size_t i = 0; i < a.rows.size(); ++i) {
+    const GapRow& x = a.rows[i];
+    const GapRow& y = b.rows[i];
+    SCOPED_TRACE(view.key(x.product));
+    EXPECT_EQ(x.product, y.product);
+    EXPECT_EQ(x.local_producers, y.local_producers);
+    EXPECT_EQ(x.domestic_producers, y.domestic_producers);
+    EXPECT_EQ(x.foreign_producers, y.foreign_producers);
+    EXPECT_EQ(x.unknown_country_producers, y.unknown_country_producers);
+    EXPECT_EQ(x.local_credentialed, y.local_credentialed);
+    EXPECT_EQ(x.local_users, y.local_users);
+    EXPECT_EQ(x.outside_share, y.outside_share);
+    EXPECT_EQ(x.hhi, y.hhi);
+    EXPECT_EQ(x.classes, y.classes);
+    EXPECT_EQ(x.evidence, y.evidence);
+    EXPECT_EQ(x.local_producer_list, y.local_producer_list);
+    ASSERT_EQ(x.candidates.size(), y.candidates.size());
+    for (size_t c = 0; c < x.candidates.size(); ++c) {
+      EXPECT_EQ(x.candidates[c].firm, y.candidates[c].firm);
+      EXPECT_EQ(x.candidates[c].reason, y.candidates[c].reason);
+    }
+  }
+}
+
 TEST(GapsTest, RandomGraphsMatchIndependentOracle) {
   std::mt19937 random(20261126);
   const std::vector<std::pair<std::string, std::string>> places = {
@@ -454,6 +483,19 @@ TEST(GapsTest, RandomGraphsMatchIndependentOracle) {
     }
     std::shared_ptr<const View> view = g.Build();
     GapReport report = Report(*view);
+    // Firm facts kept per view, as the server does, give the same report;
+    // facts for another region are not used.
+    GapOptions kept;
+    kept.region_prefix = "4419";
+    GapFirmFacts facts = GapFirmFacts::Build(*view, kept);
+    kept.firm_facts = &facts;
+    ExpectSameReport(*view, report, Report(*view, kept));
+    GapOptions other_region;
+    other_region.region_prefix = "4403";
+    GapFirmFacts elsewhere = GapFirmFacts::Build(*view, other_region);
+    EXPECT_FALSE(elsewhere.Fits(*view, kept));
+    kept.firm_facts = &elsewhere;
+    ExpectSameReport(*view, report, Report(*view, kept));
 
     auto local = [&](int f) {
       return country_of[f] == "CN" && absl::StartsWith(place_of[f], "4419");

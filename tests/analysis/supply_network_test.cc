@@ -497,6 +497,40 @@ TEST(SupplyNetworkTest, BuildHonoursTheSizeBudgetAndCancellation) {
               StatusIs(absl::StatusCode::kCancelled));
 }
 
+TEST(SupplyNetworkCacheTest, KeepsCriticalSuppliersOfAFirmPerNetwork) {
+  std::shared_ptr<const View> view = DesignExample().Build();
+  SupplyNetworkCache cache;
+  SupplyOptions capability{SupplyMode::kCapability, "", ""};
+  ViewIndex f = *view->Find(v1::VERTEX_KIND_FIRM, "F");
+  ASSERT_OK_AND_ASSIGN(
+      std::shared_ptr<const std::vector<CriticalSuppliersResult>> first,
+      cache.CriticalSuppliersOfFirm(view, capability, f, {}));
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_THAT(Keys(*view, first->front().critical_firms),
+              UnorderedElementsAreArray({"C", "D", "R1"}));
+  ASSERT_OK_AND_ASSIGN(
+      std::shared_ptr<const std::vector<CriticalSuppliersResult>> again,
+      cache.CriticalSuppliersOfFirm(view, capability, f, {}));
+  EXPECT_EQ(first.get(), again.get());
+  // Another mode is another network, with its own answer (no recorded
+  // supplies: F's line does not work in observed mode).
+  ASSERT_OK_AND_ASSIGN(
+      std::shared_ptr<const std::vector<CriticalSuppliersResult>> observed,
+      cache.CriticalSuppliersOfFirm(view, SupplyOptions(), f, {}));
+  EXPECT_NE(first.get(), observed.get());
+  ASSERT_EQ(observed->size(), 1u);
+  EXPECT_FALSE(observed->front().works);
+  // A newer view computes afresh.
+  std::shared_ptr<const View> newer = DesignExample().Build();
+  ASSERT_OK_AND_ASSIGN(
+      std::shared_ptr<const std::vector<CriticalSuppliersResult>> fresh,
+      cache.CriticalSuppliersOfFirm(
+          newer, capability, *newer->Find(v1::VERTEX_KIND_FIRM, "F"), {}));
+  EXPECT_NE(first.get(), fresh.get());
+  EXPECT_THAT(Keys(*newer, fresh->front().critical_firms),
+              UnorderedElementsAreArray({"C", "D", "R1"}));
+}
+
 TEST(SupplyNetworkCacheTest, ServesOneNetworkPerOptionsOfTheNewestView) {
   std::shared_ptr<const View> view = DesignExample().Build();
   SupplyNetworkCache cache(2);
