@@ -85,6 +85,8 @@ verbs:
                                 report only such firms (the walk goes on)
       --paths                   each row with its path from the start
       --limit N (rows), --max-visited N
+      --encoding columns|rows   how the server sends the rows (default
+                                columns, faster; rows with --paths)
   path FROM_KEY TO_KEY          a shortest path (default over supplies)
       --kind firm|product, --edge-kind K, --undirected, --depth N (10)
   substitutes --firm KEY --product KEY
@@ -832,47 +834,29 @@ absl::Status CmdStats(const CommandLine& flags, Context& context) {
 }  // namespace
 
 std::vector<FlagSpec> CommandFlags() {
-  return {{"server"},
-          {"format"},
-          {"timeout-ms"},
-          {"credential"},
-          {"level"},
-          {"region"},
-          {"country"},
-          {"as-of"},
-          {"match"},
-          {"limit"},
-          {"file"},
-          {"replace", false},
-          {"direction"},
-          {"edge-kind"},
-          {"help", false},
-          {"as"},
-          {"strict", false},
-          {"batch-size"},
-          {"out"},
-          {"scale"},
-          {"seed"},
-          {"firm"},
-          {"mode"},
-          {"remove-firm"},
-          {"remove-region"},
-          {"remove-country"},
-          {"chain"},
-          {"home-country"},
-          {"hhi"},
-          {"outside-share"},
-          {"candidates"},
-          {"product"},
-          {"depth"},
-          {"paths", false},
-          {"max-visited"},
-          {"kind"},
-          {"undirected", false},
-          {"token"},
-          {"tls-ca"},
-          {"tls-cert"},
-          {"tls-key"}};
+  return {
+      {"server"},        {"format"},
+      {"timeout-ms"},    {"credential"},
+      {"level"},         {"region"},
+      {"country"},       {"as-of"},
+      {"match"},         {"limit"},
+      {"file"},          {"replace", false},
+      {"direction"},     {"edge-kind"},
+      {"help", false},   {"as"},
+      {"strict", false}, {"batch-size"},
+      {"out"},           {"scale"},
+      {"seed"},          {"firm"},
+      {"mode"},          {"remove-firm"},
+      {"remove-region"}, {"remove-country"},
+      {"chain"},         {"home-country"},
+      {"hhi"},           {"outside-share"},
+      {"candidates"},    {"product"},
+      {"depth"},         {"paths", false},
+      {"encoding"},      {"max-visited"},
+      {"kind"},          {"undirected", false},
+      {"token"},         {"tls-ca"},
+      {"tls-cert"},      {"tls-key"},
+  };
 }
 
 absl::Status RunCommand(const CommandLine& command_line, Context& context) {

@@ -38,6 +38,11 @@ Rows EdgeRows(const std::vector<v1::Edge>& edges, bool for_table);
 void WriteTable(const Rows& rows, std::ostream& out);
 // Writes rows as RFC 4180 CSV preceded by a UTF-8 BOM.
 void WriteCsv(const Rows& rows, std::ostream& out);
+// Appends one cell as WriteCsv writes it (quoted when it holds a comma, a
+// quote or a line break).
+void AppendCsvCell(absl::string_view cell, std::string* out);
+// Whether AppendCsvCell would quote text (or any cell cut from it).
+bool CsvNeedsQuotes(absl::string_view text);
 // Writes one record as "field  value" lines (for a single `get`).
 void WriteRecord(const Rows& rows, std::ostream& out);
 // "链主 chain leader", "国家级 national": labels for tables.

@@ -11,6 +11,7 @@
 #include "cli/flag_values.h"
 #include "cli/output.h"
 #include "cli/rpc_call.h"
+#include "cli/traversal_reader.h"
 #include "util/status_macros.h"
 
 namespace chainkg::cli {
@@ -40,6 +41,92 @@ absl::StatusOr<int> DepthFlag(const CommandLine& flags, int fallback) {
   if (depth < 1 || depth > 64) return Usage("--depth must be within 1..64");
   return static_cast<int>(depth);
 }
+
+// Lower-case names of the values of an enum, indexed by number ("" for
+// UNSPECIFIED and numbers it does not have), computed once per command
+// rather than per row.
+class EnumTexts {
+ public:
+  explicit EnumTexts(const google::protobuf::EnumDescriptor* type)
+      : type_(type) {
+    for (int i = 0; i < type->value_count(); ++i) {
+      int number = type->value(i)->number();
+      if (number < 0 || number > 255) continue;
+      if (static_cast<size_t>(number) >= texts_.size()) {
+        texts_.resize(number + 1);
+      }
+      texts_[number] = KindText(number, type);
+    }
+  }
+  absl::string_view operator()(int number) const {
+    if (number >= 0 && static_cast<size_t>(number) < texts_.size()) {
+      return texts_[number];
+    }
+    return "";
+  }
+
+ private:
+  const google::protobuf::EnumDescriptor* type_;
+  std::vector<std::string> texts_;
+};
+
+// CSV of the rows (no path column), as WriteCsv writes it, through one
+// buffer that goes to out whenever it holds a MiB: a large result is
+// written while it streams in, without keeping it. So a call that fails
+// part-way may leave the rows read so far in out (the exit code says it
+// failed); a small result is written only by Finish.
+class TraversalCsv {
+ public:
+  explicit TraversalCsv(std::ostream& out)
+      : out_(out),
+        kinds_(v1::VertexKind_descriptor()),
+        vias_(v1::EdgeKind_descriptor()) {
+    buffer_.reserve(kBlockBytes + 4096);
+    buffer_.append(
+        "\xEF\xBB\xBF"
+        "depth,kind,key,name,country,region,parent,via\r\n");
+  }
+  // plain: the row's strings are known to need no quotes (CsvNeedsQuotes
+  // of the text they were cut from), so they are not checked one by one.
+  void Add(const TraversalRowView& row, bool plain) {
+    auto cell = [&](absl::string_view text) {
+      if (plain) {
+        buffer_.append(text.data(), text.size());
+      } else {
+        AppendCsvCell(text, &buffer_);
+      }
+      buffer_.push_back(',');
+    };
+    absl::StrAppend(&buffer_, row.depth);
+    buffer_.push_back(',');
+    // Enum names ([a-z_]) never need quotes.
+    absl::string_view kind = kinds_(row.kind);
+    buffer_.append(kind.data(), kind.size());
+    buffer_.push_back(',');
+    cell(row.key);
+    cell(row.name);
+    cell(row.country);
+    cell(row.region_code);
+    cell(row.parent_key);
+    absl::string_view via = vias_(row.via);
+    buffer_.append(via.data(), via.size());
+    buffer_.append("\r\n");
+    if (buffer_.size() >= kBlockBytes) Flush();
+  }
+  void Finish() { Flush(); }
+
+ private:
+  void Flush() {
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+  }
+
+  static constexpr size_t kBlockBytes = 1 << 20;
+  std::ostream& out_;
+  EnumTexts kinds_;
+  EnumTexts vias_;
+  std::string buffer_;
+};
 
 std::vector<std::string> RowCells(const v1::TraversalRow& row) {
   return {absl::StrCat(row.depth()),
@@ -94,20 +181,70 @@ absl::Status RunTraverse(const CommandLine& flags, Context& context) {
   if (max_visited < 0) return Usage("--max-visited must not be negative");
   request.set_max_visited(max_visited);
 
+  // COLUMNS unless paths are asked for (or --encoding rows); a server that
+  // predates the encodings ignores the field and sends rows, which are read
+  // as well.
+  std::string encoding =
+      flags.Get("encoding", request.include_paths() ? "rows" : "columns");
+  if (encoding == "columns") {
+    if (request.include_paths()) {
+      return Usage("--paths needs --encoding rows");
+    }
+    request.set_encoding(v1::TRAVERSAL_ENCODING_COLUMNS);
+  } else if (encoding == "rows") {
+    request.set_encoding(v1::TRAVERSAL_ENCODING_ROWS);
+  } else {
+    return Usage("--encoding must be rows or columns");
+  }
+
   auto call = CallContext(context);
   std::unique_ptr<grpc::ClientReaderInterface<v1::TraverseResponse>> reader =
       context.analysis->Traverse(call.get(), request);
   Rows rows;
   rows.header = {"depth",  "kind",   "key", "name", "country",
                  "region", "parent", "via", "path"};
+  // Without paths, CSV is written straight from the rows' strings.
+  const bool direct_csv =
+      context.format == Format::kCsv && !request.include_paths();
+  TraversalCsv csv(*context.out);
+  TraversalReader columns;
+  // Whether every string of the stream so far needs no CSV quotes: then
+  // rows of columns are written without checking each cell.
+  bool plain = true;
   v1::TraverseResponse merged;
   v1::TraverseResponse chunk;
   while (reader->Read(&chunk)) {
+    if (chunk.has_columns()) {
+      const v1::TraversalColumns& message = chunk.columns();
+      if (direct_csv && plain) {
+        plain = !CsvNeedsQuotes(message.text()) &&
+                !CsvNeedsQuotes(message.start_key());
+        for (const std::string& key : message.parent_keys()) {
+          plain = plain && !CsvNeedsQuotes(key);
+        }
+      }
+      absl::StatusOr<absl::Span<const TraversalRowView>> batch =
+          columns.Add(message);
+      if (!batch.ok()) {
+        call->TryCancel();
+        // The malformed message is the error to report, not how the
+        // cancelled call ends.
+        reader->Finish();
+        return batch.status();
+      }
+      for (const TraversalRowView& row : *batch) {
+        if (direct_csv) {
+          csv.Add(row, plain);
+        } else {
+          ToRow(row, merged.add_rows());
+        }
+      }
+    }
     for (v1::TraversalRow& row : *chunk.mutable_rows()) {
-      if (context.format == Format::kJson) {
-        *merged.add_rows() = row;
+      if (direct_csv) {
+        csv.Add(ViewOf(row), /*plain=*/false);
       } else {
-        rows.cells.push_back(RowCells(row));
+        merged.add_rows()->Swap(&row);
       }
     }
     merged.set_sequence(chunk.sequence());
@@ -118,6 +255,15 @@ absl::Status RunTraverse(const CommandLine& flags, Context& context) {
     }
   }
   CHAINKG_RETURN_IF_ERROR(FromRpc(reader->Finish(), context));
+  if (direct_csv) {
+    csv.Finish();
+    return absl::OkStatus();
+  }
+  if (context.format != Format::kJson) {
+    for (const v1::TraversalRow& row : merged.rows()) {
+      rows.cells.push_back(RowCells(row));
+    }
+  }
   if (!request.include_paths()) {
     rows.header.pop_back();
     for (auto& cells : rows.cells) cells.pop_back();

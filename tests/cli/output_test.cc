@@ -48,6 +48,34 @@ TEST(OutputTest, CsvStartsWithBomAndQuotesWhereNeeded) {
   EXPECT_THAT(out.str(), HasSubstr("little_giant|national|2021"));
 }
 
+// Every position of a special byte, in the eight-byte words and in the
+// tail, next to UTF-8 bytes (all >= 0x80), against the plain rule.
+TEST(OutputTest, CsvCellIsQuotedExactlyWhenItHoldsASpecialByte) {
+  const std::string base = "东莞市甲科技ab有限公司xyz";  // 35 bytes
+  for (char special : {',', '"', '\r', '\n'}) {
+    for (size_t at = 0; at <= base.size(); ++at) {
+      std::string cell = base;
+      cell.insert(at, 1, special);
+      std::string out;
+      AppendCsvCell(cell, &out);
+      std::string expected = "\"";
+      for (char c : cell) {
+        if (c == '"') expected.push_back('"');
+        expected.push_back(c);
+      }
+      expected.push_back('"');
+      EXPECT_EQ(out, expected)
+          << "byte " << static_cast<int>(special) << " at " << at;
+    }
+  }
+  for (const std::string& plain :
+       {std::string(), base, std::string("441900"), std::string("a;b|c\t")}) {
+    std::string out;
+    AppendCsvCell(plain, &out);
+    EXPECT_EQ(out, plain);
+  }
+}
+
 TEST(OutputTest, TableSummarizesCredentialsInChinese) {
   v1::Vertex firm = MakeFirm("EXT:A", "甲");
   *firm.mutable_firm()->add_credentials() = MakeCredential(
