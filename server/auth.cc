@@ -109,7 +109,7 @@ absl::StatusOr<Authorizer> Authorizer::FromFile(const std::string& path) {
 }
 
 absl::StatusOr<Principal> Authorizer::Authorize(
-    const grpc::ServerContext& context, Role needed,
+    const grpc::ServerContextBase& context, Role needed,
     absl::string_view rpc) const {
   if (open_) return Principal{"local", Role::kAdmin};
   const auto& metadata = context.client_metadata();

@@ -47,7 +47,7 @@ class Authorizer {
   // names a known token whose role is at least `needed`. UNAUTHENTICATED
   // when the header is missing, malformed or the token unknown;
   // PERMISSION_DENIED when the role is too low. Messages name rpc.
-  absl::StatusOr<Principal> Authorize(const grpc::ServerContext& context,
+  absl::StatusOr<Principal> Authorize(const grpc::ServerContextBase& context,
                                       Role needed, absl::string_view rpc) const;
 
  private:

@@ -1,10 +1,14 @@
 #include "server/graph_service.h"
 
+#include <algorithm>
 #include <chrono>
+#include <deque>
 #include <iterator>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 
 #include "graph/store/vertex_record.h"
@@ -27,7 +31,7 @@ grpc::Status TooMany(absl::string_view field, int limit,
 
 // "grpc:ipv4:127.0.0.1" — the peer without its ephemeral port, which would
 // make every re-sent record look changed.
-std::string ClientOf(const grpc::ServerContext& context) {
+std::string ClientOf(const grpc::ServerContextBase& context) {
   std::string peer = context.peer();
   size_t colon = peer.rfind(':');
   if (colon != std::string::npos && colon > peer.find(':')) peer.resize(colon);
@@ -305,82 +309,236 @@ grpc::Status GraphServiceImpl::ListEdges(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status GraphServiceImpl::Ingest(
-    grpc::ServerContext* context,
-    grpc::ServerReaderWriter<v1::IngestResponse, v1::IngestRequest>* stream) {
-  absl::StatusOr<Principal> caller =
-      auth_.Authorize(*context, Role::kWriter, "Ingest");
-  if (!caller.ok()) return ToGrpcStatus(caller.status(), "Ingest");
-  const graph::AuditEntry audit = {caller->name, "Ingest", context->peer()};
-  constexpr absl::string_view kRpc = "Ingest";
-  std::string client = ClientOf(*context);
-  v1::IngestRequest request;
-  while (stream->Read(&request)) {
-    std::string batch = absl::StrCat("batch ", request.batch_id());
-    if (request.vertices_size() + request.edges_size() > kMaxRecordsPerCall) {
-      return ToGrpcStatus(
-          InvalidField(batch, absl::StrCat("at most ", kMaxRecordsPerCall,
-                                           " records per batch")),
-          kRpc);
+namespace {
+
+// The acknowledgement of a committed Ingest batch.
+v1::IngestResponse IngestResponseOf(int64_t batch_id,
+                                    const graph::WriteResult& result) {
+  v1::IngestResponse response;
+  response.set_batch_id(batch_id);
+  response.set_created(result.created);
+  response.set_updated(result.updated);
+  response.set_unchanged(result.unchanged);
+  response.set_sequence(result.sequence);
+  for (const std::string& warning : result.warnings) {
+    response.add_warnings(warning);
+  }
+  for (const graph::Rejected& rejected : result.rejected) {
+    v1::IngestRejection* out = response.add_rejected();
+    out->set_edge(rejected.edge);
+    out->set_index(static_cast<int32_t>(rejected.index));
+    out->set_code(static_cast<int32_t>(rejected.status.code()));
+    // The store names "vertices[3].firm.key"; the client wants the field
+    // within the record.
+    std::string field = FieldOf(rejected.status).value_or("");
+    std::string reason(rejected.status.message());
+    std::string record_prefix = absl::StrCat(
+        rejected.edge ? "edges[" : "vertices[", rejected.index, "]");
+    if (reason.compare(0, field.size() + 2, field + ": ") == 0) {
+      reason = reason.substr(field.size() + 2);
     }
-    if (!v1::UpsertMode_IsValid(request.mode())) {
-      return ToGrpcStatus(
-          InvalidField(absl::StrCat(batch, ".mode"), "unknown value"), kRpc);
+    if (field.compare(0, record_prefix.size() + 1, record_prefix + ".") == 0) {
+      field = field.substr(record_prefix.size() + 1);
+    } else if (field == record_prefix) {
+      field.clear();
     }
-    // The records move out of the request, which the next Read refills.
+    out->set_field(field);
+    out->set_reason(reason);
+  }
+  return response;
+}
+
+// A reactor for a call refused before it started (authorization).
+template <typename Request, typename Response>
+class FinishedReactor final
+    : public grpc::ServerBidiReactor<Request, Response> {
+ public:
+  explicit FinishedReactor(const grpc::Status& status) { this->Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+// Ingest, as a reactor so that reading, applying and acknowledging overlap
+// without a thread per stream: batch N+1 is read and applied while the
+// store syncs batch N, each batch is acknowledged in order once durable
+// (whether or not the client sends more), and an error ends the stream
+// with its status at once, even while a read is pending.
+class IngestReactor final
+    : public grpc::ServerBidiReactor<v1::IngestRequest, v1::IngestResponse> {
+ public:
+  IngestReactor(graph::Store& store, std::string client,
+                graph::AuditEntry audit)
+      : store_(store), client_(std::move(client)), audit_(std::move(audit)) {
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the client is done sending, or the call broke
+      Proceed([this] {
+        reading_ = false;
+        reads_done_ = true;
+      });
+      return;
+    }
+    const int64_t batch_id = request_.batch_id();
+    absl::Status invalid = CheckRequest();
+    if (!invalid.ok()) {
+      Proceed([&] {
+        reading_ = false;
+        reads_done_ = true;
+        acks_.push_back({batch_id, std::move(invalid)});
+      });
+      return;
+    }
+    Ack* ack = nullptr;
+    {
+      absl::MutexLock lock(&mu_);
+      acks_.push_back({batch_id, std::nullopt});
+      ack = &acks_.back();  // deque: stays put while others come and go
+    }
+    store_.Submit(TakeWrite(),
+                  [this, ack](absl::StatusOr<graph::WriteResult> result) {
+                    Proceed([&] { ack->result = std::move(result); });
+                  });
+    Proceed([this] { reading_ = false; });
+  }
+
+  void OnWriteDone(bool ok) override {
+    Proceed([&] {
+      writing_ = false;
+      if (!ok && !end_.has_value()) {
+        end_ = grpc::Status(grpc::StatusCode::CANCELLED,
+                            "Ingest: the client went away");
+      }
+    });
+  }
+
+  void OnCancel() override {
+    Proceed([this] {
+      if (!end_.has_value()) {
+        end_ = grpc::Status(grpc::StatusCode::CANCELLED,
+                            "Ingest: the client cancelled the call");
+      }
+    });
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  // A batch in the order it was read: its result once the store has one.
+  struct Ack {
+    int64_t batch_id = 0;
+    std::optional<absl::StatusOr<graph::WriteResult>> result;
+  };
+
+  absl::Status CheckRequest() const {
+    std::string batch = absl::StrCat("batch ", request_.batch_id());
+    if (request_.vertices_size() + request_.edges_size() > kMaxRecordsPerCall) {
+      return InvalidField(batch, absl::StrCat("at most ", kMaxRecordsPerCall,
+                                              " records per batch"));
+    }
+    if (!v1::UpsertMode_IsValid(request_.mode())) {
+      return InvalidField(absl::StrCat(batch, ".mode"), "unknown value");
+    }
+    return absl::OkStatus();
+  }
+
+  // The records move out of the request, which the next read refills.
+  graph::WriteRequest TakeWrite() {
     graph::WriteRequest write;
     write.vertices.assign(
-        std::make_move_iterator(request.mutable_vertices()->begin()),
-        std::make_move_iterator(request.mutable_vertices()->end()));
+        std::make_move_iterator(request_.mutable_vertices()->begin()),
+        std::make_move_iterator(request_.mutable_vertices()->end()));
     write.edges.assign(
-        std::make_move_iterator(request.mutable_edges()->begin()),
-        std::make_move_iterator(request.mutable_edges()->end()));
-    write.client = client;
-    write.audit = audit;
-    write.mode = request.mode() == v1::UPSERT_MODE_REPLACE
+        std::make_move_iterator(request_.mutable_edges()->begin()),
+        std::make_move_iterator(request_.mutable_edges()->end()));
+    write.client = client_;
+    write.audit = audit_;
+    write.mode = request_.mode() == v1::UPSERT_MODE_REPLACE
                      ? graph::UpsertMode::kReplace
                      : graph::UpsertMode::kMerge;
-    write.on_invalid = request.all_or_nothing()
+    write.on_invalid = request_.all_or_nothing()
                            ? graph::FailurePolicy::kAllOrNothing
                            : graph::FailurePolicy::kSkipInvalid;
-    absl::StatusOr<graph::WriteResult> result = store_.Apply(std::move(write));
-    if (!result.ok())
-      return ToGrpcStatus(NestField(result.status(), batch), kRpc);
-    v1::IngestResponse response;
-    response.set_batch_id(request.batch_id());
-    response.set_created(result->created);
-    response.set_updated(result->updated);
-    response.set_unchanged(result->unchanged);
-    response.set_sequence(result->sequence);
-    for (const std::string& warning : result->warnings) {
-      response.add_warnings(warning);
-    }
-    for (const graph::Rejected& rejected : result->rejected) {
-      v1::IngestRejection* out = response.add_rejected();
-      out->set_edge(rejected.edge);
-      out->set_index(static_cast<int32_t>(rejected.index));
-      out->set_code(static_cast<int32_t>(rejected.status.code()));
-      // The store names "vertices[3].firm.key"; the client wants the field
-      // within the record.
-      std::string field = FieldOf(rejected.status).value_or("");
-      std::string reason(rejected.status.message());
-      std::string record_prefix = absl::StrCat(
-          rejected.edge ? "edges[" : "vertices[", rejected.index, "]");
-      if (reason.compare(0, field.size() + 2, field + ": ") == 0) {
-        reason = reason.substr(field.size() + 2);
-      }
-      if (field.compare(0, record_prefix.size() + 1, record_prefix + ".") ==
-          0) {
-        field = field.substr(record_prefix.size() + 1);
-      } else if (field == record_prefix) {
-        field.clear();
-      }
-      out->set_field(field);
-      out->set_reason(reason);
-    }
-    if (!stream->Write(response)) break;  // the client went away
+    return write;
   }
-  return grpc::Status::OK;
+
+  // Applies change, then does what the new state allows: acknowledge the
+  // oldest batch, read the next one, or finish. The caller must not touch
+  // the reactor after Proceed returns: finishing may delete it.
+  template <typename Change>
+  void Proceed(Change change) {
+    std::optional<grpc::Status> finish;
+    {
+      absl::MutexLock lock(&mu_);
+      change();
+      if (finished_) return;
+      // Batches are acknowledged in order; the first error ends the stream
+      // (batches after it are not acknowledged: they failed or may not be
+      // durable).
+      while (!writing_ && !acks_.empty() && acks_.front().result.has_value()) {
+        Ack& oldest = acks_.front();
+        if (!end_.has_value()) {
+          if (oldest.result->ok()) {
+            response_ = IngestResponseOf(oldest.batch_id, **oldest.result);
+            writing_ = true;
+            StartWrite(&response_);
+          } else {
+            end_ =
+                ToGrpcStatus(NestField(oldest.result->status(),
+                                       absl::StrCat("batch ", oldest.batch_id)),
+                             "Ingest");
+          }
+        }
+        acks_.pop_front();
+      }
+      if (!reading_ && !reads_done_ && !end_.has_value()) {
+        reading_ = true;
+        StartRead(&request_);
+      }
+      // Finish once no write is pending and the store holds no callback
+      // into this reactor. A pending read then fails; gRPC calls OnDone
+      // only after every reaction has returned.
+      bool store_done =
+          std::all_of(acks_.begin(), acks_.end(),
+                      [](const Ack& ack) { return ack.result.has_value(); });
+      bool done = end_.has_value() || (reads_done_ && acks_.empty());
+      if (done && !writing_ && store_done) {
+        finished_ = true;
+        finish = end_.value_or(grpc::Status::OK);
+      }
+    }
+    if (finish.has_value()) Finish(*finish);
+  }
+
+  graph::Store& store_;
+  const std::string client_;
+  const graph::AuditEntry audit_;
+  v1::IngestRequest request_;  // touched by the read side only
+  v1::IngestResponse response_;
+
+  absl::Mutex mu_;
+  std::deque<Ack> acks_ ABSL_GUARDED_BY(mu_);
+  // A read is pending or being handled: no other read may start.
+  bool reading_ ABSL_GUARDED_BY(mu_) = true;
+  bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<grpc::Status> end_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace
+
+grpc::ServerBidiReactor<v1::IngestRequest, v1::IngestResponse>*
+GraphServiceImpl::Ingest(grpc::CallbackServerContext* context) {
+  absl::StatusOr<Principal> caller =
+      auth_.Authorize(*context, Role::kWriter, "Ingest");
+  if (!caller.ok()) {
+    return new FinishedReactor<v1::IngestRequest, v1::IngestResponse>(
+        ToGrpcStatus(caller.status(), "Ingest"));
+  }
+  return new IngestReactor(
+      store_, ClientOf(*context),
+      graph::AuditEntry{caller->name, "Ingest", context->peer()});
 }
 
 }  // namespace chainkg::server

@@ -21,7 +21,9 @@ struct GraphServiceOptions {
 
 // Thread-safe (the Store is); borrows the store and the authorizer, which
 // must outlive it. Reads need the reader role, writes the writer role.
-class GraphServiceImpl final : public v1::GraphService::Service {
+class GraphServiceImpl final
+    : public v1::GraphService::WithCallbackMethod_Ingest<
+          v1::GraphService::Service> {
  public:
   GraphServiceImpl(graph::Store& store, const Authorizer& auth,
                    const GraphServiceOptions& options);
@@ -53,10 +55,10 @@ class GraphServiceImpl final : public v1::GraphService::Service {
   grpc::Status ListEdges(grpc::ServerContext* context,
                          const v1::ListEdgesRequest* request,
                          v1::ListEdgesResponse* response) override;
-  grpc::Status Ingest(
-      grpc::ServerContext* context,
-      grpc::ServerReaderWriter<v1::IngestResponse, v1::IngestRequest>* stream)
-      override;
+  // A callback (reactor) method, so that acknowledgements never wait for
+  // the client's next message.
+  grpc::ServerBidiReactor<v1::IngestRequest, v1::IngestResponse>* Ingest(
+      grpc::CallbackServerContext* context) override;
 
  private:
   graph::ScanLimits LimitsFor(const grpc::ServerContext& context) const;

@@ -1,6 +1,7 @@
 #include "graph/store/db_options.h"
 
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 
 namespace chainkg::graph::internal {
@@ -31,6 +32,13 @@ rocksdb::ColumnFamilyOptions FamilyOptions(ColumnFamily family) {
   // answers most of those misses without searching the skiplist.
   options.memtable_whole_key_filtering = true;
   options.memtable_prefix_bloom_size_ratio = 0.02;
+  // A write's keys reach the memtable sorted per family (WriteTxn sorts
+  // them), so each insert lands near the previous one: starting the
+  // skiplist search from the last insert's position ("splice") instead of
+  // the head saves most of its cache misses. The hint is kept per first
+  // key byte (vertex kind, or index tag).
+  options.memtable_insert_with_hint_prefix_extractor.reset(
+      rocksdb::NewFixedPrefixTransform(1));
   return options;
 }
 

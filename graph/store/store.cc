@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <deque>
 #include <filesystem>
+#include <future>
 #include <limits>
+#include <memory>
+#include <thread>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -185,6 +189,36 @@ absl::Status CorruptDatabase(const std::string& path,
                                : absl::StrCat("the only change made: ", cut)));
 }
 
+// A write's own Puts and Deletes, held in memory over the database: each
+// key's new value, or nullopt for a delete. Keys and values are views into
+// bytes.
+using PendingValue = std::optional<absl::string_view>;
+using PendingFamily = absl::flat_hash_map<absl::string_view, PendingValue>;
+struct PendingKeys {
+  internal::ByteArena bytes;
+  std::array<PendingFamily, kCount> families;
+};
+
+// A write applied (its reads and checks done, its batch built) that the
+// commit thread has not yet made durable. Later writes read through its
+// keys until it is committed, so they can be applied while it is written.
+struct Commit {
+  std::unique_ptr<const PendingKeys> keys;
+  rocksdb::WriteBatch batch;
+  // The id counters before this write, restored if it fails.
+  internal::SequenceCounters counters_before = {};
+  // The RocksDB sequence number of the batch's first entry.
+  uint64_t first_sequence = 0;
+  WriteResult result;
+  // Called once, with result or the error, on the commit thread (or the
+  // applying one when the write fails before it is handed over).
+  std::function<void(absl::StatusOr<WriteResult>)> done;
+};
+
+// How many applied writes may wait for the commit thread (the one being
+// written included) before the next write waits to be applied.
+constexpr size_t kMaxUncommitted = 4;
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -193,6 +227,13 @@ absl::Status CorruptDatabase(const std::string& path,
 
 struct Store::Impl {
   ~Impl() {
+    if (committer.joinable()) {
+      {
+        absl::MutexLock lock(&queue_mu);
+        stopping = true;
+      }
+      committer.join();  // after committing what was applied
+    }
     // Destruction cannot report errors; a failing Close() means a final
     // flush failed, and the synced WAL still holds every write.
     for (rocksdb::ColumnFamilyHandle* handle : handles) {
@@ -251,14 +292,29 @@ struct Store::Impl {
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   StoreOptions options;
 
-  // Serializes writers, so a write's reads and its batch see one state.
+  // Commits the writes in uncommitted, oldest first, one at a time.
+  void RunCommitter();
+
+  // Serializes the applying of writes, so a write's reads and its batch
+  // see one state: the database plus the writes applied before it that
+  // are not committed yet. The state below is that speculative one: a
+  // failed commit resets it (RunCommitter).
   absl::Mutex write_mu;
   // Next unused sequence per vertex kind; persisted in the same batch as
   // the vertices that use it.
   internal::SequenceCounters next_sequence ABSL_GUARDED_BY(write_mu) = {};
-  // Natural keys of committed vertices, so that a write's edges need not
+  // Natural keys of applied vertices, so that a write's edges need not
   // read the index for the vertices they name.
   internal::CommittedIds committed_ids ABSL_GUARDED_BY(write_mu);
+  // Guards the queue between the writers and the commit thread; taken
+  // after write_mu when both are held.
+  absl::Mutex queue_mu ABSL_ACQUIRED_AFTER(write_mu);
+  // Applied writes not yet committed, oldest first; the front one is being
+  // written. About kMaxUncommitted at most. Only writers holding write_mu
+  // add to it.
+  std::deque<std::shared_ptr<Commit>> uncommitted ABSL_GUARDED_BY(queue_mu);
+  bool stopping ABSL_GUARDED_BY(queue_mu) = false;
+  std::thread committer;
   // Registered in the DB's options; resumes writes stopped by a full disk.
   std::shared_ptr<internal::BackgroundErrorListener> background_errors;
   // What Open repaired (Store::recovery_note).
@@ -268,53 +324,63 @@ struct Store::Impl {
 namespace {
 
 // The online MutationTarget. A write's own Puts and Deletes are held in
-// memory over the database, so later steps of one write read what earlier
-// steps wrote (a key upserted twice, an edge to a vertex created in the
-// same batch), and are committed as one WriteBatch holding each key once,
-// in key order per family: the memtable then inserts neighbouring keys one
-// after the other, which costs far fewer comparisons than random order.
-// Used under Impl::write_mu only.
+// memory over the database and over the writes applied before it that are
+// not committed yet (overlays), so later steps of one write read what
+// earlier steps wrote (a key upserted twice, an edge to a vertex created in
+// the same batch) and what the writes before it wrote. The keys go into
+// one WriteBatch holding each key once, in key order per family: the
+// memtable then inserts neighbouring keys one after the other, which costs
+// far fewer comparisons than random order. Used under Impl::write_mu only.
 class RocksDbTarget final : public internal::MutationTarget {
  public:
-  explicit RocksDbTarget(Store::Impl& impl) : impl_(impl) {}
+  // overlays: the uncommitted writes, oldest first.
+  RocksDbTarget(Store::Impl& impl,
+                std::vector<std::shared_ptr<const Commit>> overlays)
+      : impl_(impl),
+        overlays_(std::move(overlays)),
+        keys_(std::make_unique<PendingKeys>()) {}
 
   absl::StatusOr<std::optional<std::string>> Get(
       ColumnFamily family, absl::string_view key) override {
-    const Family& pending = pending_[family];
-    auto it = pending.find(key);
-    if (it == pending.end()) return impl_.Read(read_, family, key);
-    if (!it->second.has_value()) return std::optional<std::string>();
-    return std::optional<std::string>(std::in_place, it->second->data(),
-                                      it->second->size());
+    const PendingValue* pending = FindPending(family, key);
+    if (pending == nullptr) return impl_.Read(read_, family, key);
+    if (!pending->has_value()) return std::optional<std::string>();
+    return std::optional<std::string>(std::in_place, (*pending)->data(),
+                                      (*pending)->size());
   }
 
   absl::StatusOr<std::vector<std::string>> KeysWithPrefix(
       ColumnFamily family, absl::string_view prefix) override {
-    const Family& pending = pending_[family];
-    std::vector<std::string> keys;
+    // Only deletes of vertices scan; a write's own keys are few.
+    absl::flat_hash_set<std::string> keys;
     std::unique_ptr<rocksdb::Iterator> it(
         impl_.db->NewIterator(read_, impl_.cf(family)));
     for (it->Seek(ToSlice(prefix));
          it->Valid() && it->key().starts_with(ToSlice(prefix)); it->Next()) {
-      // Keys this write touched are taken from pending below.
-      if (!pending.contains(ToView(it->key()))) {
-        keys.push_back(it->key().ToString());
-      }
+      keys.emplace(ToView(it->key()));
     }
     if (!it->status().ok()) return FromRocksDb(it->status(), "scan");
-    // Only deletes of vertices scan; a write's own keys are few.
-    for (const auto& [key, value] : pending) {
-      if (value.has_value() && absl::StartsWith(key, prefix)) {
-        keys.emplace_back(key);
+    auto apply = [&](const PendingFamily& pending) {
+      for (const auto& [key, value] : pending) {
+        if (!absl::StartsWith(key, prefix)) continue;
+        if (value.has_value()) {
+          keys.emplace(key);
+        } else {
+          keys.erase(key);
+        }
       }
-    }
-    std::sort(keys.begin(), keys.end());
-    return keys;
+    };
+    for (const auto& overlay : overlays_)
+      apply(overlay->keys->families[family]);
+    apply(keys_->families[family]);
+    std::vector<std::string> sorted(keys.begin(), keys.end());
+    std::sort(sorted.begin(), sorted.end());
+    return sorted;
   }
 
   absl::Status Put(ColumnFamily family, absl::string_view key,
                    absl::string_view value) override {
-    Set(family, key, bytes_.Copy(value));
+    Set(family, key, keys_->bytes.Copy(value));
     return absl::OkStatus();
   }
 
@@ -330,7 +396,7 @@ class RocksDbTarget final : public internal::MutationTarget {
     savepoints_.pop_back();
     while (undo_.size() > mark) {
       const Undo& undo = undo_.back();
-      Family& pending = pending_[undo.family];
+      PendingFamily& pending = keys_->families[undo.family];
       if (undo.existed) {
         pending.insert_or_assign(undo.key, undo.previous);
       } else {
@@ -348,11 +414,11 @@ class RocksDbTarget final : public internal::MutationTarget {
     return absl::OkStatus();
   }
 
-  absl::Status Commit() {
-    rocksdb::WriteBatch batch;
-    std::vector<std::pair<absl::string_view, const Value*>> sorted;
+  // Puts every pending key into batch, in key order per family.
+  absl::Status BuildBatch(rocksdb::WriteBatch* batch) const {
+    std::vector<std::pair<absl::string_view, const PendingValue*>> sorted;
     for (int family = 0; family < kCount; ++family) {
-      const Family& pending = pending_[family];
+      const PendingFamily& pending = keys_->families[family];
       sorted.clear();
       sorted.reserve(pending.size());
       for (const auto& [key, value] : pending) sorted.emplace_back(key, &value);
@@ -363,35 +429,45 @@ class RocksDbTarget final : public internal::MutationTarget {
       for (const auto& [key, value] : sorted) {
         rocksdb::Status status =
             value->has_value()
-                ? batch.Put(handle, ToSlice(key), ToSlice(**value))
-                : batch.Delete(handle, ToSlice(key));
+                ? batch->Put(handle, ToSlice(key), ToSlice(**value))
+                : batch->Delete(handle, ToSlice(key));
         CHAINKG_RETURN_IF_ERROR(FromRocksDb(status, "batch"));
       }
     }
-    rocksdb::WriteOptions options;
-    options.sync = impl_.options.sync_writes;
-    return FromRocksDb(impl_.db->Write(options, &batch), "write");
+    return absl::OkStatus();
   }
 
+  // The pending keys, for later writes to read through; the target is done.
+  std::unique_ptr<const PendingKeys> ReleaseKeys() { return std::move(keys_); }
+
  private:
-  // A key's pending state: its new value, or nullopt for a delete. Keys and
-  // values are views into bytes_.
-  using Value = std::optional<absl::string_view>;
-  using Family = absl::flat_hash_map<absl::string_view, Value>;
+  // A key's pending state in this write or, newest first, the overlays;
+  // null when none of them has it.
+  const PendingValue* FindPending(ColumnFamily family,
+                                  absl::string_view key) const {
+    const PendingFamily& own = keys_->families[family];
+    if (auto it = own.find(key); it != own.end()) return &it->second;
+    for (auto overlay = overlays_.rbegin(); overlay != overlays_.rend();
+         ++overlay) {
+      const PendingFamily& pending = (*overlay)->keys->families[family];
+      if (auto it = pending.find(key); it != pending.end()) return &it->second;
+    }
+    return nullptr;
+  }
 
   // What a Put or Delete changed, for RollbackToSavePoint.
   struct Undo {
     ColumnFamily family;
     absl::string_view key;
-    Value previous;
+    PendingValue previous;
     bool existed;  // false: key was not pending before
   };
 
-  void Set(ColumnFamily family, absl::string_view key, Value value) {
-    Family& pending = pending_[family];
+  void Set(ColumnFamily family, absl::string_view key, PendingValue value) {
+    PendingFamily& pending = keys_->families[family];
     auto it = pending.find(key);
     if (it == pending.end()) {
-      absl::string_view stored_key = bytes_.Copy(key);
+      absl::string_view stored_key = keys_->bytes.Copy(key);
       pending.emplace(stored_key, value);
       if (!savepoints_.empty()) {
         undo_.push_back({family, stored_key, {}, false});
@@ -406,8 +482,8 @@ class RocksDbTarget final : public internal::MutationTarget {
 
   Store::Impl& impl_;
   const rocksdb::ReadOptions read_;
-  internal::ByteArena bytes_;
-  std::array<Family, kCount> pending_;
+  const std::vector<std::shared_ptr<const Commit>> overlays_;
+  std::unique_ptr<PendingKeys> keys_;
   std::vector<Undo> undo_;
   std::vector<size_t> savepoints_;
 };
@@ -415,17 +491,13 @@ class RocksDbTarget final : public internal::MutationTarget {
 // Bounds Impl::committed_ids: about 100 bytes each.
 constexpr size_t kMaxCommittedIds = size_t{1} << 20;
 
-// Runs body against a fresh WriteTxn under the write lock and commits it.
-// The in-memory id counters and natural-key cache advance only if the
-// commit succeeds.
 // The audit record of a write, put in the write's own batch so that the
-// data and its record commit together. The batch will get the sequence
-// after the latest: writers are serialized by write_mu.
-absl::Status PutAudit(Store::Impl& impl, internal::MutationTarget& target,
-                      const AuditEntry& audit, int64_t records,
+// data and its record commit together; sequence is the one the batch will
+// get.
+absl::Status PutAudit(internal::MutationTarget& target, const AuditEntry& audit,
+                      int64_t records, uint64_t sequence,
                       const WriteResult& result) {
   absl::Time now = absl::Now();
-  uint64_t sequence = impl.db->GetLatestSequenceNumber() + 1;
   v1::AuditRecord record;
   record.set_principal(audit.principal);
   record.set_rpc(audit.rpc);
@@ -443,32 +515,128 @@ absl::Status PutAudit(Store::Impl& impl, internal::MutationTarget& target,
                     record.SerializeAsString());
 }
 
-// Runs body in one transaction and commits it with its audit record (none
-// when audit.principal is empty).
+// Applies body in one transaction with its audit record (none when
+// audit.principal is empty) and hands the batch to the commit thread, which
+// calls done once the batch is durable or failed. Errors of body call done
+// at once and leave nothing behind.
+template <typename Body>
+void SubmitWrite(Store::Impl& impl, const AuditEntry& audit, int64_t records,
+                 Body body,
+                 std::function<void(absl::StatusOr<WriteResult>)> done) {
+  auto commit = std::make_shared<Commit>();
+  commit->done = std::move(done);
+  absl::Status status = [&] {
+    auto room = [&impl]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      return impl.uncommitted.size() < kMaxUncommitted;
+    };
+    std::vector<std::shared_ptr<const Commit>> overlays;
+    // Waiting for room before taking write_mu lets the commit thread take
+    // write_mu when a commit fails; concurrent writers may so exceed the
+    // bound by their number.
+    impl.queue_mu.LockWhen(absl::Condition(&room));
+    impl.queue_mu.Unlock();
+    absl::MutexLock lock(&impl.write_mu);
+    {
+      // Only writers holding write_mu add to uncommitted: these are all the
+      // writes applied and not yet committed (or committed since).
+      absl::MutexLock queue_lock(&impl.queue_mu);
+      overlays.assign(impl.uncommitted.begin(), impl.uncommitted.end());
+    }
+    CHAINKG_RETURN_IF_ERROR(impl.background_errors->ResumeIfStopped(*impl.db));
+    RocksDbTarget target(impl, std::move(overlays));
+    internal::WriteTxn txn(target, impl.next_sequence, &impl.committed_ids);
+    WriteResult& result = commit->result;
+    CHAINKG_RETURN_IF_ERROR(body(txn, &result));
+    CHAINKG_RETURN_IF_ERROR(txn.WriteCounters());
+    // RocksDB gives a batch one sequence number per entry, after those of
+    // the batches committed before it.
+    {
+      absl::MutexLock queue_lock(&impl.queue_mu);
+      commit->first_sequence = impl.uncommitted.empty()
+                                   ? impl.db->GetLatestSequenceNumber() + 1
+                                   : impl.uncommitted.back()->first_sequence +
+                                         impl.uncommitted.back()->batch.Count();
+    }
+    if (!audit.principal.empty()) {
+      CHAINKG_RETURN_IF_ERROR(
+          PutAudit(target, audit, records, commit->first_sequence, result));
+    }
+    CHAINKG_RETURN_IF_ERROR(target.BuildBatch(&commit->batch));
+    commit->keys = target.ReleaseKeys();
+    commit->counters_before = impl.next_sequence;
+    result.sequence = commit->first_sequence + commit->batch.Count() - 1;
+    impl.next_sequence = txn.next_sequence();
+    txn.PublishIds(&impl.committed_ids);
+    // Past the bound, start over rather than track recency: a cleared cache
+    // refills from the index at the cost of one read per key.
+    if (impl.committed_ids.size() > kMaxCommittedIds) {
+      impl.committed_ids.clear();
+    }
+    absl::MutexLock queue_lock(&impl.queue_mu);
+    impl.uncommitted.push_back(commit);
+    return absl::OkStatus();
+  }();
+  if (!status.ok()) commit->done(status);
+}
+
 template <typename Body>
 absl::StatusOr<WriteResult> RunWrite(Store::Impl& impl, const AuditEntry& audit,
                                      int64_t records, Body body) {
-  absl::MutexLock lock(&impl.write_mu);
-  CHAINKG_RETURN_IF_ERROR(impl.background_errors->ResumeIfStopped(*impl.db));
-  RocksDbTarget target(impl);
-  internal::WriteTxn txn(target, impl.next_sequence, &impl.committed_ids);
-  WriteResult result;
-  CHAINKG_RETURN_IF_ERROR(body(txn, &result));
-  CHAINKG_RETURN_IF_ERROR(txn.WriteCounters());
-  if (!audit.principal.empty()) {
-    CHAINKG_RETURN_IF_ERROR(PutAudit(impl, target, audit, records, result));
-  }
-  CHAINKG_RETURN_IF_ERROR(target.Commit());
-  impl.next_sequence = txn.next_sequence();
-  txn.PublishIds(&impl.committed_ids);
-  // Past the bound, start over rather than track recency: a cleared cache
-  // refills from the index at the cost of one read per key.
-  if (impl.committed_ids.size() > kMaxCommittedIds) impl.committed_ids.clear();
-  result.sequence = impl.db->GetLatestSequenceNumber();
-  return result;
+  std::promise<absl::StatusOr<WriteResult>> promise;
+  std::future<absl::StatusOr<WriteResult>> future = promise.get_future();
+  SubmitWrite(impl, audit, records, std::move(body),
+              [&promise](absl::StatusOr<WriteResult> result) {
+                promise.set_value(std::move(result));
+              });
+  return future.get();
 }
 
 }  // namespace
+
+void Store::Impl::RunCommitter() {
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options.sync_writes;
+  auto ready = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return !uncommitted.empty() || stopping;
+  };
+  while (true) {
+    std::shared_ptr<Commit> commit;
+    {
+      absl::MutexLock lock(&queue_mu, absl::Condition(&ready));
+      if (uncommitted.empty()) return;  // stopping, and nothing left
+      commit = uncommitted.front();
+    }
+    absl::Status status =
+        FromRocksDb(db->Write(write_options, &commit->batch), "write");
+    std::vector<std::shared_ptr<Commit>> failed;
+    if (status.ok()) {
+      absl::MutexLock lock(&queue_mu);
+      uncommitted.pop_front();
+    } else {
+      // The writes applied after this one read its keys, so none of them
+      // can be committed either; the speculative state goes back to the
+      // committed one. Taking write_mu first waits for a write being
+      // applied, which then fails too.
+      absl::MutexLock lock(&write_mu);
+      absl::MutexLock queue_lock(&queue_mu);
+      next_sequence = commit->counters_before;
+      committed_ids.clear();
+      failed.assign(uncommitted.begin(), uncommitted.end());
+      uncommitted.clear();
+    }
+    if (status.ok()) {
+      commit->done(std::move(commit->result));
+      continue;
+    }
+    commit->done(status);
+    for (size_t i = 1; i < failed.size(); ++i) {
+      failed[i]->done(absl::Status(
+          status.code(),
+          absl::StrCat("not written, because the write before it failed: ",
+                       status.message())));
+    }
+  }
+}
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -575,20 +743,38 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
     impl->next_sequence[kind] = std::max<uint64_t>(
         next.has_value() ? ReadUint64(*next) : 1, in_use + 1);
   }
+  Impl* started = impl.get();
+  impl->committer = std::thread([started] { started->RunCommitter(); });
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
 absl::StatusOr<WriteResult> Store::Apply(WriteRequest request) {
+  std::promise<absl::StatusOr<WriteResult>> promise;
+  std::future<absl::StatusOr<WriteResult>> future = promise.get_future();
+  Submit(std::move(request), [&promise](absl::StatusOr<WriteResult> result) {
+    promise.set_value(std::move(result));
+  });
+  return future.get();
+}
+
+void Store::Submit(WriteRequest request,
+                   std::function<void(absl::StatusOr<WriteResult>)> done) {
   AuditEntry audit = std::move(request.audit);
   auto records =
       static_cast<int64_t>(request.vertices.size() + request.edges.size());
   // Checked and canonicalized outside the lock.
-  CHAINKG_ASSIGN_OR_RETURN(internal::PreparedWrite prepared,
-                           internal::PrepareWrite(std::move(request)));
-  return RunWrite(*impl_, audit, records,
-                  [&](internal::WriteTxn& txn, WriteResult* out) {
-                    return internal::ApplyPrepared(prepared, txn, out);
-                  });
+  absl::StatusOr<internal::PreparedWrite> prepared =
+      internal::PrepareWrite(std::move(request));
+  if (!prepared.ok()) {
+    done(prepared.status());
+    return;
+  }
+  SubmitWrite(
+      *impl_, audit, records,
+      [&](internal::WriteTxn& txn, WriteResult* out) {
+        return internal::ApplyPrepared(*prepared, txn, out);
+      },
+      std::move(done));
 }
 
 absl::StatusOr<WriteResult> Store::UpsertVertices(

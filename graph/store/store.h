@@ -148,6 +148,20 @@ class Store {
   // callers done with it can move it in.
   absl::StatusOr<WriteResult> Apply(WriteRequest request);
 
+  // Apply in two steps, so that a caller can read and prepare its next
+  // write while this one is synced: Submit returns once the write is
+  // applied (checked, its reads done, its batch built), and done is called
+  // once the batch is durable, with the result or error Apply would give,
+  // from the store's commit thread (done must be quick and must not write
+  // to the store); a write that fails before it is applied calls done
+  // before Submit returns. Writes commit in the order they were applied,
+  // each seeing those applied before it whether committed yet or not; if
+  // one fails to commit, the ones applied after it fail too, with its
+  // error. About four applied writes at most wait to be committed; a
+  // Submit beyond that waits for the oldest.
+  void Submit(WriteRequest request,
+              std::function<void(absl::StatusOr<WriteResult>)> done);
+
   // Upserts vertices by natural key, all or nothing. Records are checked
   // and canonicalized (validate.h) first: INVALID_ARGUMENT names the field
   // as "vertices[i].<field>". A key repeated within the call applies in

@@ -210,5 +210,72 @@ TEST_F(GraphServiceTest, OversizedBatchIsRejectedBeforeAnyWork) {
   EXPECT_EQ(DetailField(status), "refs");
 }
 
+// A client that waits for each acknowledgement before sending more (or
+// before closing its side) gets it: the server acknowledges a durable batch
+// without waiting for the client's next message.
+TEST_F(GraphServiceTest, IngestAcknowledgesEachBatchBeforeTheClientSendsMore) {
+  std::unique_ptr<grpc::ClientContext> context = Call();
+  auto stream = stub_->Ingest(context.get());
+  v1::IngestRequest first;
+  first.set_batch_id(1);
+  *first.add_vertices() = MakeFirm("EXT:upstream", "上游公司");
+  ASSERT_TRUE(stream->Write(first));
+  v1::IngestResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.batch_id(), 1);
+  EXPECT_EQ(response.created(), 1);
+  // The second batch names the firm the first one created.
+  v1::IngestRequest second;
+  second.set_batch_id(2);
+  *second.add_vertices() = MakeFirm("EXT:downstream", "下游公司");
+  *second.add_edges() = MakeEdge(v1::EDGE_KIND_SUPPLIES,
+                                 Ref(v1::VERTEX_KIND_FIRM, "EXT:upstream"),
+                                 Ref(v1::VERTEX_KIND_FIRM, "EXT:downstream"));
+  ASSERT_TRUE(stream->Write(second));
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.batch_id(), 2);
+  EXPECT_EQ(response.created(), 2);
+  EXPECT_EQ(response.rejected_size(), 0);
+  ASSERT_TRUE(stream->WritesDone());
+  EXPECT_FALSE(stream->Read(&response));
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
+// A bad batch ends the stream with its error at once, after the batches
+// before it are acknowledged, even though the client has not closed its
+// side; nothing of the bad batch is written.
+TEST_F(GraphServiceTest, IngestErrorEndsTheOpenStreamWithItsStatus) {
+  std::unique_ptr<grpc::ClientContext> context = Call();
+  auto stream = stub_->Ingest(context.get());
+  v1::IngestRequest good;
+  good.set_batch_id(7);
+  *good.add_vertices() = MakeFirm("EXT:good", "好公司");
+  v1::IngestRequest bad;
+  bad.set_batch_id(8);
+  bad.set_all_or_nothing(true);
+  *bad.add_vertices() = MakeFirm("EXT:also-good", "也好公司");
+  *bad.add_vertices() = MakeFirm("", "无键公司");
+  ASSERT_TRUE(stream->Write(good));
+  ASSERT_TRUE(stream->Write(bad));
+  v1::IngestResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.batch_id(), 7);
+  EXPECT_FALSE(stream->Read(&response));
+  grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("batch 8"));
+  EXPECT_THAT(DetailField(status), HasSubstr("vertices[1]"));
+  ExpectServing();
+  v1::BatchGetVerticesRequest get;
+  *get.add_refs() = Ref(v1::VERTEX_KIND_FIRM, "EXT:good");
+  *get.add_refs() = Ref(v1::VERTEX_KIND_FIRM, "EXT:also-good");
+  v1::BatchGetVerticesResponse got;
+  ASSERT_TRUE(stub_->BatchGetVertices(Call().get(), get, &got).ok());
+  ASSERT_EQ(got.vertices_size(), 1);
+  EXPECT_EQ(got.vertices(0).firm().key(), "EXT:good");
+  ASSERT_EQ(got.missing_size(), 1);
+  EXPECT_EQ(got.missing(0).key(), "EXT:also-good");
+}
+
 }  // namespace
 }  // namespace chainkg

@@ -1,19 +1,25 @@
 // Store on a real RocksDB in a temporary directory: atomicity, reopening,
 // pagination under concurrent inserts, deletes that leave nothing dangling,
-// search, and a randomized comparison against an in-memory model.
+// search, a randomized comparison against an in-memory model, and writes
+// submitted without waiting (Store::Submit) against the same writes applied
+// one by one.
 #include "graph/store/store.h"
 
+#include <algorithm>
 #include <fstream>
+#include <future>
 #include <map>
 #include <random>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 
 #include "graph/store/bulk_importer.h"
+#include "tests/testing/db_dump.h"
 #include "tests/testing/records.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -779,6 +785,126 @@ TEST(StoreRandomTest, MatchesAnInMemoryModel) {
       ExpectConsistent(*store);
     }
   }
+}
+
+// Submit applies a write while earlier ones are still being committed, so
+// it must read their keys from memory: random dependent writes (firms,
+// edges between them, deletes that scan a firm's edges, records rejected
+// for naming a firm that does not exist yet), submitted back to back on
+// one store and applied one by one on another, give the same results,
+// sequence numbers and database.
+TEST(StorePipelineTest, SubmittedWritesMatchTheSameWritesAppliedOneByOne) {
+  TempDir dir;
+  std::unique_ptr<Store> pipelined = OpenStore(dir.Sub("pipelined"));
+  std::unique_ptr<Store> sequential = OpenStore(dir.Sub("sequential"));
+  ASSERT_NE(pipelined, nullptr);
+  ASSERT_NE(sequential, nullptr);
+  std::mt19937 random(26112026);
+  constexpr int kFirms = 40;
+  auto firm = [&] {
+    return FirmKey(std::uniform_int_distribution<int>(0, kFirms)(random));
+  };
+  // A step is a write, or a delete of the firm named (request empty).
+  struct Step {
+    WriteRequest request;
+    std::string deleted;
+  };
+  std::vector<Step> steps(600);
+  for (int step = 0; step < static_cast<int>(steps.size()); ++step) {
+    if (std::uniform_int_distribution<int>(0, 14)(random) == 0) {
+      steps[step].deleted = firm();
+      continue;
+    }
+    WriteRequest& request = steps[step].request;
+    request.on_invalid = FailurePolicy::kSkipInvalid;
+    request.audit = {"tester", "Test", "local"};
+    int records = std::uniform_int_distribution<int>(1, 6)(random);
+    for (int i = 0; i < records; ++i) {
+      if (std::uniform_int_distribution<int>(0, 1)(random) == 0) {
+        v1::Vertex vertex = MakeFirm(firm(), absl::StrCat("名", step, "-", i));
+        if (i % 2 == 1) vertex.mutable_firm()->set_name("");  // merge only
+        request.vertices.push_back(std::move(vertex));
+      } else {
+        request.edges.push_back(MakeEdge(v1::EDGE_KIND_SUPPLIES,
+                                         Ref(v1::VERTEX_KIND_FIRM, firm()),
+                                         Ref(v1::VERTEX_KIND_FIRM, firm())));
+      }
+    }
+  }
+  // The oracle: one write at a time.
+  std::vector<absl::StatusOr<WriteResult>> expected;
+  std::vector<absl::StatusOr<WriteResult>> expected_deletes;
+  for (const Step& step : steps) {
+    if (step.deleted.empty()) {
+      expected.push_back(sequential->Apply(step.request));
+    } else {
+      expected_deletes.push_back(sequential->DeleteVertices(
+          {Ref(v1::VERTEX_KIND_FIRM, step.deleted)}));
+    }
+  }
+  // Back to back: each write is applied while those before it commit.
+  std::vector<std::future<absl::StatusOr<WriteResult>>> submitted;
+  int deletes = 0;
+  for (Step& step : steps) {
+    if (!step.deleted.empty()) {
+      // A delete scans the firm's edges, some of them still uncommitted.
+      absl::StatusOr<WriteResult> deleted =
+          pipelined->DeleteVertices({Ref(v1::VERTEX_KIND_FIRM, step.deleted)});
+      const absl::StatusOr<WriteResult>& oracle = expected_deletes[deletes++];
+      ASSERT_OK(deleted);
+      ASSERT_OK(oracle);
+      EXPECT_EQ(deleted->deleted, oracle->deleted) << "delete " << deletes;
+      EXPECT_EQ(deleted->edges_deleted, oracle->edges_deleted)
+          << "delete " << deletes;
+      EXPECT_EQ(deleted->sequence, oracle->sequence) << "delete " << deletes;
+      continue;
+    }
+    auto promise =
+        std::make_shared<std::promise<absl::StatusOr<WriteResult>>>();
+    submitted.push_back(promise->get_future());
+    pipelined->Submit(std::move(step.request),
+                      [promise](absl::StatusOr<WriteResult> result) {
+                        promise->set_value(std::move(result));
+                      });
+  }
+  ASSERT_EQ(submitted.size(), expected.size());
+  int rejected = 0;
+  for (size_t i = 0; i < submitted.size(); ++i) {
+    absl::StatusOr<WriteResult> got = submitted[i].get();
+    ASSERT_OK(got);
+    ASSERT_OK(expected[i]);
+    EXPECT_EQ(got->created, expected[i]->created) << "write " << i;
+    EXPECT_EQ(got->updated, expected[i]->updated) << "write " << i;
+    EXPECT_EQ(got->unchanged, expected[i]->unchanged) << "write " << i;
+    EXPECT_EQ(got->rejected.size(), expected[i]->rejected.size())
+        << "write " << i;
+    EXPECT_EQ(got->sequence, expected[i]->sequence) << "write " << i;
+    rejected += static_cast<int>(got->rejected.size());
+  }
+  // The sequence gave every kind of step something to do.
+  EXPECT_GT(deletes, 20);
+  EXPECT_GT(rejected, 10);
+  EXPECT_EQ(pipelined->LatestSequence(), sequential->LatestSequence());
+  ExpectConsistent(*pipelined);
+  pipelined.reset();
+  sequential.reset();
+  ASSERT_OK_AND_ASSIGN(testing::DatabaseDump got,
+                       testing::DumpDatabase(dir.Sub("pipelined")));
+  ASSERT_OK_AND_ASSIGN(testing::DatabaseDump want,
+                       testing::DumpDatabase(dir.Sub("sequential")));
+  // Audit keys hold the time of each write; their number must agree.
+  auto drop_audit = [](testing::DatabaseDump& dump) {
+    auto& meta = dump["default"];
+    size_t before = meta.size();
+    meta.erase(std::remove_if(meta.begin(), meta.end(),
+                              [](const auto& entry) {
+                                return absl::StartsWith(entry.first, "audit/");
+                              }),
+               meta.end());
+    return before - meta.size();
+  };
+  EXPECT_EQ(drop_audit(got), drop_audit(want));
+  EXPECT_TRUE(got == want);
 }
 
 }  // namespace
