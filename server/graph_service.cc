@@ -386,6 +386,7 @@ class IngestReactor final
         reading_ = false;
         reads_done_ = true;
         acks_.push_back({batch_id, std::move(invalid)});
+        failed_ = true;
       });
       return;
     }
@@ -397,7 +398,10 @@ class IngestReactor final
     }
     store_.Submit(TakeWrite(),
                   [this, ack](absl::StatusOr<graph::WriteResult> result) {
-                    Proceed([&] { ack->result = std::move(result); });
+                    Proceed([&] {
+                      if (!result.ok()) failed_ = true;
+                      ack->result = std::move(result);
+                    });
                   });
     Proceed([this] { reading_ = false; });
   }
@@ -491,7 +495,9 @@ class IngestReactor final
         }
         acks_.pop_front();
       }
-      if (!reading_ && !reads_done_ && !end_.has_value()) {
+      // After a failed batch nothing more is read: the batches after it are
+      // neither written nor acknowledged.
+      if (!reading_ && !reads_done_ && !failed_ && !end_.has_value()) {
         reading_ = true;
         StartRead(&request_);
       }
@@ -522,6 +528,7 @@ class IngestReactor final
   bool reading_ ABSL_GUARDED_BY(mu_) = true;
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool failed_ ABSL_GUARDED_BY(mu_) = false;  // some batch failed
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   std::optional<grpc::Status> end_ ABSL_GUARDED_BY(mu_);
 };

@@ -243,7 +243,7 @@ TEST_F(GraphServiceTest, IngestAcknowledgesEachBatchBeforeTheClientSendsMore) {
 
 // A bad batch ends the stream with its error at once, after the batches
 // before it are acknowledged, even though the client has not closed its
-// side; nothing of the bad batch is written.
+// side; nothing of it or of the batches after it is written.
 TEST_F(GraphServiceTest, IngestErrorEndsTheOpenStreamWithItsStatus) {
   std::unique_ptr<grpc::ClientContext> context = Call();
   auto stream = stub_->Ingest(context.get());
@@ -255,8 +255,12 @@ TEST_F(GraphServiceTest, IngestErrorEndsTheOpenStreamWithItsStatus) {
   bad.set_all_or_nothing(true);
   *bad.add_vertices() = MakeFirm("EXT:also-good", "也好公司");
   *bad.add_vertices() = MakeFirm("", "无键公司");
+  v1::IngestRequest after;
+  after.set_batch_id(9);
+  *after.add_vertices() = MakeFirm("EXT:after", "后来公司");
   ASSERT_TRUE(stream->Write(good));
   ASSERT_TRUE(stream->Write(bad));
+  stream->Write(after);  // may fail: the server may have ended the call
   v1::IngestResponse response;
   ASSERT_TRUE(stream->Read(&response));
   EXPECT_EQ(response.batch_id(), 7);
@@ -269,12 +273,14 @@ TEST_F(GraphServiceTest, IngestErrorEndsTheOpenStreamWithItsStatus) {
   v1::BatchGetVerticesRequest get;
   *get.add_refs() = Ref(v1::VERTEX_KIND_FIRM, "EXT:good");
   *get.add_refs() = Ref(v1::VERTEX_KIND_FIRM, "EXT:also-good");
+  *get.add_refs() = Ref(v1::VERTEX_KIND_FIRM, "EXT:after");
   v1::BatchGetVerticesResponse got;
   ASSERT_TRUE(stub_->BatchGetVertices(Call().get(), get, &got).ok());
   ASSERT_EQ(got.vertices_size(), 1);
   EXPECT_EQ(got.vertices(0).firm().key(), "EXT:good");
-  ASSERT_EQ(got.missing_size(), 1);
+  ASSERT_EQ(got.missing_size(), 2);
   EXPECT_EQ(got.missing(0).key(), "EXT:also-good");
+  EXPECT_EQ(got.missing(1).key(), "EXT:after");
 }
 
 }  // namespace
