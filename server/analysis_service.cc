@@ -132,86 +132,103 @@ absl::StatusOr<int64_t> Limit(int64_t value, int64_t fallback, int64_t max,
 }
 
 // Streams the rows of a traversal as TraversalColumns, about kColumnBytes
-// of text per message. The rows' strings are scattered over the view's
-// columns, so the loop prefetches a few rows ahead (first the string
-// objects, then the bytes they point to): without it, cache misses were
-// most of the time of a large closure.
+// of text per message. A row's strings are scattered over the view's
+// columns, a cache miss each; copying them row by row waited on one miss
+// after the other (most of the time of a large closure). So rows go in
+// batches: first a lean pass that only finds where each row's strings are
+// (independent loads the CPU overlaps, helped by prefetching), then the
+// copy, prefetching the string bytes a few rows ahead.
 grpc::Status WriteColumns(const graph::View& view, graph::ViewIndex start,
                           const graph::TraversalResult& result,
                           grpc::ServerContext& context,
                           grpc::ServerWriter<v1::TraverseResponse>& writer) {
   constexpr size_t kColumnBytes = 1 << 20;
-  constexpr size_t kAhead = 16;  // rows; the string bytes at half of it
+  constexpr size_t kBatch = 4096;  // rows located before they are copied
+  constexpr size_t kAhead = 16;    // rows
+  constexpr int64_t kStart = -1;
+  constexpr int64_t kNotARow = -2;
   constexpr uint32_t kNoRow = UINT32_MAX;
   const std::vector<graph::TraversalHit>& hits = result.hits;
   // Per vertex: its row in the stream. A parent is always an earlier row
   // (BFS), the start, or a vertex the filters left out.
   std::vector<uint32_t> row_of(view.vertex_count(), kNoRow);
+  struct Located {
+    int kind;
+    int64_t parent_row;
+    absl::string_view key;
+    absl::string_view name;
+    absl::string_view country;
+    absl::string_view region;
+  };
+  std::vector<Located> batch(std::min(hits.size(), kBatch));
   v1::TraverseResponse chunk;
   chunk.set_sequence(view.sequence());
   v1::TraversalColumns* columns = chunk.mutable_columns();
   columns->set_start_key(view.key(start));
   std::string* text = columns->mutable_text();
   text->reserve(kColumnBytes + 4096);
-  auto prefetch_objects = [&](graph::ViewIndex v, graph::ViewIndex parent) {
-    view.PrefetchColumns(v);
-    __builtin_prefetch(&row_of[parent.value()]);
+  auto send = [&]() {
+    if (context.IsCancelled() || !writer.Write(chunk)) return false;
+    columns->clear_kinds();
+    columns->clear_depths();
+    columns->clear_vias();
+    columns->clear_parent_rows();
+    columns->clear_parent_keys();
+    columns->clear_text_lengths();
+    text->clear();
+    return true;
   };
-  auto prefetch_text = [&](graph::ViewIndex v) {
-    __builtin_prefetch(view.key(v).data());
-    __builtin_prefetch(view.name(v).data());
-  };
-  for (size_t i = 0; i < std::min(hits.size(), kAhead); ++i) {
-    prefetch_objects(hits[i].vertex, hits[i].parent);
-  }
-  for (size_t i = 0; i < std::min(hits.size(), kAhead / 2); ++i) {
-    prefetch_text(hits[i].vertex);
-  }
-  for (size_t i = 0; i <= hits.size(); ++i) {
-    const bool last = i == hits.size();
-    if (!last) {
-      if (i + kAhead < hits.size()) {
-        prefetch_objects(hits[i + kAhead].vertex, hits[i + kAhead].parent);
-      }
-      if (i + kAhead / 2 < hits.size())
-        prefetch_text(hits[i + kAhead / 2].vertex);
+  for (size_t begin = 0; begin < hits.size(); begin += kBatch) {
+    const size_t end = std::min(hits.size(), begin + kBatch);
+    for (size_t i = begin; i < end; ++i) {
+      if (i + kAhead < end) view.PrefetchColumns(hits[i + kAhead].vertex);
       const graph::TraversalHit& hit = hits[i];
-      graph::ViewIndex v = hit.vertex;
-      columns->add_kinds(view.kind(v));
-      columns->add_depths(hit.depth);
-      columns->add_vias(hit.via);
+      const graph::ViewIndex v = hit.vertex;
+      Located& row = batch[i - begin];
+      row.kind = view.kind(v);
       if (hit.parent == start) {
-        columns->add_parent_rows(-1);
-      } else if (row_of[hit.parent.value()] != kNoRow) {
-        columns->add_parent_rows(row_of[hit.parent.value()]);
+        row.parent_row = kStart;
       } else {
-        columns->add_parent_rows(-2);
-        columns->add_parent_keys(view.key(hit.parent));
+        uint32_t parent = row_of[hit.parent.value()];
+        row.parent_row = parent == kNoRow ? kNotARow : parent;
       }
       row_of[v.value()] = static_cast<uint32_t>(i);
-      for (const std::string* field :
-           {&view.key(v), &view.name(v), &view.country(v), &view.region(v)}) {
-        text->append(*field);
-        columns->add_text_lengths(static_cast<uint32_t>(field->size()));
-      }
-    } else {
-      chunk.set_visited(result.visited);
-      chunk.set_total_rows(static_cast<int64_t>(hits.size()));
-      chunk.set_last(true);
+      row.key = view.key(v);
+      row.name = view.name(v);
+      row.country = view.country(v);
+      row.region = view.region(v);
     }
-    if (last || text->size() >= kColumnBytes) {
-      if (context.IsCancelled() || !writer.Write(chunk)) {
+    for (size_t i = begin; i < end; ++i) {
+      if (i + kAhead < end) {
+        __builtin_prefetch(batch[i + kAhead - begin].key.data());
+        __builtin_prefetch(batch[i + kAhead - begin].name.data());
+      }
+      const graph::TraversalHit& hit = hits[i];
+      const Located& row = batch[i - begin];
+      columns->add_kinds(static_cast<v1::VertexKind>(row.kind));
+      columns->add_depths(hit.depth);
+      columns->add_vias(hit.via);
+      columns->add_parent_rows(row.parent_row);
+      if (row.parent_row == kNotARow) {
+        columns->add_parent_keys(view.key(hit.parent));
+      }
+      for (absl::string_view field :
+           {row.key, row.name, row.country, row.region}) {
+        text->append(field.data(), field.size());
+        columns->add_text_lengths(static_cast<uint32_t>(field.size()));
+      }
+      if (text->size() >= kColumnBytes && i + 1 < hits.size() && !send()) {
         return grpc::Status(grpc::StatusCode::CANCELLED,
                             "Traverse: the client went away");
       }
-      columns->clear_kinds();
-      columns->clear_depths();
-      columns->clear_vias();
-      columns->clear_parent_rows();
-      columns->clear_parent_keys();
-      columns->clear_text_lengths();
-      text->clear();
     }
+  }
+  chunk.set_visited(result.visited);
+  chunk.set_total_rows(static_cast<int64_t>(hits.size()));
+  chunk.set_last(true);
+  if (!send()) {
+    return grpc::Status(grpc::StatusCode::CANCELLED,
+                        "Traverse: the client went away");
   }
   return grpc::Status::OK;
 }
