@@ -348,6 +348,9 @@ v1::IngestResponse IngestResponseOf(int64_t batch_id,
   return response;
 }
 
+// Batches an Ingest stream reads ahead of its acknowledgements.
+constexpr size_t kMaxUnacknowledged = 16;
+
 // A reactor for a call refused before it started (authorization).
 template <typename Request, typename Response>
 class FinishedReactor final
@@ -392,10 +395,26 @@ class IngestReactor final
     }
     Ack* ack = nullptr;
     {
+      // Decided together with the push: once the stream has failed or is
+      // finished (a cancel, a failed commit), nothing more is written, and
+      // every Ack without a result is a store callback still to come,
+      // which keeps Proceed from finishing (and OnDone from deleting this).
       absl::MutexLock lock(&mu_);
-      acks_.push_back({batch_id, std::nullopt});
-      ack = &acks_.back();  // deque: stays put while others come and go
+      if (!finished_ && !failed_ && !end_.has_value()) {
+        acks_.push_back({batch_id, std::nullopt});
+        ack = &acks_.back();  // deque: stays put while others come and go
+      }
     }
+    if (ack == nullptr) {
+      Proceed([this] {
+        reading_ = false;
+        reads_done_ = true;
+      });
+      return;
+    }
+    // Applying runs on this gRPC callback thread and may wait for a slot
+    // in the store's commit queue (an fsync or two); gRPC's other
+    // reactions run on its other threads meanwhile.
     store_.Submit(TakeWrite(),
                   [this, ack](absl::StatusOr<graph::WriteResult> result) {
                     Proceed([&] {
@@ -434,14 +453,14 @@ class IngestReactor final
     std::optional<absl::StatusOr<graph::WriteResult>> result;
   };
 
+  // Errors name fields within the batch; Proceed nests them under it.
   absl::Status CheckRequest() const {
-    std::string batch = absl::StrCat("batch ", request_.batch_id());
     if (request_.vertices_size() + request_.edges_size() > kMaxRecordsPerCall) {
-      return InvalidField(batch, absl::StrCat("at most ", kMaxRecordsPerCall,
-                                              " records per batch"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("at most ", kMaxRecordsPerCall, " records per batch"));
     }
     if (!v1::UpsertMode_IsValid(request_.mode())) {
-      return InvalidField(absl::StrCat(batch, ".mode"), "unknown value");
+      return InvalidField("mode", "unknown value");
     }
     return absl::OkStatus();
   }
@@ -497,7 +516,10 @@ class IngestReactor final
       }
       // After a failed batch nothing more is read: the batches after it are
       // neither written nor acknowledged.
-      if (!reading_ && !reads_done_ && !failed_ && !end_.has_value()) {
+      // A client that does not read its acknowledgements is not read
+      // either, past kMaxUnacknowledged batches.
+      if (!reading_ && !reads_done_ && !failed_ && !end_.has_value() &&
+          acks_.size() < kMaxUnacknowledged) {
         reading_ = true;
         StartRead(&request_);
       }

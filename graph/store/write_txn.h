@@ -66,17 +66,21 @@ class MutationTarget {
   virtual absl::Status PopSavePoint() = 0;
 };
 
-// Natural-key index entries of committed writes (NaturalKeyIndexKey -> id),
+// Natural-key index entries of earlier writes (NaturalKeyIndexKey -> id),
 // which a writer keeps across transactions so that edges naming known
-// vertices do not read the index each time. Its owner bounds its size.
+// vertices do not read the index each time. The store publishes a write's
+// entries once it is applied, before it is committed (its later writes
+// read its keys through the target) and clears them all when a commit
+// fails. Its owner bounds its size.
 using CommittedIds = absl::flat_hash_map<std::string, VertexId>;
 
 // One write's worth of upserts and deletes on a target, with the id
 // counters it advances. Not thread-safe; the caller serializes writers.
 class WriteTxn {
  public:
-  // committed_ids, when not null, must hold only entries that the target's
-  // committed state has, and must outlive the transaction.
+  // committed_ids, when not null, must hold only entries that the state
+  // the target reads has (committed, or applied and read through the
+  // target), and must outlive the transaction.
   WriteTxn(MutationTarget& target, const SequenceCounters& next_sequence,
            const CommittedIds* committed_ids = nullptr)
       : target_(target),
@@ -91,9 +95,9 @@ class WriteTxn {
   // last upsert and before the target's writes are committed.
   absl::Status WriteCounters();
 
-  // Once the target's writes are committed: records in committed_ids the
-  // natural keys this transaction resolved or created, and forgets those
-  // it deleted.
+  // Once the transaction's writes are in the state later targets read:
+  // records in committed_ids the natural keys this transaction resolved or
+  // created, and forgets those it deleted.
   void PublishIds(CommittedIds* committed_ids) const;
 
   // Upserts one canonical vertex (CanonicalizeVertex). INVALID_ARGUMENT

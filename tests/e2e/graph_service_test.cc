@@ -1,5 +1,6 @@
 // GraphService end to end: a real server on a loopback port, called through
 // the generated stub. Covers the wire conversions and the status codes.
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -281,6 +282,50 @@ TEST_F(GraphServiceTest, IngestErrorEndsTheOpenStreamWithItsStatus) {
   ASSERT_EQ(got.missing_size(), 2);
   EXPECT_EQ(got.missing(0).key(), "EXT:also-good");
   EXPECT_EQ(got.missing(1).key(), "EXT:after");
+}
+
+// A client may send many batches before reading any acknowledgement: the
+// server reads ahead only so far, but every batch is acknowledged, in
+// order, once the client reads.
+TEST_F(GraphServiceTest, IngestClientThatReadsAcknowledgementsLateGetsThemAll) {
+  std::unique_ptr<grpc::ClientContext> context = Call();
+  auto stream = stub_->Ingest(context.get());
+  constexpr int kBatches = 40;
+  for (int batch = 1; batch <= kBatches; ++batch) {
+    v1::IngestRequest request;
+    request.set_batch_id(batch);
+    *request.add_vertices() =
+        MakeFirm(absl::StrCat("EXT:late", batch), absl::StrCat("迟", batch));
+    ASSERT_TRUE(stream->Write(request));
+  }
+  ASSERT_TRUE(stream->WritesDone());
+  v1::IngestResponse response;
+  for (int batch = 1; batch <= kBatches; ++batch) {
+    ASSERT_TRUE(stream->Read(&response)) << "batch " << batch;
+    EXPECT_EQ(response.batch_id(), batch);
+    EXPECT_EQ(response.created(), 1);
+  }
+  EXPECT_FALSE(stream->Read(&response));
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
+// A malformed batch is named once: "batch 3.mode".
+TEST_F(GraphServiceTest, IngestBadBatchFieldNamesTheBatchOnce) {
+  std::unique_ptr<grpc::ClientContext> context = Call();
+  auto stream = stub_->Ingest(context.get());
+  v1::IngestRequest request;
+  request.set_batch_id(3);
+  request.set_mode(static_cast<v1::UpsertMode>(99));
+  *request.add_vertices() = MakeFirm("EXT:moded", "模式公司");
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->WritesDone());
+  v1::IngestResponse response;
+  EXPECT_FALSE(stream->Read(&response));
+  grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(DetailField(status), "batch 3.mode");
+  EXPECT_EQ(status.error_message().find("batch 3.batch 3"), std::string::npos)
+      << status.error_message();
 }
 
 }  // namespace
