@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -141,17 +142,21 @@ class IngestSession {
     int64_t id = next_batch_id_++;
     request.set_batch_id(id);
     request.set_all_or_nothing(all_or_nothing_);
+    bool ended = false;
     {
       absl::MutexLock lock(&mu_);
       auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         return in_flight_.size() < kMaxBatchesInFlight || stream_done_;
       };
       mu_.Await(absl::Condition(&room));
-      if (stream_done_) return Failure();
-      in_flight_.push_back({id, file_, kind_, summary_,
-                            std::move(batch.vertex_lines),
-                            std::move(batch.edge_lines)});
+      ended = stream_done_;
+      if (!ended) {
+        in_flight_.push_back({id, file_, kind_, summary_,
+                              std::move(batch.vertex_lines),
+                              std::move(batch.edge_lines)});
+      }
     }
+    if (ended) return EndedEarly();
     if (!stream_->Write(request)) {
       // The stream broke; Finish() reports why.
       absl::MutexLock lock(&mu_);
@@ -162,29 +167,38 @@ class IngestSession {
 
   // Waits until every batch sent is acknowledged.
   absl::Status Drain() {
-    absl::MutexLock lock(&mu_);
-    auto drained = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return in_flight_.empty() || stream_done_;
-    };
-    mu_.Await(absl::Condition(&drained));
-    return in_flight_.empty() ? absl::OkStatus() : Failure();
+    bool ended = false;
+    {
+      absl::MutexLock lock(&mu_);
+      auto drained = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return in_flight_.empty() || stream_done_;
+      };
+      mu_.Await(absl::Condition(&drained));
+      ended = !in_flight_.empty();
+    }
+    return ended ? EndedEarly() : absl::OkStatus();
   }
 
-  // Ends the stream; the status of the whole RPC.
+  // Ends the stream; the status of the whole RPC. Later calls return the
+  // same status.
   absl::Status Finish() {
+    if (finished_.has_value()) return *finished_;
     stream_->WritesDone();
     reader_.join();
     grpc::Status status = stream_->Finish();
     if (!status.ok()) {
-      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                          status.error_message());
+      finished_ =
+          absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                       status.error_message());
+      return *finished_;
     }
     absl::MutexLock lock(&mu_);
-    if (!in_flight_.empty()) {
-      return absl::UnavailableError(
-          "the server closed the stream before acknowledging every batch");
-    }
-    return absl::OkStatus();
+    finished_ = in_flight_.empty()
+                    ? absl::OkStatus()
+                    : absl::UnavailableError(
+                          "the server closed the stream before acknowledging "
+                          "every batch");
+    return *finished_;
   }
 
   // Issues found by the server, collected for printing by the caller.
@@ -210,8 +224,13 @@ class IngestSession {
     std::vector<int64_t> edge_lines;
   };
 
-  absl::Status Failure() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return absl::UnavailableError("the Ingest stream ended early");
+  // The status of a stream that ended before every batch was acknowledged:
+  // the server's (a full disk is RESOURCE_EXHAUSTED, a bad batch
+  // INVALID_ARGUMENT naming it), else UNAVAILABLE.
+  absl::Status EndedEarly() {
+    absl::Status status = Finish();
+    return status.ok() ? absl::UnavailableError("the Ingest stream ended early")
+                       : status;
   }
 
   void ReadAcks() {
@@ -254,6 +273,7 @@ class IngestSession {
       grpc::ClientReaderWriterInterface<v1::IngestRequest, v1::IngestResponse>>
       stream_;
   std::thread reader_;
+  std::optional<absl::Status> finished_;  // once Finish ran
 
   // Owned by the writing thread.
   int64_t next_batch_id_ = 1;

@@ -646,5 +646,24 @@ TEST_F(DiskFullTest, CrashWhileTheDiskIsFullLosesNothingAcknowledged) {
   EXPECT_EQ(server.Stop(), 0);
 }
 
+// `chainkg load` into a server whose disk fills up ends with the server's
+// RESOURCE_EXHAUSTED, not a generic "stream ended early".
+TEST_F(DiskFullTest, ChainkgLoadReportsTheFullDisk) {
+  ServerProcess server(db_);
+  ASSERT_FALSE(server.address().empty());
+  std::string firms = dir_.Sub("firms.csv");
+  std::string csv = "key,name,region_code\n";
+  for (int i = 0; i < 120000; ++i) {
+    absl::StrAppend(&csv, "EXT:full-", i, ",满盘测试公司", i, ",441900\n");
+  }
+  WriteFile(firms, csv);
+  testing::ProcessResult load = testing::RunProcess(
+      {CHAINKG_CLI_PATH, "--server", server.address(), "load", firms});
+  EXPECT_EQ(load.exit_code, 1) << load.err;
+  EXPECT_THAT(load.err, HasSubstr("RESOURCE_EXHAUSTED"));
+  EXPECT_THAT(load.err, HasSubstr("No space"));
+  EXPECT_EQ(server.Stop(), 0);
+}
+
 }  // namespace
 }  // namespace chainkg
