@@ -579,16 +579,25 @@ void SubmitWrite(Store::Impl& impl, const AuditEntry& audit, int64_t records,
   if (!status.ok()) commit->done(status);
 }
 
+// Calls submit with a callback and waits for the result given to it. The
+// callback owns the promise: the commit thread may still be inside
+// set_value when the waiter returns.
+template <typename SubmitFn>
+absl::StatusOr<WriteResult> AwaitWrite(SubmitFn submit) {
+  auto promise = std::make_shared<std::promise<absl::StatusOr<WriteResult>>>();
+  std::future<absl::StatusOr<WriteResult>> future = promise->get_future();
+  submit([promise](absl::StatusOr<WriteResult> result) {
+    promise->set_value(std::move(result));
+  });
+  return future.get();
+}
+
 template <typename Body>
 absl::StatusOr<WriteResult> RunWrite(Store::Impl& impl, const AuditEntry& audit,
                                      int64_t records, Body body) {
-  std::promise<absl::StatusOr<WriteResult>> promise;
-  std::future<absl::StatusOr<WriteResult>> future = promise.get_future();
-  SubmitWrite(impl, audit, records, std::move(body),
-              [&promise](absl::StatusOr<WriteResult> result) {
-                promise.set_value(std::move(result));
-              });
-  return future.get();
+  return AwaitWrite([&](std::function<void(absl::StatusOr<WriteResult>)> done) {
+    SubmitWrite(impl, audit, records, std::move(body), std::move(done));
+  });
 }
 
 }  // namespace
@@ -749,12 +758,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
 }
 
 absl::StatusOr<WriteResult> Store::Apply(WriteRequest request) {
-  std::promise<absl::StatusOr<WriteResult>> promise;
-  std::future<absl::StatusOr<WriteResult>> future = promise.get_future();
-  Submit(std::move(request), [&promise](absl::StatusOr<WriteResult> result) {
-    promise.set_value(std::move(result));
+  return AwaitWrite([&](std::function<void(absl::StatusOr<WriteResult>)> done) {
+    Submit(std::move(request), std::move(done));
   });
-  return future.get();
 }
 
 void Store::Submit(WriteRequest request,

@@ -116,7 +116,9 @@ struct ConsistencyReport {
 };
 
 // Thread-safe: any number of concurrent readers; writers are serialized
-// internally. Owns the RocksDB instance; destroying the Store closes it.
+// internally, and one thread of the Store's own commits their batches in
+// order (Submit). Owns the RocksDB instance; destroying the Store commits
+// what was applied, then closes it.
 // Besides RocksDB's own memory it keeps the ids of up to about 1M vertices
 // that writes created or named (about 100 MB), so that edges resolve their
 // endpoints without reading the index.
