@@ -66,10 +66,10 @@ namespace {
 
 void Summarize(const graph::View& view, graph::ViewIndex firm,
                v1::FirmSummary* out) {
-  out->set_key(view.key(firm));
-  out->set_name(view.name(firm));
-  out->set_country(view.country(firm));
-  out->set_region_code(view.region(firm));
+  out->set_key(std::string(view.key(firm)));
+  out->set_name(std::string(view.name(firm)));
+  out->set_country(std::string(view.country(firm)));
+  out->set_region_code(std::string(view.region(firm)));
 }
 
 // INVALID_ARGUMENT naming field when value is set and fails validate; an
@@ -84,10 +84,10 @@ absl::Status CheckOptional(absl::string_view field, absl::string_view value,
 void Describe(const graph::View& view, graph::ViewIndex v,
               v1::TraversalRow* out) {
   out->set_kind(view.kind(v));
-  out->set_key(view.key(v));
-  out->set_name(view.name(v));
-  out->set_country(view.country(v));
-  out->set_region_code(view.region(v));
+  out->set_key(std::string(view.key(v)));
+  out->set_name(std::string(view.name(v)));
+  out->set_country(std::string(view.country(v)));
+  out->set_region_code(std::string(view.region(v)));
 }
 
 // The vertex a request names, in the view. INVALID_ARGUMENT / NOT_FOUND
@@ -132,19 +132,18 @@ absl::StatusOr<int64_t> Limit(int64_t value, int64_t fallback, int64_t max,
 }
 
 // Streams the rows of a traversal as TraversalColumns, about kColumnBytes
-// of text per message. A row's strings are scattered over the view's
-// columns, a cache miss each; copying them row by row waited on one miss
-// after the other (most of the time of a large closure). So rows go in
-// batches: first a lean pass that only finds where each row's strings are
-// (independent loads the CPU overlaps, helped by prefetching), then the
-// copy, prefetching the string bytes a few rows ahead.
+// of text per message. A row's strings are one record of the view, two
+// dependent cache misses away (where the record is, then the record).
+// Prefetching a few rows ahead in one loop came too late, so rows go in
+// batches: a first pass only asks for each row's record (independent
+// loads the CPU overlaps), the second copies them.
 grpc::Status WriteColumns(const graph::View& view, graph::ViewIndex start,
                           const graph::TraversalResult& result,
                           grpc::ServerContext& context,
                           grpc::ServerWriter<v1::TraverseResponse>& writer) {
   constexpr size_t kColumnBytes = 1 << 20;
-  constexpr size_t kBatch = 4096;  // rows located before they are copied
-  constexpr size_t kAhead = 16;    // rows
+  constexpr size_t kBatch = 128;  // rows
+  constexpr size_t kAhead = 32;   // rows
   constexpr int64_t kStart = -1;
   constexpr int64_t kNotARow = -2;
   constexpr uint32_t kNoRow = UINT32_MAX;
@@ -152,19 +151,10 @@ grpc::Status WriteColumns(const graph::View& view, graph::ViewIndex start,
   // Per vertex: its row in the stream. A parent is always an earlier row
   // (BFS), the start, or a vertex the filters left out.
   std::vector<uint32_t> row_of(view.vertex_count(), kNoRow);
-  struct Located {
-    int kind;
-    int64_t parent_row;
-    absl::string_view key;
-    absl::string_view name;
-    absl::string_view country;
-    absl::string_view region;
-  };
-  std::vector<Located> batch(std::min(hits.size(), kBatch));
   v1::TraverseResponse chunk;
   chunk.set_sequence(view.sequence());
   v1::TraversalColumns* columns = chunk.mutable_columns();
-  columns->set_start_key(view.key(start));
+  columns->set_start_key(std::string(view.key(start)));
   std::string* text = columns->mutable_text();
   text->reserve(kColumnBytes + 4096);
   auto send = [&]() {
@@ -181,40 +171,30 @@ grpc::Status WriteColumns(const graph::View& view, graph::ViewIndex start,
   for (size_t begin = 0; begin < hits.size(); begin += kBatch) {
     const size_t end = std::min(hits.size(), begin + kBatch);
     for (size_t i = begin; i < end; ++i) {
-      if (i + kAhead < end) view.PrefetchColumns(hits[i + kAhead].vertex);
-      const graph::TraversalHit& hit = hits[i];
-      const graph::ViewIndex v = hit.vertex;
-      Located& row = batch[i - begin];
-      row.kind = view.kind(v);
-      if (hit.parent == start) {
-        row.parent_row = kStart;
-      } else {
-        uint32_t parent = row_of[hit.parent.value()];
-        row.parent_row = parent == kNoRow ? kNotARow : parent;
+      if (i + kAhead < hits.size()) {
+        view.PrefetchColumns(hits[i + kAhead].vertex);
       }
-      row_of[v.value()] = static_cast<uint32_t>(i);
-      row.key = view.key(v);
-      row.name = view.name(v);
-      row.country = view.country(v);
-      row.region = view.region(v);
+      view.PrefetchTexts(hits[i].vertex);
     }
     for (size_t i = begin; i < end; ++i) {
-      if (i + kAhead < end) {
-        __builtin_prefetch(batch[i + kAhead - begin].key.data());
-        __builtin_prefetch(batch[i + kAhead - begin].name.data());
-      }
       const graph::TraversalHit& hit = hits[i];
-      const Located& row = batch[i - begin];
-      columns->add_kinds(static_cast<v1::VertexKind>(row.kind));
+      columns->add_kinds(view.kind(hit.vertex));
       columns->add_depths(hit.depth);
       columns->add_vias(hit.via);
-      columns->add_parent_rows(row.parent_row);
-      if (row.parent_row == kNotARow) {
-        columns->add_parent_keys(view.key(hit.parent));
+      int64_t parent_row = kStart;
+      if (hit.parent != start) {
+        uint32_t parent = row_of[hit.parent.value()];
+        parent_row = parent == kNoRow ? kNotARow : parent;
       }
+      row_of[hit.vertex.value()] = static_cast<uint32_t>(i);
+      columns->add_parent_rows(parent_row);
+      if (parent_row == kNotARow) {
+        columns->add_parent_keys(std::string(view.key(hit.parent)));
+      }
+      const graph::View::Texts texts = view.texts(hit.vertex);
+      text->append(texts.joined.data(), texts.joined.size());
       for (absl::string_view field :
-           {row.key, row.name, row.country, row.region}) {
-        text->append(field.data(), field.size());
+           {texts.key, texts.name, texts.country, texts.region}) {
         columns->add_text_lengths(static_cast<uint32_t>(field.size()));
       }
       if (text->size() >= kColumnBytes && i + 1 < hits.size() && !send()) {
@@ -322,11 +302,11 @@ grpc::Status AnalysisServiceImpl::Traverse(
       v1::TraversalRow* row = chunk.add_rows();
       Describe(v, hit.vertex, row);
       row->set_depth(hit.depth);
-      row->set_parent_key(v.key(hit.parent));
+      row->set_parent_key(std::string(v.key(hit.parent)));
       row->set_via(hit.via);
       if (request->include_paths()) {
         for (graph::ViewIndex step : graph::PathTo(*result, hit.vertex)) {
-          row->add_path(v.key(step));
+          row->add_path(std::string(v.key(step)));
         }
       }
     }
@@ -435,8 +415,8 @@ grpc::Status AnalysisServiceImpl::Substitutes(
       graph::Substitutes(v, *firm, *product, options);
   if (!result.ok()) return ToGrpcStatus(result.status(), kRpc);
   Summarize(v, *firm, response->mutable_firm());
-  response->set_product_key(v.key(*product));
-  response->set_product_name(v.name(*product));
+  response->set_product_key(std::string(v.key(*product)));
+  response->set_product_name(std::string(v.name(*product)));
   response->set_makes_it(result->makes_it);
   response->set_uses_it(result->uses_it);
   for (graph::ViewIndex supplier : result->current_suppliers) {
@@ -555,11 +535,11 @@ grpc::Status AnalysisServiceImpl::Impact(grpc::ServerContext* context,
   }
   for (graph::ViewIndex product : summary.products_lost) {
     if (static_cast<size_t>(response->products_lost_size()) >= max_rows) break;
-    response->add_products_lost(v.key(product));
+    response->add_products_lost(std::string(v.key(product)));
   }
   for (graph::ViewIndex chain : summary.chains_hit) {
     if (static_cast<size_t>(response->chains_hit_size()) >= max_rows) break;
-    response->add_chains_hit(v.key(chain));
+    response->add_chains_hit(std::string(v.key(chain)));
   }
   for (graph::ViewIndex leader : summary.leaders_hit) {
     if (static_cast<size_t>(response->leaders_hit_size()) >= max_rows) break;
@@ -661,19 +641,19 @@ grpc::Status AnalysisServiceImpl::CriticalSuppliers(
   for (const graph::CriticalSuppliersResult& result : **results) {
     v1::LineCriticality* line = response->add_lines();
     graph::ViewIndex product = (*network)->line(result.line).product;
-    line->set_product_key(v.key(product));
-    line->set_product_name(v.name(product));
+    line->set_product_key(std::string(v.key(product)));
+    line->set_product_name(std::string(v.name(product)));
     line->set_works(result.works);
     for (graph::ViewIndex input : result.unsupplied_inputs) {
-      line->add_unsupplied_input_keys(v.key(input));
+      line->add_unsupplied_input_keys(std::string(v.key(input)));
     }
     for (graph::ViewIndex critical : result.critical_firms) {
       Summarize(v, critical, line->add_critical_firms());
     }
     for (const graph::InputRedundancy& input : result.inputs) {
       v1::InputSupply* supply = line->add_inputs();
-      supply->set_product_key(v.key(input.product));
-      supply->set_product_name(v.name(input.product));
+      supply->set_product_key(std::string(v.key(input.product)));
+      supply->set_product_name(std::string(v.name(input.product)));
       supply->set_working_lines(input.working_lines);
       supply->set_working_firms(input.working_firms);
       supply->set_self_supplied(input.self_supplied);
@@ -787,11 +767,11 @@ grpc::Status AnalysisServiceImpl::Gaps(grpc::ServerContext* context,
   absl::StatusOr<graph::GapReport> report = graph::Gaps(v, *chain, options);
   if (!report.ok()) return ToGrpcStatus(report.status(), kRpc);
   if (of_product) {
-    response->set_product_key(v.key(*chain));
-    response->set_product_name(v.name(*chain));
+    response->set_product_key(std::string(v.key(*chain)));
+    response->set_product_name(std::string(v.name(*chain)));
   } else {
-    response->set_chain_key(v.key(*chain));
-    response->set_chain_name(v.name(*chain));
+    response->set_chain_key(std::string(v.key(*chain)));
+    response->set_chain_name(std::string(v.name(*chain)));
   }
   response->set_region_prefix(options.region_prefix);
   response->set_home_country(options.home_country);
@@ -803,8 +783,8 @@ grpc::Status AnalysisServiceImpl::Gaps(grpc::ServerContext* context,
   };
   for (const graph::GapRow& row : report->rows) {
     v1::GapRow* out = response->add_rows();
-    out->set_product_key(v.key(row.product));
-    out->set_product_name(v.name(row.product));
+    out->set_product_key(std::string(v.key(row.product)));
+    out->set_product_name(std::string(v.name(row.product)));
     out->set_key_core_technology(v.key_core_technology(row.product));
     out->set_stage(static_cast<v1::Stage>(row.stage));
     out->set_segment(row.segment);
@@ -845,8 +825,8 @@ grpc::Status AnalysisServiceImpl::Gaps(grpc::ServerContext* context,
     for (graph::ViewIndex worker : row.working_on) {
       v1::WorkingOn* wire = out->add_working_on();
       wire->set_kind(v.kind(worker));
-      wire->set_key(v.key(worker));
-      wire->set_name(v.name(worker));
+      wire->set_key(std::string(v.key(worker)));
+      wire->set_name(std::string(v.name(worker)));
     }
     for (const graph::ForeignCriticalSupplier& pair : row.foreign_critical) {
       v1::ForeignCriticalSupplier* wire = out->add_foreign_critical();
@@ -861,8 +841,8 @@ grpc::Status AnalysisServiceImpl::Gaps(grpc::ServerContext* context,
   }
   for (const graph::GapReport::Link& link : report->links) {
     v1::ChainLink* wire = response->add_links();
-    wire->set_from_product_key(v.key(link.from));
-    wire->set_to_product_key(v.key(link.to));
+    wire->set_from_product_key(std::string(v.key(link.from)));
+    wire->set_to_product_key(std::string(v.key(link.to)));
     wire->set_essential(link.essential);
   }
   response->set_hhi_threshold(options.hhi_threshold);
@@ -913,14 +893,14 @@ grpc::Status AnalysisServiceImpl::Stats(grpc::ServerContext* context,
   }
   for (const auto& tally : stats.chains) {
     v1::ChainStats* chain = response->add_chains();
-    chain->set_chain_key(v.key(tally.chain));
-    chain->set_name(v.name(tally.chain));
+    chain->set_chain_key(std::string(v.key(tally.chain)));
+    chain->set_name(std::string(v.name(tally.chain)));
     chain->set_category(static_cast<v1::ChainCategory>(v.subkind(tally.chain)));
     chain->set_products(tally.products);
     chain->set_products_made_in_region(tally.products_made_in_region);
     chain->set_producers_in_region(tally.producers_in_region);
     for (graph::ViewIndex leader : tally.leaders) {
-      chain->add_leader_keys(v.key(leader));
+      chain->add_leader_keys(std::string(v.key(leader)));
     }
   }
   response->set_sequence(v.sequence());

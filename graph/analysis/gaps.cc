@@ -21,7 +21,7 @@ constexpr size_t kMaxLocalProducersListed = 20;
 enum class Place { kLocal, kDomestic, kForeign, kUnknown };
 
 Place PlaceIn(const View& view, ViewIndex firm, const GapOptions& options) {
-  const std::string& country = view.country(firm);
+  const absl::string_view country = view.country(firm);
   if (country == kUnknownCountry || country.empty()) return Place::kUnknown;
   if (country != options.home_country) return Place::kForeign;
   if (options.region_prefix.empty() ||
@@ -266,7 +266,7 @@ void GapCalculator::Explain(GapCandidate& candidate, bool makes) const {
     reasons.push_back(absl::StrCat("already supplies ", candidate.local_buyers,
                                    " firm(s) in ", region_label_));
   }
-  const std::string& region = view_.region(candidate.firm);
+  const absl::string_view region = view_.region(candidate.firm);
   reasons.push_back(
       candidate.domestic
           ? absl::StrCat("in ", region.empty() ? "CN" : region)
@@ -292,7 +292,7 @@ absl::Status GapCalculator::Classify(GapRow& row,
         break;
       case Place::kForeign:
         ++row.foreign_producers;
-        row.foreign_countries.push_back(view_.country(producer.firm));
+        row.foreign_countries.emplace_back(view_.country(producer.firm));
         outside.push_back(&producer);
         break;
       case Place::kUnknown:

@@ -14,15 +14,15 @@ namespace chainkg::graph {
 namespace {
 
 Proximity ProximityOf(const View& view, ViewIndex from, ViewIndex to) {
-  const std::string& country = view.country(to);
+  const absl::string_view country = view.country(to);
   if (country.empty() || country == "ZZ") return Proximity::kUnknown;
   if (country != view.country(from)) return Proximity::kAbroad;
-  const std::string& a = view.region(from);
-  const std::string& b = view.region(to);
-  if (a.size() >= 4 && b.size() >= 4 && a.compare(0, 4, b, 0, 4) == 0) {
+  const absl::string_view a = view.region(from);
+  const absl::string_view b = view.region(to);
+  if (a.size() >= 4 && b.size() >= 4 && a.substr(0, 4) == b.substr(0, 4)) {
     return Proximity::kSameCity;
   }
-  if (a.size() >= 2 && b.size() >= 2 && a.compare(0, 2, b, 0, 2) == 0) {
+  if (a.size() >= 2 && b.size() >= 2 && a.substr(0, 2) == b.substr(0, 2)) {
     return Proximity::kSameProvince;
   }
   return Proximity::kSameCountry;

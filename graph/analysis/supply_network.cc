@@ -620,7 +620,7 @@ ImpactSummary SupplyNetwork::Summarize(
   std::sort(summary.leaders_hit.begin(), summary.leaders_hit.end());
   absl::flat_hash_map<std::string, int64_t> by_region;
   for (const auto& [firm, depth] : summary.firms_hit) {
-    const std::string& region = view.region(firm);
+    const absl::string_view region = view.region(firm);
     ++by_region[region.empty() ? view.country(firm) : region];
   }
   for (const auto& [region, count] : by_region) {

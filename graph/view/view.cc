@@ -65,11 +65,23 @@ absl::Status View::Builder::AddVertex(VertexId id, const v1::Vertex& vertex) {
   }
   view.index_of_key_.emplace(KindKey(id.kind(), KeyOf(vertex)), index);
   view.ids_.push_back(id);
-  view.keys_.push_back(KeyOf(vertex));
-  view.names_.push_back(NameOf(vertex));
   std::optional<Location> location = LocationOf(vertex);
-  view.regions_.push_back(location.has_value() ? location->region : "");
-  view.countries_.push_back(location.has_value() ? location->country : "");
+  const std::string& key = KeyOf(vertex);
+  const std::string& name = NameOf(vertex);
+  const absl::string_view country =
+      location.has_value() ? absl::string_view(location->country) : "";
+  const absl::string_view region =
+      location.has_value() ? absl::string_view(location->region) : "";
+  view.text_offsets_.push_back(view.text_.size());
+  // Protobuf strings are shorter than 2 GiB, so every size fits.
+  for (size_t size : {key.size(), name.size(), country.size(), region.size()}) {
+    const auto size32 = static_cast<uint32_t>(size);
+    view.text_.append(reinterpret_cast<const char*>(&size32), sizeof(size32));
+  }
+  for (absl::string_view text :
+       {absl::string_view(key), absl::string_view(name), country, region}) {
+    view.text_.append(text.data(), text.size());
+  }
   view.key_core_technology_.push_back(vertex.has_product() &&
                                       vertex.product().key_core_technology());
   int subkind = vertex.has_chain()      ? vertex.chain().category()
@@ -177,6 +189,8 @@ std::shared_ptr<const View> View::Builder::Finish(uint64_t sequence) && {
   }
   edges_.clear();
   edges_.shrink_to_fit();
+  view.text_.shrink_to_fit();
+  view.text_offsets_.shrink_to_fit();
   view.supply_offsets_.assign(n + 1, 0);
   for (const PendingSupply& s : supplies_)
     ++view.supply_offsets_[s.product + 1];
@@ -234,9 +248,7 @@ absl::Span<const SupplyFact> View::SuppliesOf(ViewIndex product) const {
 
 size_t View::MemoryBytes() const {
   size_t bytes = ids_.capacity() * sizeof(VertexId);
-  for (const auto* strings : {&keys_, &names_, &regions_, &countries_}) {
-    for (const std::string& s : *strings) bytes += sizeof(s) + s.capacity();
-  }
+  bytes += text_offsets_.capacity() * sizeof(uint64_t) + text_.capacity();
   for (const auto* csrs : {&out_, &in_}) {
     for (const Csr& csr : *csrs) {
       bytes += csr.offsets.capacity() * sizeof(uint32_t) +

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -125,14 +126,38 @@ class View {
 
   VertexId id(ViewIndex v) const { return ids_[v.value()]; }
   v1::VertexKind kind(ViewIndex v) const { return ids_[v.value()].kind(); }
-  const std::string& key(ViewIndex v) const { return keys_[v.value()]; }
-  const std::string& name(ViewIndex v) const { return names_[v.value()]; }
-  // Firms and platforms: GB/T 2260 code or empty; ISO country ("CN" when
-  // the record leaves it empty). Other kinds: empty.
-  const std::string& region(ViewIndex v) const { return regions_[v.value()]; }
-  const std::string& country(ViewIndex v) const {
-    return countries_[v.value()];
+
+  // A vertex's strings, kept next to each other (one record per vertex), so
+  // that a loop reporting many vertices reads one place per vertex. Firms
+  // and platforms: region is a GB/T 2260 code or empty, country an ISO
+  // code ("CN" when the record leaves it empty). Other kinds: both empty.
+  // The views are valid as long as the View.
+  struct Texts {
+    absl::string_view key;
+    absl::string_view name;
+    absl::string_view country;
+    absl::string_view region;
+    // The four one after the other: key, name, country, region.
+    absl::string_view joined;
+  };
+  Texts texts(ViewIndex v) const {
+    const char* record = text_.data() + text_offsets_[v.value()];
+    uint32_t sizes[4];
+    std::memcpy(sizes, record, sizeof(sizes));
+    const char* at = record + sizeof(sizes);
+    Texts texts;
+    texts.key = absl::string_view(at, sizes[0]);
+    texts.name = absl::string_view(at += sizes[0], sizes[1]);
+    texts.country = absl::string_view(at += sizes[1], sizes[2]);
+    texts.region = absl::string_view(at += sizes[2], sizes[3]);
+    texts.joined = absl::string_view(record + sizeof(sizes),
+                                     at + sizes[3] - record - sizeof(sizes));
+    return texts;
   }
+  absl::string_view key(ViewIndex v) const { return texts(v).key; }
+  absl::string_view name(ViewIndex v) const { return texts(v).name; }
+  absl::string_view region(ViewIndex v) const { return texts(v).region; }
+  absl::string_view country(ViewIndex v) const { return texts(v).country; }
   // Firms: their credentials, as stored. Other kinds: none.
   absl::Span<const CredentialFact> credentials(ViewIndex v) const;
   // The record's own kind enum as a number: a chain's ChainCategory, a
@@ -166,7 +191,8 @@ class View {
   // Hints to the CPU, for loops that know which vertices come next (a
   // vertex's data is scattered over columns a cache miss apart): start
   // loading where v's entries of In(kind, v) / Out(kind, v) are, or v's
-  // columns key, name, region, country and kind. No effect on results.
+  // id and where its Texts are (PrefetchTexts then loads them). No effect
+  // on results.
   void PrefetchIn(v1::EdgeKind kind, ViewIndex v) const {
     __builtin_prefetch(&in_[kind].offsets[v.value()]);
   }
@@ -175,10 +201,13 @@ class View {
   }
   void PrefetchColumns(ViewIndex v) const {
     __builtin_prefetch(&ids_[v.value()]);
-    __builtin_prefetch(&keys_[v.value()]);
-    __builtin_prefetch(&names_[v.value()]);
-    __builtin_prefetch(&regions_[v.value()]);
-    __builtin_prefetch(&countries_[v.value()]);
+    __builtin_prefetch(&text_offsets_[v.value()]);
+  }
+  // Requires: v's columns are loaded or on their way (PrefetchColumns).
+  void PrefetchTexts(ViewIndex v) const {
+    const char* record = text_.data() + text_offsets_[v.value()];
+    __builtin_prefetch(record);
+    __builtin_prefetch(record + 64);
   }
 
   // Approximate bytes held, for reports.
@@ -203,10 +232,10 @@ class View {
   uint64_t sequence_ = 0;
   size_t edge_count_ = 0;
   std::vector<VertexId> ids_;
-  std::vector<std::string> keys_;
-  std::vector<std::string> names_;
-  std::vector<std::string> regions_;
-  std::vector<std::string> countries_;
+  // Per vertex, at text_offsets_[v] in text_: the byte sizes of key, name,
+  // country and region as four uint32_t (native order), then the strings.
+  std::vector<uint64_t> text_offsets_;
+  std::string text_;
   std::vector<bool> key_core_technology_;
   std::vector<uint8_t> subkinds_;
   // credentials_[credential_offsets_[v] .. credential_offsets_[v + 1]).

@@ -129,7 +129,7 @@ TEST(SubstitutesTest, NearestFirstThenCredentialMaturityAndProvenSupply) {
   EXPECT_EQ(view->key(result->current_suppliers[0]), "CUR");
   std::vector<std::string> order;
   for (const Substitute& s : result->substitutes) {
-    order.push_back(view->key(s.firm));
+    order.emplace_back(view->key(s.firm));
   }
   EXPECT_THAT(order, ElementsAre("CITY_GIANT", "CITY_MASS", "CITY_PILOT",
                                  "VARIANT_MAKER", "PROVINCE", "COUNTRY",

@@ -106,7 +106,7 @@ class GraphSpec {
 std::vector<std::string> Keys(const View& view,
                               const std::vector<ViewIndex>& indexes) {
   std::vector<std::string> keys;
-  for (ViewIndex v : indexes) keys.push_back(view.key(v));
+  for (ViewIndex v : indexes) keys.emplace_back(view.key(v));
   return keys;
 }
 
@@ -393,7 +393,8 @@ TEST(SupplyNetworkTest, ImpactCountsOnlyLinesThatWorkedBefore) {
                                       AnalysisLimits()));
   std::map<std::string, int> depth_of;
   for (const ImpactResult::StoppedLine& stopped : impact.stopped) {
-    depth_of[view->key(network.line(stopped.line).firm)] = stopped.depth;
+    depth_of[std::string(view->key(network.line(stopped.line).firm))] =
+        stopped.depth;
   }
   // R1 (0) stops A and D (1); D stops F (2); C survives through B.
   EXPECT_EQ(depth_of, (std::map<std::string, int>{

@@ -191,7 +191,7 @@ class DatasetGapsTest : public ::testing::Test {
       ++chains;
       EXPECT_EQ(report->rows.size(), products.size()) << chain_key;
       for (const graph::GapRow& row : report->rows) {
-        const std::string& key = view_->key(row.product);
+        const std::string key(view_->key(row.product));
         SCOPED_TRACE(absl::StrCat(chain_key, " ", key));
         Expected e = Classify(plain, key, home);
         EXPECT_EQ(row.local_producers, e.local);
@@ -297,7 +297,7 @@ TEST(ChainKgGapsTest, ProductGapClassesMatchIndependentCount) {
     ASSERT_OK(gaps.status());
     EXPECT_EQ(gaps->rows.size(), rows.size()) << root;
     for (const graph::GapRow& row : gaps->rows) {
-      const std::string& key = view->key(row.product);
+      const std::string key(view->key(row.product));
       SCOPED_TRACE(absl::StrCat(root, " / ", key));
       EXPECT_TRUE(rows.count(key));
       Expected e = Classify(plain, key, "CN");

@@ -125,7 +125,7 @@ TEST(FixtureTest, LoadsCompletelyAndAnswersIndexQueries) {
   ASSERT_TRUE(cell.has_value());
   std::vector<std::string> view_inputs;
   for (const Adjacent& input : view->In(v1::EDGE_KIND_INPUT_TO, *cell)) {
-    view_inputs.push_back(view->key(input.other));
+    view_inputs.emplace_back(view->key(input.other));
     EXPECT_EQ(input.attribute, 1u) << "both inputs are essential";
   }
   EXPECT_THAT(view_inputs, ElementsAre("cathode", "separator"));
