@@ -144,13 +144,10 @@ grpc::Status WriteColumns(const graph::View& view, graph::ViewIndex start,
   constexpr size_t kColumnBytes = 1 << 20;
   constexpr size_t kBatch = 128;  // rows
   constexpr size_t kAhead = 32;   // rows
-  constexpr int64_t kStart = -1;
-  constexpr int64_t kNotARow = -2;
-  constexpr uint32_t kNoRow = UINT32_MAX;
+  static_assert(
+      graph::TraversalHit::kStart == -1 && graph::TraversalHit::kNotAHit == -2,
+      "parent_rows numbers the parents as TraversalHit does");
   const std::vector<graph::TraversalHit>& hits = result.hits;
-  // Per vertex: its row in the stream. A parent is always an earlier row
-  // (BFS), the start, or a vertex the filters left out.
-  std::vector<uint32_t> row_of(view.vertex_count(), kNoRow);
   v1::TraverseResponse chunk;
   chunk.set_sequence(view.sequence());
   v1::TraversalColumns* columns = chunk.mutable_columns();
@@ -181,14 +178,8 @@ grpc::Status WriteColumns(const graph::View& view, graph::ViewIndex start,
       columns->add_kinds(view.kind(hit.vertex));
       columns->add_depths(hit.depth);
       columns->add_vias(hit.via);
-      int64_t parent_row = kStart;
-      if (hit.parent != start) {
-        uint32_t parent = row_of[hit.parent.value()];
-        parent_row = parent == kNoRow ? kNotARow : parent;
-      }
-      row_of[hit.vertex.value()] = static_cast<uint32_t>(i);
-      columns->add_parent_rows(parent_row);
-      if (parent_row == kNotARow) {
+      columns->add_parent_rows(hit.parent_hit);
+      if (hit.parent_hit == graph::TraversalHit::kNotAHit) {
         columns->add_parent_keys(std::string(view.key(hit.parent)));
       }
       const graph::View::Texts texts = view.texts(hit.vertex);
@@ -305,7 +296,7 @@ grpc::Status AnalysisServiceImpl::Traverse(
       row->set_parent_key(std::string(v.key(hit.parent)));
       row->set_via(hit.via);
       if (request->include_paths()) {
-        for (graph::ViewIndex step : graph::PathTo(*result, hit.vertex)) {
+        for (graph::ViewIndex step : graph::PathTo(*result, hit)) {
           row->add_path(std::string(v.key(step)));
         }
       }

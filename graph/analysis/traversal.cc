@@ -105,71 +105,93 @@ absl::StatusOr<TraversalResult> Traverse(const View& view, ViewIndex start,
   }
 
   TraversalResult result;
-  result.parent_of.assign(view.vertex_count(), TraversalResult::kNotVisited);
-  result.parent_of[start.value()] = start.value();
   result.visited = 1;
+  result.visits.push_back({start, 0});
   // One bit per vertex for the check made on every edge: 8 vertices per
-  // byte stay in cache far longer than parent_of's 4 bytes each, which is
-  // written only on a first visit.
+  // byte stay in cache. Everything else the walk keeps is per vertex
+  // reached (visits, hits, the frontier carrying each vertex's visit and
+  // hit), so that a parent's hit is known without a per-vertex array of
+  // the view's size.
   std::vector<uint64_t> seen((view.vertex_count() + 63) / 64, 0);
   seen[start.value() / 64] |= uint64_t{1} << (start.value() % 64);
   Poller poller(budget);
-  std::vector<ViewIndex> frontier = {start};
-  std::vector<ViewIndex> next;
+  struct Reached {
+    ViewIndex vertex;
+    uint32_t visit;
+    int64_t hit;
+  };
+  std::vector<Reached> frontier = {{start, 0, TraversalHit::kStart}};
+  std::vector<Reached> next;
   const bool upstream = options.direction == FlowDirection::kUpstream;
-  // The adjacency of a frontier vertex is a cache miss or two away (its
-  // offsets, then its entries): ask for both a few vertices ahead.
-  constexpr size_t kAhead = 8;
-  auto prefetch_offsets = [&](ViewIndex v) {
-    for (v1::EdgeKind kind : kinds) {
-      upstream ? view.PrefetchIn(kind, v) : view.PrefetchOut(kind, v);
-    }
-  };
-  auto prefetch_entries = [&](ViewIndex v) {
-    for (v1::EdgeKind kind : kinds) {
-      __builtin_prefetch(upstream ? view.In(kind, v).data()
-                                  : view.Out(kind, v).data());
-    }
-  };
+  // The adjacency of a frontier vertex is two dependent cache misses away:
+  // its offsets, then its entries. Asking for them a few vertices ahead in
+  // one loop came too late (the loop waited on most entries). So the
+  // frontier goes in chunks: a first pass only finds each vertex's entries
+  // (loads independent of each other, which the CPU overlaps, offsets
+  // prefetched further ahead) and asks for them; the second pass reads
+  // them, in the same order as a plain loop would.
+  constexpr size_t kChunk = 128;                  // frontier vertices
+  constexpr size_t kAhead = 32;                   // frontier vertices
+  std::vector<absl::Span<const Adjacent>> spans;  // per chunk vertex, kind
+  spans.reserve(kChunk * kinds.size());
   for (int depth = 1; depth <= budget.max_depth && !frontier.empty(); ++depth) {
     next.clear();
-    for (size_t f = 0; f < frontier.size(); ++f) {
-      const ViewIndex v = frontier[f];
-      if (f + kAhead < frontier.size()) prefetch_offsets(frontier[f + kAhead]);
-      if (f + kAhead / 2 < frontier.size()) {
-        prefetch_entries(frontier[f + kAhead / 2]);
-      }
-      for (v1::EdgeKind kind : kinds) {
-        absl::Span<const Adjacent> edges =
-            upstream ? view.In(kind, v) : view.Out(kind, v);
-        absl::Status polled = poller.Tick();
-        if (!polled.ok()) return polled;
-        for (const Adjacent& edge : edges) {
-          polled = poller.Tick();
-          if (!polled.ok()) return polled;
-          const uint32_t other = edge.other.value();
-          uint64_t& word = seen[other / 64];
-          const uint64_t bit = uint64_t{1} << (other % 64);
-          if ((word & bit) != 0) continue;
-          word |= bit;
-          result.parent_of[other] = v.value();
-          if (++result.visited > budget.max_visited) {
-            return absl::ResourceExhaustedError(absl::StrCat(
-                "traversal: max_visited (", budget.max_visited,
-                " vertices) reached at depth ", depth,
-                "; lower the depth, narrow the edge kinds or raise "
-                "max_visited"));
+    for (size_t chunk = 0; chunk < frontier.size(); chunk += kChunk) {
+      const size_t chunk_end = std::min(frontier.size(), chunk + kChunk);
+      spans.clear();
+      for (size_t f = chunk; f < chunk_end; ++f) {
+        if (f + kAhead < frontier.size()) {
+          for (v1::EdgeKind kind : kinds) {
+            upstream ? view.PrefetchIn(kind, frontier[f + kAhead].vertex)
+                     : view.PrefetchOut(kind, frontier[f + kAhead].vertex);
           }
-          next.push_back(edge.other);
-          if (Reported(view, edge.other, options)) {
-            if (static_cast<int64_t>(result.hits.size()) >=
-                budget.max_results) {
+        }
+        for (v1::EdgeKind kind : kinds) {
+          absl::Span<const Adjacent> edges =
+              upstream ? view.In(kind, frontier[f].vertex)
+                       : view.Out(kind, frontier[f].vertex);
+          if (!edges.empty()) __builtin_prefetch(edges.data());
+          spans.push_back(edges);
+        }
+      }
+      size_t span = 0;
+      for (size_t f = chunk; f < chunk_end; ++f) {
+        const Reached from = frontier[f];
+        const ViewIndex v = from.vertex;
+        for (v1::EdgeKind kind : kinds) {
+          absl::Span<const Adjacent> edges = spans[span++];
+          absl::Status polled = poller.Tick();
+          if (!polled.ok()) return polled;
+          for (const Adjacent& edge : edges) {
+            polled = poller.Tick();
+            if (!polled.ok()) return polled;
+            const uint32_t other = edge.other.value();
+            uint64_t& word = seen[other / 64];
+            const uint64_t bit = uint64_t{1} << (other % 64);
+            if ((word & bit) != 0) continue;
+            word |= bit;
+            if (++result.visited > budget.max_visited) {
               return absl::ResourceExhaustedError(absl::StrCat(
-                  "traversal: max_results (", budget.max_results,
-                  " rows) reached at depth ", depth,
-                  "; add filters, lower the depth or raise max_results"));
+                  "traversal: max_visited (", budget.max_visited,
+                  " vertices) reached at depth ", depth,
+                  "; lower the depth, narrow the edge kinds or raise "
+                  "max_visited"));
             }
-            result.hits.push_back({edge.other, depth, v, kind});
+            const auto visit = static_cast<uint32_t>(result.visits.size());
+            result.visits.push_back({edge.other, from.visit});
+            int64_t hit = TraversalHit::kNotAHit;
+            if (Reported(view, edge.other, options)) {
+              hit = static_cast<int64_t>(result.hits.size());
+              if (hit >= budget.max_results) {
+                return absl::ResourceExhaustedError(absl::StrCat(
+                    "traversal: max_results (", budget.max_results,
+                    " rows) reached at depth ", depth,
+                    "; add filters, lower the depth or raise max_results"));
+              }
+              result.hits.push_back(
+                  {edge.other, depth, v, kind, from.hit, visit});
+            }
+            next.push_back({edge.other, visit, hit});
           }
         }
       }
@@ -179,11 +201,14 @@ absl::StatusOr<TraversalResult> Traverse(const View& view, ViewIndex start,
   return result;
 }
 
-std::vector<ViewIndex> PathTo(const TraversalResult& result, ViewIndex v) {
-  std::vector<ViewIndex> path = {v};
-  while (result.parent_of[path.back().value()] != path.back().value()) {
-    path.push_back(ViewIndex(result.parent_of[path.back().value()]));
+std::vector<ViewIndex> PathTo(const TraversalResult& result,
+                              const TraversalHit& hit) {
+  std::vector<ViewIndex> path;
+  uint32_t visit = hit.visit;
+  for (; visit != 0; visit = result.visits[visit].parent) {
+    path.push_back(result.visits[visit].vertex);
   }
+  path.push_back(result.visits[0].vertex);
   std::reverse(path.begin(), path.end());
   return path;
 }

@@ -50,20 +50,37 @@ struct TraversalOptions {
 // One vertex reached: its BFS depth (1 = a neighbour of the start) and the
 // vertex it was first reached from, over which kind of edge.
 struct TraversalHit {
+  // parent_hit when the parent is the start, or a vertex the filters left
+  // out.
+  static constexpr int64_t kStart = -1;
+  static constexpr int64_t kNotAHit = -2;
+
   ViewIndex vertex;
   int depth = 0;
   ViewIndex parent;
   v1::EdgeKind via = v1::EDGE_KIND_UNSPECIFIED;
+  // The parent's index in TraversalResult::hits (always an earlier hit),
+  // or kStart, or kNotAHit.
+  int64_t parent_hit = kNotAHit;
+  // Its index in TraversalResult::visits.
+  uint32_t visit = 0;
 };
 
+// Every vertex the walk reached, the start first (visits[0]), in BFS order;
+// parent is the index of the visit it was first reached from (the start:
+// 0). What PathTo follows, also through vertices the filters left out.
+struct TraversalVisit {
+  ViewIndex vertex;
+  uint32_t parent = 0;
+};
+
+// Holds nothing per vertex of the view, only per vertex reached: the cost
+// of a walk follows the size of its answer, not of the view.
 struct TraversalResult {
   // Reported vertices in BFS order (by depth); the start is not included.
   std::vector<TraversalHit> hits;
   int64_t visited = 0;
-  // Per vertex index: the vertex it was first reached from (the start: the
-  // start itself; not visited: kNotVisited). For PathTo.
-  static constexpr uint32_t kNotVisited = UINT32_MAX;
-  std::vector<uint32_t> parent_of;
+  std::vector<TraversalVisit> visits;
 };
 
 // The vertices reachable from start within the budget. INVALID_ARGUMENT
@@ -73,9 +90,10 @@ struct TraversalResult {
 absl::StatusOr<TraversalResult> Traverse(const View& view, ViewIndex start,
                                          const TraversalOptions& options);
 
-// The vertices from the start to v (both included), following parents.
-// Requires: v was visited by the traversal that produced result.
-std::vector<ViewIndex> PathTo(const TraversalResult& result, ViewIndex v);
+// The vertices from the start to hit's vertex (both included), following
+// parents. Requires: hit is one of result.hits.
+std::vector<ViewIndex> PathTo(const TraversalResult& result,
+                              const TraversalHit& hit);
 
 struct PathOptions {
   // Followed along their direction; empty: SUPPLIES.

@@ -145,14 +145,26 @@ TEST(TraversalTest, RandomGraphsMatchPlainBreadthFirstSearch) {
     expected.erase(start);
     std::map<uint32_t, int> got;
     int last_depth = 0;
-    for (const TraversalHit& hit : result->hits) {
+    for (size_t i = 0; i < result->hits.size(); ++i) {
+      const TraversalHit& hit = result->hits[i];
       got[hit.vertex.value()] = hit.depth;
       EXPECT_GE(hit.depth, last_depth) << "BFS order";
       last_depth = hit.depth;
-      // The path is a real walk of hit.depth steps.
-      std::vector<ViewIndex> path = PathTo(*result, hit.vertex);
+      // The path is a real walk of hit.depth steps, ending parent -> hit.
+      std::vector<ViewIndex> path = PathTo(*result, hit);
       ASSERT_EQ(path.size(), static_cast<size_t>(hit.depth) + 1);
       EXPECT_EQ(path.front().value(), start);
+      EXPECT_EQ(path.back(), hit.vertex);
+      EXPECT_EQ(path[path.size() - 2], hit.parent);
+      // Without filters every vertex reached is a hit: the parent is the
+      // start or an earlier hit.
+      if (hit.parent.value() == start) {
+        EXPECT_EQ(hit.parent_hit, TraversalHit::kStart);
+      } else {
+        ASSERT_GE(hit.parent_hit, 0);
+        ASSERT_LT(hit.parent_hit, static_cast<int64_t>(i));
+        EXPECT_EQ(result->hits[hit.parent_hit].vertex, hit.parent);
+      }
     }
     EXPECT_EQ(got, expected) << "round " << round;
     EXPECT_EQ(result->visited, static_cast<int64_t>(expected.size()) + 1);
@@ -199,18 +211,64 @@ TEST(TraversalTest, FiltersChooseReportedFirmsButTheWalkGoesThrough) {
   ASSERT_EQ(result->hits.size(), 1u);
   EXPECT_EQ(view->key(result->hits[0].vertex), "f5");
   EXPECT_EQ(result->hits[0].depth, 2);
+  // Reached through f3, which is not reported: no parent hit, but the path
+  // goes through it.
+  EXPECT_EQ(result->hits[0].parent, ViewIndex(3));
+  EXPECT_EQ(result->hits[0].parent_hit, TraversalHit::kNotAHit);
+  EXPECT_EQ(PathTo(*result, result->hits[0]),
+            std::vector<ViewIndex>({ViewIndex(1), ViewIndex(3), ViewIndex(5)}));
+  EXPECT_EQ(result->visited, 3);
   options.region_prefix = "";
   options.country = "JP";
   result = Traverse(*view, ViewIndex(1), options);
   ASSERT_OK(result.status());
   ASSERT_EQ(result->hits.size(), 1u);
   EXPECT_EQ(view->key(result->hits[0].vertex), "f3");
+  EXPECT_EQ(result->hits[0].parent_hit, TraversalHit::kStart);
   options.country = "";
   options.credential = v1::CREDENTIAL_KIND_LITTLE_GIANT;
   result = Traverse(*view, ViewIndex(1), options);
   ASSERT_OK(result.status());
   ASSERT_EQ(result->hits.size(), 1u);
   EXPECT_EQ(view->key(result->hits[0].vertex), "f5");
+}
+
+TEST(TraversalTest, ParentHitsNameTheReportedParentOrSayThereIsNone) {
+  std::mt19937 random(2330);
+  for (int round = 0; round < 40; ++round) {
+    int firms = 5 + random() % 40, products = 3 + random() % 10;
+    std::vector<Edge> edges =
+        RandomEdges(random, firms, products, random() % 200);
+    std::shared_ptr<const View> view = BuildView(firms, products, edges);
+    TraversalOptions options;
+    options.direction =
+        round % 2 ? FlowDirection::kUpstream : FlowDirection::kDownstream;
+    options.budget.max_depth = 1 + random() % 8;
+    options.region_prefix = round % 3 == 0 ? "4419" : "";
+    options.country = round % 3 == 1 ? "JP" : "";
+    const auto start = ViewIndex(random() % firms);
+    absl::StatusOr<TraversalResult> result = Traverse(*view, start, options);
+    ASSERT_OK(result.status());
+    std::map<uint32_t, int64_t> hit_of;
+    for (size_t i = 0; i < result->hits.size(); ++i) {
+      const TraversalHit& hit = result->hits[i];
+      auto parent = hit_of.find(hit.parent.value());
+      if (hit.parent == start) {
+        EXPECT_EQ(hit.parent_hit, TraversalHit::kStart);
+      } else if (parent != hit_of.end()) {
+        EXPECT_EQ(hit.parent_hit, parent->second) << "round " << round;
+      } else {
+        EXPECT_EQ(hit.parent_hit, TraversalHit::kNotAHit) << "round " << round;
+      }
+      hit_of[hit.vertex.value()] = static_cast<int64_t>(i);
+      std::vector<ViewIndex> path = PathTo(*result, hit);
+      ASSERT_EQ(path.size(), static_cast<size_t>(hit.depth) + 1);
+      EXPECT_EQ(path.front(), start);
+      EXPECT_EQ(path[path.size() - 2], hit.parent);
+    }
+    EXPECT_EQ(result->visits.size(), static_cast<size_t>(result->visited));
+    EXPECT_EQ(result->visits[0].vertex, start);
+  }
 }
 
 // A supernode: vertex 0 supplies every other firm, each of which supplies
