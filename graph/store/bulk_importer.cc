@@ -37,12 +37,35 @@ using Entry = std::pair<const absl::string_view, absl::string_view>;
 // maps hold views of bytes in an arena; a replaced or deleted value stays
 // in the arena (the undo log may point at it), which costs little since an
 // import mostly adds keys.
+//
+// The in-edge family is not a map but a log of its writes: the upsert
+// rules only write it (an edge's mirror key, never read back), and at
+// national scale a hash-map insert is a few cache misses each, an append
+// none. The log is resolved when sorted (the last write of a key wins).
 class MemoryTarget final : public internal::MutationTarget {
  public:
   using Family = absl::flat_hash_map<absl::string_view, absl::string_view>;
 
+  // One write of the log family: a Put, or a Delete (deleted).
+  struct LogEntry {
+    absl::string_view key;
+    absl::string_view value;
+    bool deleted;
+  };
+  static constexpr ColumnFamily kLogFamily = internal::kInEdge;
+
   absl::StatusOr<std::optional<std::string>> Get(
       ColumnFamily family, absl::string_view key) override {
+    if (family == kLogFamily) {
+      // Linear, but the upsert rules never read this family.
+      for (auto it = log_.rbegin(); it != log_.rend(); ++it) {
+        if (it->key != key) continue;
+        if (it->deleted) return std::optional<std::string>();
+        return std::optional<std::string>(std::in_place, it->value.data(),
+                                          it->value.size());
+      }
+      return std::optional<std::string>();
+    }
     const Family& map = families_[family];
     auto it = map.find(key);
     if (it == map.end()) return std::optional<std::string>();
@@ -55,8 +78,20 @@ class MemoryTarget final : public internal::MutationTarget {
   absl::StatusOr<std::vector<std::string>> KeysWithPrefix(
       ColumnFamily family, absl::string_view prefix) override {
     std::vector<std::string> keys;
-    for (const auto& [key, value] : families_[family]) {
-      if (key.substr(0, prefix.size()) == prefix) keys.emplace_back(key);
+    if (family == kLogFamily) {
+      absl::flat_hash_map<absl::string_view, bool> live;
+      for (const LogEntry& entry : log_) {
+        if (entry.key.substr(0, prefix.size()) == prefix) {
+          live[entry.key] = !entry.deleted;
+        }
+      }
+      for (const auto& [key, present] : live) {
+        if (present) keys.emplace_back(key);
+      }
+    } else {
+      for (const auto& [key, value] : families_[family]) {
+        if (key.substr(0, prefix.size()) == prefix) keys.emplace_back(key);
+      }
     }
     std::sort(keys.begin(), keys.end());
     return keys;
@@ -64,6 +99,10 @@ class MemoryTarget final : public internal::MutationTarget {
 
   absl::Status Put(ColumnFamily family, absl::string_view key,
                    absl::string_view value) override {
+    if (family == kLogFamily) {
+      log_.push_back({bytes_.Copy(key), bytes_.Copy(value), false});
+      return absl::OkStatus();
+    }
     Family& map = families_[family];
     auto it = map.find(key);
     if (it == map.end()) {
@@ -82,6 +121,10 @@ class MemoryTarget final : public internal::MutationTarget {
   }
 
   absl::Status Delete(ColumnFamily family, absl::string_view key) override {
+    if (family == kLogFamily) {
+      log_.push_back({bytes_.Copy(key), {}, true});
+      return absl::OkStatus();
+    }
     Family& map = families_[family];
     auto it = map.find(key);
     if (it == map.end()) return absl::OkStatus();
@@ -92,12 +135,14 @@ class MemoryTarget final : public internal::MutationTarget {
     return absl::OkStatus();
   }
 
-  void SetSavePoint() override { savepoints_.push_back(undo_.size()); }
+  void SetSavePoint() override {
+    savepoints_.push_back({undo_.size(), log_.size()});
+  }
 
   absl::Status RollbackToSavePoint() override {
-    size_t mark = savepoints_.back();
+    SavePoint mark = savepoints_.back();
     savepoints_.pop_back();
-    while (undo_.size() > mark) {
+    while (undo_.size() > mark.undo) {
       const Undo& undo = undo_.back();
       Family& map = families_[undo.family];
       if (undo.existed) {
@@ -107,6 +152,7 @@ class MemoryTarget final : public internal::MutationTarget {
       }
       undo_.pop_back();
     }
+    log_.resize(mark.log);
     return absl::OkStatus();
   }
 
@@ -118,10 +164,27 @@ class MemoryTarget final : public internal::MutationTarget {
   }
 
   Family& mutable_family(ColumnFamily family) { return families_[family]; }
+  std::vector<LogEntry>& mutable_log() { return log_; }
+
+  // Writes (log family) or keys (others) of family, for sizing.
+  size_t size(ColumnFamily family) const {
+    return family == kLogFamily ? log_.size() : families_[family].size();
+  }
+
+  // Grows family to hold at least keys entries without a resize.
+  void Reserve(ColumnFamily family, int64_t keys) {
+    if (keys <= static_cast<int64_t>(size(family))) return;
+    if (family == kLogFamily) {
+      log_.reserve(static_cast<size_t>(keys));
+    } else {
+      families_[family].reserve(static_cast<size_t>(keys));
+    }
+  }
 
   // Frees the families and their bytes.
   void Clear() {
     for (Family& family : families_) family = Family();
+    log_ = {};
     undo_.clear();
     bytes_.Clear();
   }
@@ -135,39 +198,54 @@ class MemoryTarget final : public internal::MutationTarget {
     absl::string_view previous;
     bool existed;
   };
+  // Where a savepoint left the undo log and the log family.
+  struct SavePoint {
+    size_t undo;
+    size_t log;
+  };
   ByteArena bytes_;
-  std::array<Family, kCount> families_;
+  std::array<Family, kCount> families_;  // kLogFamily's stays empty
+  std::vector<LogEntry> log_;
   std::vector<Undo> undo_;
-  std::vector<size_t> savepoints_;
+  std::vector<SavePoint> savepoints_;
 };
 
-// A key-value of a family being sorted, with the key's first 16 bytes as
-// two big-endian words (zero-padded): most comparisons are decided by the
-// words, without reaching the key bytes and memcmp.
+// A key-value of a family being sorted, with the key's first 24 bytes as
+// three big-endian words (zero-padded): most comparisons are decided by
+// the words, without reaching the key bytes and memcmp (24 bytes cover an
+// edge key's from, kind and to, where 16 left most edges of one vertex
+// tied). order ranks the writes of one key in a log family (the last one
+// wins).
+constexpr int kHeadWords = 3;
 struct SortItem {
-  uint64_t head[2];
+  uint64_t head[kHeadWords];
   absl::string_view key;
   absl::string_view value;
+  uint32_t order;
+  bool deleted;
 };
 
-SortItem MakeSortItem(const Entry& entry) {
-  unsigned char bytes[16] = {};
-  std::memcpy(bytes, entry.first.data(),
-              std::min(entry.first.size(), sizeof(bytes)));
-  SortItem item{{0, 0}, entry.first, entry.second};
-  for (int i = 0; i < 16; ++i) {
+SortItem MakeSortItem(absl::string_view key, absl::string_view value,
+                      uint32_t order = 0, bool deleted = false) {
+  unsigned char bytes[8 * kHeadWords] = {};
+  std::memcpy(bytes, key.data(), std::min(key.size(), sizeof(bytes)));
+  SortItem item{{}, key, value, order, deleted};
+  for (size_t i = 0; i < sizeof(bytes); ++i) {
     item.head[i / 8] = (item.head[i / 8] << 8) | bytes[i];
   }
   return item;
 }
 
-// Byte order of the keys. Zero padding keeps the words' order consistent
-// with it: where the words differ, a padded byte stands for a key that
-// ended there, which sorts first as it does bytewise.
+// Byte order of the keys, then write order. Zero padding keeps the words'
+// order consistent with the bytes': where the words differ, a padded byte
+// stands for a key that ended there, which sorts first as it does
+// bytewise.
 bool SortsBefore(const SortItem& a, const SortItem& b) {
-  if (a.head[0] != b.head[0]) return a.head[0] < b.head[0];
-  if (a.head[1] != b.head[1]) return a.head[1] < b.head[1];
-  return a.key < b.key;
+  for (int i = 0; i < kHeadWords; ++i) {
+    if (a.head[i] != b.head[i]) return a.head[i] < b.head[i];
+  }
+  if (a.key != b.key) return a.key < b.key;
+  return a.order < b.order;
 }
 
 // How many items ahead the loops over a family fetch the bytes they will
@@ -175,6 +253,48 @@ bool SortsBefore(const SortItem& a, const SortItem& b) {
 // loops visit them in hash or key order, and each visit would otherwise
 // wait for memory.
 constexpr size_t kPrefetchDistance = 8;
+
+// The key-values of family, sorted by key; frees the family. For the log
+// family: the last write of each key, without deleted keys.
+std::vector<SortItem> TakeSorted(MemoryTarget& target, ColumnFamily family) {
+  std::vector<SortItem> sorted;
+  if (family == MemoryTarget::kLogFamily) {
+    std::vector<MemoryTarget::LogEntry>& log = target.mutable_log();
+    sorted.reserve(log.size());
+    for (size_t i = 0; i < log.size(); ++i) {
+      if (i + kPrefetchDistance < log.size()) {
+        __builtin_prefetch(log[i + kPrefetchDistance].key.data());
+      }
+      sorted.push_back(MakeSortItem(log[i].key, log[i].value,
+                                    static_cast<uint32_t>(i), log[i].deleted));
+    }
+    log = {};
+    std::sort(sorted.begin(), sorted.end(), SortsBefore);
+    size_t kept = 0;
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      bool superseded =
+          i + 1 < sorted.size() && sorted[i + 1].key == sorted[i].key;
+      if (!superseded && !sorted[i].deleted) sorted[kept++] = sorted[i];
+    }
+    sorted.resize(kept);
+    return sorted;
+  }
+  MemoryTarget::Family& map = target.mutable_family(family);
+  std::vector<const Entry*> entries;
+  entries.reserve(map.size());
+  for (const Entry& entry : map) entries.push_back(&entry);
+  sorted.reserve(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i + kPrefetchDistance < entries.size()) {
+      __builtin_prefetch(entries[i + kPrefetchDistance]->first.data());
+    }
+    sorted.push_back(MakeSortItem(entries[i]->first, entries[i]->second));
+  }
+  entries = {};
+  map = MemoryTarget::Family();  // free it while the other thread works
+  std::sort(sorted.begin(), sorted.end(), SortsBefore);
+  return sorted;
+}
 
 // One family's SST file, written by WriteFamilySst.
 struct FamilySst {
@@ -184,24 +304,18 @@ struct FamilySst {
   int64_t bytes = 0;
 };
 
-// Sorts map, writes it to out->file and frees map. Thread-compatible: the
-// threads of Finish each write other families.
+// Sorts family, writes it to out->file (or clears out->file when no key is
+// left) and frees it. Thread-compatible: the threads of Finish each write
+// other families.
 absl::Status WriteFamilySst(const rocksdb::Options& options,
                             rocksdb::ColumnFamilyHandle* handle,
-                            MemoryTarget::Family& map, FamilySst* out) {
-  std::vector<const Entry*> entries;
-  entries.reserve(map.size());
-  for (const Entry& entry : map) entries.push_back(&entry);
-  std::vector<SortItem> sorted;
-  sorted.reserve(entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) {
-    if (i + kPrefetchDistance < entries.size()) {
-      __builtin_prefetch(entries[i + kPrefetchDistance]->first.data());
-    }
-    sorted.push_back(MakeSortItem(*entries[i]));
+                            MemoryTarget& target, ColumnFamily family,
+                            FamilySst* out) {
+  std::vector<SortItem> sorted = TakeSorted(target, family);
+  if (sorted.empty()) {
+    out->file.clear();
+    return absl::OkStatus();
   }
-  entries = {};
-  std::sort(sorted.begin(), sorted.end(), SortsBefore);
   std::string context = absl::StrCat("write ", out->file);
   rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, handle);
   CHAINKG_RETURN_IF_ERROR(FromRocksDb(writer.Open(out->file), context));
@@ -218,7 +332,6 @@ absl::Status WriteFamilySst(const rocksdb::Options& options,
   }
   out->keys = static_cast<int64_t>(sorted.size());
   sorted = {};
-  map = MemoryTarget::Family();  // free it while the other thread works
   rocksdb::ExternalSstFileInfo info;
   CHAINKG_RETURN_IF_ERROR(FromRocksDb(writer.Finish(&info), context));
   out->bytes = static_cast<int64_t>(info.file_size);
@@ -262,6 +375,16 @@ absl::StatusOr<std::unique_ptr<BulkImporter>> BulkImporter::Create(
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   return std::unique_ptr<BulkImporter>(new BulkImporter(std::move(impl)));
+}
+
+void BulkImporter::ExpectRecords(int64_t vertices, int64_t edges) {
+  // An edge writes its out-edge and in-edge keys; a vertex its record, its
+  // natural key and about three more index entries (names, region,
+  // credentials).
+  impl_->target.Reserve(internal::kVertex, vertices);
+  impl_->target.Reserve(internal::kIndex, 4 * vertices);
+  impl_->target.Reserve(internal::kOutEdge, edges);
+  impl_->target.Reserve(internal::kInEdge, edges);
 }
 
 absl::StatusOr<WriteResult> BulkImporter::Apply(WriteRequest request) {
@@ -327,13 +450,13 @@ absl::StatusOr<ImportResult> BulkImporter::Finish() {
   std::array<FamilySst, kCount> ssts;
   std::vector<int> order;
   for (int i = 0; i < kCount; ++i) {
-    if (!impl_->target.mutable_family(static_cast<ColumnFamily>(i)).empty()) {
+    if (impl_->target.size(static_cast<ColumnFamily>(i)) > 0) {
       order.push_back(i);
     }
   }
   std::stable_sort(order.begin(), order.end(), [this](int a, int b) {
-    return impl_->target.mutable_family(static_cast<ColumnFamily>(a)).size() >
-           impl_->target.mutable_family(static_cast<ColumnFamily>(b)).size();
+    return impl_->target.size(static_cast<ColumnFamily>(a)) >
+           impl_->target.size(static_cast<ColumnFamily>(b));
   });
   std::atomic<size_t> next_family{0};
   auto write_families = [&] {
@@ -344,9 +467,8 @@ absl::StatusOr<ImportResult> BulkImporter::Finish() {
           absl::StrCat(impl_->path, "/import-", kColumnFamilyNames[i], ".sst");
       rocksdb::Options family_options(static_cast<rocksdb::DBOptions>(options),
                                       internal::FamilyOptions(family));
-      ssts[i].status =
-          WriteFamilySst(family_options, handles[i],
-                         impl_->target.mutable_family(family), &ssts[i]);
+      ssts[i].status = WriteFamilySst(family_options, handles[i], impl_->target,
+                                      family, &ssts[i]);
     }
   };
   {

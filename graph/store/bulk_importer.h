@@ -35,6 +35,12 @@ class BulkImporter {
   BulkImporter(const BulkImporter&) = delete;
   BulkImporter& operator=(const BulkImporter&) = delete;
 
+  // Sizes the in-memory maps for about that many vertex and edge records
+  // before the first Apply, so that they do not grow step by step (each
+  // step rehashes every key, a cache miss each at national scale). A hint:
+  // any number of records may follow; an estimate too high costs memory.
+  void ExpectRecords(int64_t vertices, int64_t edges);
+
   // Same contract as Store::Apply. WriteResult::sequence is 0.
   absl::StatusOr<WriteResult> Apply(WriteRequest request);
 

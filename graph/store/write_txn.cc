@@ -399,8 +399,11 @@ absl::Status ApplyPrepared(const PreparedWrite& write, WriteTxn& txn,
         NestField(status, absl::StrCat(edge ? "edges[" : "vertices[", i, "]"));
     bool per_record = status.code() == absl::StatusCode::kInvalidArgument ||
                       status.code() == absl::StatusCode::kNotFound;
-    if (!write.skip_invalid || !per_record) return status;
+    // The record's savepoint is undone on every path, so that the caller's
+    // own savepoint is the innermost again: a caller that rolls the whole
+    // write back must not undo only this record.
     CHAINKG_RETURN_IF_ERROR(txn.RollbackToSavePoint());
+    if (!write.skip_invalid || !per_record) return status;
     result->created = counts[0];
     result->updated = counts[1];
     result->unchanged = counts[2];
