@@ -32,7 +32,8 @@ void CheckNormalize(absl::string_view text) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using chainkg::fuzz::Require;
   absl::string_view bytes(reinterpret_cast<const char*>(data), size);
-  absl::StatusOr<chainkg::DecodedText> text = chainkg::DecodeText(bytes);
+  absl::StatusOr<chainkg::DecodedText> text =
+      chainkg::DecodeText(std::string(bytes));
   if (text.ok()) {
     Require(chainkg::IsValidUtf8(text->utf8), "DecodeText returns UTF-8");
     Require(!chainkg::TextEncodingName(text->encoding).empty(),

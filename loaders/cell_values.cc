@@ -2,7 +2,10 @@
 
 #include <cmath>
 #include <map>
+#include <memory>
 
+#include "absl/base/attributes.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -11,6 +14,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 
 #include "util/codes.h"
 
@@ -74,10 +78,38 @@ std::string EnumPrefix(const google::protobuf::EnumDescriptor* type) {
   return prefix;
 }
 
+// The short names of type's values in lower case ("little_giant"), as
+// docs/formats.md writes them and most files have them: a cell spelled so
+// needs no trimming, case folding or descriptor search. Built once per
+// type; thread-safe.
+const absl::flat_hash_map<std::string, int>& LowerCaseNames(
+    const google::protobuf::EnumDescriptor* type) {
+  ABSL_CONST_INIT static absl::Mutex mu(absl::kConstInit);
+  static auto* tables = new absl::flat_hash_map<
+      const google::protobuf::EnumDescriptor*,
+      std::unique_ptr<const absl::flat_hash_map<std::string, int>>>();
+  absl::MutexLock lock(&mu);
+  auto& table = (*tables)[type];
+  if (table == nullptr) {
+    auto names = std::make_unique<absl::flat_hash_map<std::string, int>>();
+    std::string prefix = EnumPrefix(type);
+    for (int i = 1; i < type->value_count(); ++i) {
+      names->emplace(absl::AsciiStrToLower(
+                         absl::StripPrefix(type->value(i)->name(), prefix)),
+                     type->value(i)->number());
+    }
+    table = std::move(names);
+  }
+  return *table;  // never changes once built; the map owns it for good
+}
+
 }  // namespace
 
 absl::StatusOr<int> ParseEnumCell(const google::protobuf::EnumDescriptor* type,
                                   absl::string_view text) {
+  const absl::flat_hash_map<std::string, int>& lower = LowerCaseNames(type);
+  auto exact = lower.find(text);
+  if (exact != lower.end()) return exact->second;
   std::string trimmed(absl::StripAsciiWhitespace(text));
   std::string upper = absl::AsciiStrToUpper(trimmed);
   std::string prefix = EnumPrefix(type);

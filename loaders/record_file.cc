@@ -3,7 +3,6 @@
 #include <cassert>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -457,9 +456,10 @@ absl::Status BuildEdgeRow(FileKind kind, const Cells& cells,
   }
   // An empty props message carries nothing; leave the oneof unset.
   if (edge.props_case() != v1::Edge::PROPS_NOT_SET) {
+    static const google::protobuf::OneofDescriptor* const props =
+        v1::Edge::descriptor()->FindOneofByName("props");
     const auto* reflection = edge.GetReflection();
-    const auto* field = reflection->GetOneofFieldDescriptor(
-        edge, v1::Edge::descriptor()->FindOneofByName("props"));
+    const auto* field = reflection->GetOneofFieldDescriptor(edge, props);
     if (reflection->GetMessage(edge, field).ByteSizeLong() == 0) {
       reflection->ClearField(&edge, field);
     }
@@ -636,15 +636,23 @@ absl::Status BuildJsonRow(FileKind kind, const std::string& json,
 }
 
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
+  std::ifstream file(path, std::ios::binary | std::ios::ate);
   if (!file) {
     return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
   }
-  std::stringstream buffer;
-  buffer << file.rdbuf();
-  if (file.bad())
+  // Straight into a string of the file's size: a stringstream would copy
+  // it twice more.
+  std::streamoff size = file.tellg();
+  if (size < 0) {
     return absl::UnavailableError(absl::StrCat(path, ": read error"));
-  return buffer.str();
+  }
+  std::string bytes(static_cast<size_t>(size), '\0');
+  file.seekg(0);
+  file.read(bytes.data(), size);
+  if (file.bad() || file.gcount() != size) {
+    return absl::UnavailableError(absl::StrCat(path, ": read error"));
+  }
+  return bytes;
 }
 
 std::string BaseName(const std::string& path) {
@@ -680,10 +688,8 @@ absl::StatusOr<RecordFileResult> ReadRecordFile(
   }
   CHAINKG_ASSIGN_OR_RETURN(Syntax syntax, SyntaxOf(path));
   CHAINKG_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(path));
-  absl::StatusOr<DecodedText> text = DecodeText(bytes);
+  absl::StatusOr<DecodedText> text = DecodeText(std::move(bytes));
   if (!text.ok()) return Annotate(text.status(), path);
-  bytes.clear();
-  bytes.shrink_to_fit();
   result.encoding = text->encoding;
   std::string file = BaseName(path);
   FileKind kind = result.kind;

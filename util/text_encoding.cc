@@ -95,8 +95,9 @@ absl::string_view TextEncodingName(TextEncoding encoding) {
   return "?";
 }
 
-absl::StatusOr<DecodedText> DecodeText(absl::string_view bytes) {
+absl::StatusOr<DecodedText> DecodeText(std::string input) {
   DecodedText result;
+  absl::string_view bytes = input;
   if (absl::StartsWith(bytes, "\xEF\xBB\xBF")) {
     bytes.remove_prefix(3);
     if (!IsValidUtf8(bytes)) {
@@ -113,7 +114,8 @@ absl::StatusOr<DecodedText> DecodeText(absl::string_view bytes) {
       return absl::InvalidArgumentError(absl::StrCat(
           "line ", line, ": invalid UTF-8 in a file marked UTF-8 by its BOM"));
     }
-    result.utf8 = std::string(bytes);
+    input.erase(0, 3);
+    result.utf8 = std::move(input);
     result.encoding = TextEncoding::kUtf8Bom;
     return result;
   }
@@ -130,7 +132,7 @@ absl::StatusOr<DecodedText> DecodeText(absl::string_view bytes) {
     return result;
   }
   if (IsValidUtf8(bytes)) {
-    result.utf8 = std::string(bytes);
+    result.utf8 = std::move(input);
     result.encoding = TextEncoding::kUtf8;
     return result;
   }

@@ -23,6 +23,8 @@ struct DecodedText {
 // Decodes bytes. INVALID_ARGUMENT "line N: ..." when the bytes are neither
 // valid UTF-8 nor valid GB18030 (or not valid in the encoding their BOM
 // names).
-absl::StatusOr<DecodedText> DecodeText(absl::string_view bytes);
+// Takes input by value: UTF-8 text is moved into the result, not copied
+// (a national input file is close to a GiB).
+absl::StatusOr<DecodedText> DecodeText(std::string input);
 
 }  // namespace chainkg

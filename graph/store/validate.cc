@@ -1,10 +1,15 @@
 #include "graph/store/validate.h"
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/base/attributes.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/unknown_field_set.h"
@@ -44,28 +49,103 @@ std::string PathText(const FieldPath* path) {
   return text;
 }
 
+// What CheckFields looks at in one message type: the fields that can hold
+// something invalid, i.e. strings, enums, messages and the size of every
+// repeated field (a double or a bool cannot be wrong). Computed once per
+// type from its descriptor, so every field added to model.proto is
+// checked without code here, and the walk per record needs no descriptor
+// search, no field list and no sort (what Reflection::ListFields costs).
+struct MessagePlan;
+struct FieldCheck {
+  const FieldDescriptor* field;
+  const MessagePlan* message = nullptr;  // CPPTYPE_MESSAGE: its plan
+  std::vector<bool> enum_known;          // CPPTYPE_ENUM: by number >= 0
+};
+struct MessagePlan {
+  std::vector<FieldCheck> fields;
+};
+
+// The plan of type and of every message type under it. Thread-safe; plans
+// live as long as the process.
+const MessagePlan& PlanOf(const google::protobuf::Descriptor* type) {
+  ABSL_CONST_INIT static absl::Mutex mu(absl::kConstInit);
+  static auto* plans =
+      new absl::flat_hash_map<const google::protobuf::Descriptor*,
+                              std::unique_ptr<MessagePlan>>();
+  absl::MutexLock lock(&mu);
+  // Depth first; a type is entered in plans before its fields are planned,
+  // so a recursive type points at its own plan.
+  std::function<const MessagePlan*(const google::protobuf::Descriptor*)> plan =
+      [&](const google::protobuf::Descriptor* message) -> const MessagePlan* {
+    std::unique_ptr<MessagePlan>& slot = (*plans)[message];
+    if (slot != nullptr) return slot.get();
+    slot = std::make_unique<MessagePlan>();
+    MessagePlan* result = slot.get();  // stable: the map holds pointers
+    for (int i = 0; i < message->field_count(); ++i) {
+      const FieldDescriptor* field = message->field(i);
+      FieldCheck check{field, nullptr, {}};
+      switch (field->cpp_type()) {
+        case FieldDescriptor::CPPTYPE_STRING:
+          break;
+        case FieldDescriptor::CPPTYPE_ENUM: {
+          const google::protobuf::EnumDescriptor* type = field->enum_type();
+          for (int v = 0; v < type->value_count(); ++v) {
+            int number = type->value(v)->number();
+            if (number < 0) continue;  // looked up by number instead
+            if (static_cast<size_t>(number) >= check.enum_known.size()) {
+              check.enum_known.resize(number + 1, false);
+            }
+            check.enum_known[number] = true;
+          }
+          break;
+        }
+        case FieldDescriptor::CPPTYPE_MESSAGE:
+          check.message = plan(field->message_type());
+          break;
+        default:
+          if (!field->is_repeated()) continue;  // nothing to check
+      }
+      result->fields.push_back(std::move(check));
+    }
+    return result;
+  };
+  return *plan(type);
+}
+
+bool IsKnownEnumValue(const FieldCheck& check, int value) {
+  if (value >= 0 && static_cast<size_t>(value) < check.enum_known.size()) {
+    return check.enum_known[value];
+  }
+  return check.field->enum_type()->FindValueByNumber(value) != nullptr;
+}
+
 // Every field of a record, nested ones included: strings valid UTF-8 and of
 // bounded size, enum values known to this build, repeated fields bounded.
 // Nothing invalid is ever stored. Drops unknown fields on the way, which
-// would be stored unchecked and returned to readers.
-absl::Status CheckFields(Message* message, const FieldPath* path) {
+// would be stored unchecked and returned to readers. plan is
+// PlanOf(message's type).
+absl::Status CheckFields(Message* message, const MessagePlan& plan,
+                         const FieldPath* path) {
   const auto* reflection = message->GetReflection();
   if (!reflection->GetUnknownFields(*message).empty()) {
     reflection->MutableUnknownFields(message)->Clear();
   }
-  std::vector<const FieldDescriptor*> fields;
-  reflection->ListFields(*message, &fields);
   std::string scratch;
-  for (const FieldDescriptor* field : fields) {
+  for (const FieldCheck& check : plan.fields) {
+    const FieldDescriptor* field = check.field;
     bool repeated = field->is_repeated();
-    int count = repeated ? reflection->FieldSize(*message, field) : 1;
-    if (count > kMaxRepeated) {
-      FieldPath field_path{path, field, -1};
-      return InvalidField(PathText(&field_path),
-                          absl::StrCat("at most ", kMaxRepeated, " entries"));
+    int count;
+    if (repeated) {
+      count = reflection->FieldSize(*message, field);
+      if (count > kMaxRepeated) {
+        FieldPath field_path{path, field, -1};
+        return InvalidField(PathText(&field_path),
+                            absl::StrCat("at most ", kMaxRepeated, " entries"));
+      }
+    } else {
+      count = reflection->HasField(*message, field) ? 1 : 0;
     }
     for (int i = 0; i < count; ++i) {
-      FieldPath item_path{path, field, repeated ? i : -1};
       switch (field->cpp_type()) {
         case FieldDescriptor::CPPTYPE_STRING: {
           const std::string& value =
@@ -74,9 +154,11 @@ absl::Status CheckFields(Message* message, const FieldPath* path) {
                                                            &scratch)
                   : reflection->GetStringReference(*message, field, &scratch);
           if (!IsValidUtf8(value)) {
+            FieldPath item_path{path, field, repeated ? i : -1};
             return InvalidField(PathText(&item_path), "not valid UTF-8");
           }
           if (value.size() > kMaxStringBytes) {
+            FieldPath item_path{path, field, repeated ? i : -1};
             return InvalidField(
                 PathText(&item_path),
                 absl::StrCat("longer than ", kMaxStringBytes, " bytes"));
@@ -87,7 +169,8 @@ absl::Status CheckFields(Message* message, const FieldPath* path) {
           int value = repeated
                           ? reflection->GetRepeatedEnumValue(*message, field, i)
                           : reflection->GetEnumValue(*message, field);
-          if (field->enum_type()->FindValueByNumber(value) == nullptr) {
+          if (!IsKnownEnumValue(check, value)) {
+            FieldPath item_path{path, field, repeated ? i : -1};
             return InvalidField(
                 PathText(&item_path),
                 absl::StrCat("unknown ", field->enum_type()->name(), " value ",
@@ -99,7 +182,9 @@ absl::Status CheckFields(Message* message, const FieldPath* path) {
           Message* child =
               repeated ? reflection->MutableRepeatedMessage(message, field, i)
                        : reflection->MutableMessage(message, field);
-          CHAINKG_RETURN_IF_ERROR(CheckFields(child, &item_path));
+          FieldPath item_path{path, field, repeated ? i : -1};
+          CHAINKG_RETURN_IF_ERROR(
+              CheckFields(child, *check.message, &item_path));
           break;
         }
         default:
@@ -108,6 +193,16 @@ absl::Status CheckFields(Message* message, const FieldPath* path) {
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status CheckFields(v1::Vertex* vertex) {
+  static const MessagePlan& plan = PlanOf(v1::Vertex::descriptor());
+  return CheckFields(vertex, plan, nullptr);
+}
+
+absl::Status CheckFields(v1::Edge* edge) {
+  static const MessagePlan& plan = PlanOf(v1::Edge::descriptor());
+  return CheckFields(edge, plan, nullptr);
 }
 
 std::string Trimmed(absl::string_view s) {
@@ -367,7 +462,7 @@ absl::StatusOr<std::vector<std::string>> CanonicalizeVertex(
                         "consortium, platform, industry, project)");
   }
   std::string prefix(KindName(kind));
-  CHAINKG_RETURN_IF_ERROR(CheckFields(vertex, nullptr));
+  CHAINKG_RETURN_IF_ERROR(CheckFields(vertex));
 
   // Key and name live at the same field numbers in every record; reach them
   // through the typed accessors per kind.
@@ -463,7 +558,7 @@ absl::Status CanonicalizeEdge(v1::Edge* edge) {
       !v1::EdgeKind_IsValid(edge->kind())) {
     return InvalidField("kind", "required (an EdgeKind such as PRODUCES)");
   }
-  CHAINKG_RETURN_IF_ERROR(CheckFields(edge, nullptr));
+  CHAINKG_RETURN_IF_ERROR(CheckFields(edge));
   CHAINKG_RETURN_IF_ERROR(CanonicalizeRefAt(edge->mutable_from(), "from"));
   CHAINKG_RETURN_IF_ERROR(CanonicalizeRefAt(edge->mutable_to(), "to"));
   if (!AllowedEndpoints(edge->kind(), edge->from().kind(), edge->to().kind())) {
