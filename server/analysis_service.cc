@@ -132,7 +132,10 @@ absl::StatusOr<int64_t> Limit(int64_t value, int64_t fallback, int64_t max,
 }
 
 // Streams the rows of a traversal as TraversalColumns, about kColumnBytes
-// of text per message. A row's strings are one record of the view, two
+// of text per message: small enough that the client reads a message while
+// the next is written (with 1 MiB it waited longer for the first and
+// worked alone on the last), large enough that a message's fixed cost
+// does not count. A row's strings are one record of the view, two
 // dependent cache misses away (where the record is, then the record).
 // Prefetching a few rows ahead in one loop came too late, so rows go in
 // batches: a first pass only asks for each row's record (independent
@@ -141,7 +144,7 @@ grpc::Status WriteColumns(const graph::View& view, graph::ViewIndex start,
                           const graph::TraversalResult& result,
                           grpc::ServerContext& context,
                           grpc::ServerWriter<v1::TraverseResponse>& writer) {
-  constexpr size_t kColumnBytes = 1 << 20;
+  constexpr size_t kColumnBytes = 256 << 10;
   constexpr size_t kBatch = 128;  // rows
   constexpr size_t kAhead = 32;   // rows
   static_assert(

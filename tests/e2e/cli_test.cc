@@ -496,7 +496,7 @@ TEST_F(CliTest, UpstreamDownstreamAndPathWalkTheDesignExample) {
 // row's parent may be a vertex that is not a row).
 TEST_F(CliTest, TraversalOutputIsTheSameInBothEncodings) {
   // The city scale, so that the closure spans several messages in both
-  // encodings (about 14,000 rows fit in one message of columns).
+  // encodings (about 3,500 rows fit in one message of columns).
   std::string demo = ::testing::TempDir() + "/traverse-demo";
   ProcessResult generated =
       Cli({"demo", "generate", "--out", demo, "--scale", "city"});
