@@ -1,10 +1,14 @@
 #include "loaders/load_plan.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <iterator>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 
 #include "util/status_macros.h"
 
@@ -86,6 +90,51 @@ absl::StatusOr<std::vector<InputFile>> PlanInputs(
                      return LoadOrder(a.kind) < LoadOrder(b.kind);
                    });
   return files;
+}
+
+std::vector<Issue> CheckBatch(FileKind kind, const std::string& file,
+                              RecordBatch* batch) {
+  std::vector<Issue> issues;
+  std::vector<v1::Vertex>& vertices = batch->vertices;
+  std::vector<v1::Edge>& edges = batch->edges;
+  const std::vector<int64_t>& vertex_lines = batch->vertex_lines;
+  const std::vector<int64_t>& edge_lines = batch->edge_lines;
+  // Records of a row are adjacent and rows come in line order, in both
+  // lists: walk them together, one row at a time.
+  absl::flat_hash_set<int64_t> failed;
+  size_t v = 0, e = 0;
+  while (v < vertices.size() || e < edges.size()) {
+    int64_t line = std::min(v < vertices.size() ? vertex_lines[v] : INT64_MAX,
+                            e < edges.size() ? edge_lines[e] : INT64_MAX);
+    size_t v_end = v, e_end = e;
+    while (v_end < vertices.size() && vertex_lines[v_end] == line) ++v_end;
+    while (e_end < edges.size() && edge_lines[e_end] == line) ++e_end;
+    RowCheck check = CheckRow(kind, file, line,
+                              absl::MakeSpan(vertices.data() + v, v_end - v),
+                              absl::MakeSpan(edges.data() + e, e_end - e));
+    if (!check.ok) failed.insert(line);
+    issues.insert(issues.end(), std::make_move_iterator(check.issues.begin()),
+                  std::make_move_iterator(check.issues.end()));
+    v = v_end;
+    e = e_end;
+  }
+  if (failed.empty()) return issues;
+  auto drop_failed = [&failed](auto& records, std::vector<int64_t>& lines) {
+    size_t kept = 0;
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (failed.contains(lines[i])) continue;
+      if (kept != i) {
+        records[kept] = std::move(records[i]);
+        lines[kept] = lines[i];
+      }
+      ++kept;
+    }
+    records.resize(kept);
+    lines.resize(kept);
+  };
+  drop_failed(vertices, batch->vertex_lines);
+  drop_failed(edges, batch->edge_lines);
+  return issues;
 }
 
 absl::Status RowBatcher::Add(ParsedRow&& row) {

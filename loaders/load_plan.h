@@ -1,7 +1,9 @@
 // What a load reads and in which order, and how its rows are cut into
 // batches: shared by `chainkg load` (streaming to a server) and
 // `chainkg-import` (offline), so both apply the same records in the same
-// batches and build identical databases.
+// order and build identical databases (the import checks rows after
+// cutting them into batches, CheckBatch, so its batches may hold fewer
+// records).
 #pragma once
 
 #include <cstdint>
@@ -43,6 +45,13 @@ struct RecordBatch {
 
   size_t size() const { return vertices.size() + edges.size(); }
 };
+
+// Checks every row of batch (CheckRow), from the lines of its records,
+// as ReadRecordFile does unless told not to: canonicalizes the records,
+// removes those of rows with an error, and returns the rows' issues in
+// line order. file is the input's base name, for the issues.
+std::vector<Issue> CheckBatch(FileKind kind, const std::string& file,
+                              RecordBatch* batch);
 
 // Cuts rows into batches of at least batch_size records (a row is never
 // split), handing each full batch to flush. Call Flush() at the end of a

@@ -495,25 +495,64 @@ std::string ColumnOfField(FileKind kind, const std::string& path) {
 
 namespace {
 
-// Checks and canonicalizes a row's records with the store's own rules, so
-// the loader reports what the server would refuse, with its column.
-absl::Status CheckRow(FileKind kind, ParsedRow* row,
-                      std::vector<std::string>* warnings) {
+// The first problem with a row's records, with the warnings of those
+// before it.
+absl::Status CheckRecords(FileKind kind, absl::Span<v1::Vertex> vertices,
+                          absl::Span<v1::Edge> edges,
+                          std::vector<std::string>* warnings) {
   graph::NameRequirement names = kind == FileKind::kCredentials
                                      ? graph::NameRequirement::kOptional
                                      : graph::NameRequirement::kRequired;
-  for (v1::Vertex& vertex : row->vertices) {
+  for (v1::Vertex& vertex : vertices) {
     absl::StatusOr<std::vector<std::string>> vertex_warnings =
         graph::CanonicalizeVertex(&vertex, names);
     if (!vertex_warnings.ok()) return vertex_warnings.status();
     warnings->insert(warnings->end(), vertex_warnings->begin(),
                      vertex_warnings->end());
   }
-  for (v1::Edge& edge : row->edges) {
+  for (v1::Edge& edge : edges) {
     CHAINKG_RETURN_IF_ERROR(graph::CanonicalizeEdge(&edge));
   }
   return absl::OkStatus();
 }
+
+// The issue of a row that could not be built or checked.
+Issue RowError(FileKind kind, const std::string& file, int64_t line,
+               const absl::Status& status) {
+  std::optional<std::string> field = FieldOf(status);
+  std::string reason(status.message());
+  std::string column;
+  if (field.has_value()) {
+    column = ColumnOfField(kind, *field);
+    std::string prefix = absl::StrCat(*field, ": ");
+    if (absl::StartsWith(reason, prefix)) reason.erase(0, prefix.size());
+  }
+  return {file, line, column, reason, Severity::kError};
+}
+
+}  // namespace
+
+RowCheck CheckRow(FileKind kind, const std::string& file, int64_t line,
+                  absl::Span<v1::Vertex> vertices, absl::Span<v1::Edge> edges) {
+  RowCheck check;
+  std::vector<std::string> warnings;
+  absl::Status status = CheckRecords(kind, vertices, edges, &warnings);
+  if (!status.ok()) {
+    check.ok = false;
+    check.issues.push_back(RowError(kind, file, line, status));
+    return check;
+  }
+  for (const std::string& warning : warnings) {
+    // "firm.key: USCC ... fails the check digit ..."
+    size_t colon = warning.find(": ");
+    std::string field = warning.substr(0, colon);
+    check.issues.push_back({file, line, ColumnOfField(kind, field),
+                            warning.substr(colon + 2), Severity::kWarning});
+  }
+  return check;
+}
+
+namespace {
 
 // ---------------------------------------------------------------------------
 // JSONL
@@ -699,26 +738,16 @@ absl::StatusOr<RecordFileResult> ReadRecordFile(
   // Turns one row's cells (CSV) or JSON text into records, or an Issue.
   auto finish_row = [&](int64_t line, absl::Status built,
                         ParsedRow row) -> absl::Status {
-    std::vector<std::string> warnings;
-    if (built.ok()) built = CheckRow(kind, &row, &warnings);
     if (!built.ok()) {
-      std::optional<std::string> field = FieldOf(built);
-      std::string reason(built.message());
-      std::string column;
-      if (field.has_value()) {
-        column = ColumnOfField(kind, *field);
-        std::string prefix = absl::StrCat(*field, ": ");
-        if (absl::StartsWith(reason, prefix)) reason.erase(0, prefix.size());
-      }
-      result.issues.push_back({file, line, column, reason, Severity::kError});
+      result.issues.push_back(RowError(kind, file, line, built));
       return absl::OkStatus();
     }
-    for (const std::string& warning : warnings) {
-      // "firm.key: USCC ... fails the check digit ..."
-      size_t colon = warning.find(": ");
-      std::string field = warning.substr(0, colon);
-      result.issues.push_back({file, line, ColumnOfField(kind, field),
-                               warning.substr(colon + 2), Severity::kWarning});
+    if (options.check_rows) {
+      RowCheck check = CheckRow(kind, file, line, absl::MakeSpan(row.vertices),
+                                absl::MakeSpan(row.edges));
+      result.issues.insert(result.issues.end(), check.issues.begin(),
+                           check.issues.end());
+      if (!check.ok) return absl::OkStatus();
     }
     return on_row(std::move(row));
   };
