@@ -70,6 +70,7 @@ absl::StatusOr<absl::Span<const TraversalRowView>> TraversalReader::Add(
     row.via = columns.vias(i);
     absl::string_view* fields[4] = {&row.key, &row.name, &row.country,
                                     &row.region_code};
+    const size_t row_offset = offset;
     for (int f = 0; f < 4; ++f) {
       uint32_t length = columns.text_lengths(4 * i + f);
       if (length > text.size() - offset) {
@@ -78,6 +79,7 @@ absl::StatusOr<absl::Span<const TraversalRowView>> TraversalReader::Add(
       *fields[f] = absl::string_view(text.data() + offset, length);
       offset += length;
     }
+    row.text = absl::string_view(text.data() + row_offset, offset - row_offset);
     int64_t parent = columns.parent_rows(i);
     if (parent == -1) {
       row.parent_key = start_key;

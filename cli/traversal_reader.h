@@ -27,6 +27,9 @@ struct TraversalRowView {
   absl::string_view region_code;
   absl::string_view parent_key;
   int via = 0;  // v1::EdgeKind
+  // Read from columns: key, name, country and region_code as they came,
+  // one after the other (so that one check covers them); otherwise empty.
+  absl::string_view text;
 };
 
 // A view of a TraversalRow's fields (path left out); valid while row is.

@@ -86,8 +86,8 @@ class TraversalCsv {
         "\xEF\xBB\xBF"
         "depth,kind,key,name,country,region,parent,via\r\n");
   }
-  // plain: the row's strings are known to need no quotes (CsvNeedsQuotes
-  // of the text they were cut from), so they are not checked one by one.
+  // plain: the row's strings (parent key included) are known to need no
+  // quotes, so they are not checked one by one.
   void Add(const TraversalRowView& row, bool plain) {
     auto cell = [&](absl::string_view text) {
       if (plain) {
@@ -208,23 +208,12 @@ absl::Status RunTraverse(const CommandLine& flags, Context& context) {
       context.format == Format::kCsv && !request.include_paths();
   TraversalCsv csv(*context.out);
   TraversalReader columns;
-  // Whether every string of the stream so far needs no CSV quotes: then
-  // rows of columns are written without checking each cell.
-  bool plain = true;
   v1::TraverseResponse merged;
   v1::TraverseResponse chunk;
   while (reader->Read(&chunk)) {
     if (chunk.has_columns()) {
-      const v1::TraversalColumns& message = chunk.columns();
-      if (direct_csv && plain) {
-        plain = !CsvNeedsQuotes(message.text()) &&
-                !CsvNeedsQuotes(message.start_key());
-        for (const std::string& key : message.parent_keys()) {
-          plain = plain && !CsvNeedsQuotes(key);
-        }
-      }
       absl::StatusOr<absl::Span<const TraversalRowView>> batch =
-          columns.Add(message);
+          columns.Add(chunk.columns());
       if (!batch.ok()) {
         call->TryCancel();
         // The malformed message is the error to report, not how the
@@ -234,7 +223,10 @@ absl::Status RunTraverse(const CommandLine& flags, Context& context) {
       }
       for (const TraversalRowView& row : *batch) {
         if (direct_csv) {
-          csv.Add(row, plain);
+          // One check over the row's four strings, which came adjacent,
+          // and one over its parent's key, rather than one per cell.
+          csv.Add(row,
+                  !CsvNeedsQuotes(row.text) && !CsvNeedsQuotes(row.parent_key));
         } else {
           ToRow(row, merged.add_rows());
         }

@@ -48,10 +48,11 @@ TEST(OutputTest, CsvStartsWithBomAndQuotesWhereNeeded) {
   EXPECT_THAT(out.str(), HasSubstr("little_giant|national|2021"));
 }
 
-// Every position of a special byte, in the eight-byte words and in the
-// tail, next to UTF-8 bytes (all >= 0x80), against the plain rule.
+// Every position of a special byte, in the sixteen- and eight-byte blocks
+// and in the tail, next to UTF-8 bytes (all >= 0x80), against the plain
+// rule.
 TEST(OutputTest, CsvCellIsQuotedExactlyWhenItHoldsASpecialByte) {
-  const std::string base = "东莞市甲科技ab有限公司xyz";  // 35 bytes
+  const std::string base = "东莞市甲科技ab有限公司xyz0123456789";  // 45 bytes
   for (char special : {',', '"', '\r', '\n'}) {
     for (size_t at = 0; at <= base.size(); ++at) {
       std::string cell = base;

@@ -37,6 +37,8 @@ TEST(TraversalReaderTest, ParentsAreTheStartEarlierRowsOrNamedKeys) {
   EXPECT_EQ((*rows)[0].name, "甲,公司");
   EXPECT_EQ((*rows)[0].region_code, "441900");
   EXPECT_EQ((*rows)[0].parent_key, "S");
+  EXPECT_EQ((*rows)[0].text, "A甲,公司CN441900");
+  EXPECT_EQ((*rows)[1].text, "B乙JP");
   EXPECT_EQ((*rows)[1].parent_key, "A");
   EXPECT_EQ((*rows)[1].country, "JP");
   EXPECT_EQ((*rows)[1].region_code, "");
@@ -65,6 +67,7 @@ TEST(TraversalReaderTest, ParentsAreTheStartEarlierRowsOrNamedKeys) {
   TraversalRowView back = ViewOf(row);
   EXPECT_EQ(back.region_code, "440300");
   EXPECT_EQ(back.kind, v1::VERTEX_KIND_FIRM);
+  EXPECT_EQ(back.text, "") << "rows do not come as one text";
 }
 
 TEST(TraversalReaderTest, MalformedColumnsAreAnInternalError) {
