@@ -9,6 +9,7 @@
 #include "grpcpp/grpcpp.h"
 
 #include "cli/flag_values.h"
+#include "cli/large_answer_memory.h"
 #include "cli/output.h"
 #include "cli/rpc_call.h"
 #include "cli/traversal_reader.h"
@@ -197,6 +198,7 @@ absl::Status RunTraverse(const CommandLine& flags, Context& context) {
     return Usage("--encoding must be rows or columns");
   }
 
+  PrepareHeapForLargeAnswers();
   auto call = CallContext(context);
   std::unique_ptr<grpc::ClientReaderInterface<v1::TraverseResponse>> reader =
       context.analysis->Traverse(call.get(), request);
