@@ -172,20 +172,20 @@ grpc::Status WriteColumns(const graph::View& view, graph::ViewIndex start,
     const size_t end = std::min(hits.size(), begin + kBatch);
     for (size_t i = begin; i < end; ++i) {
       if (i + kAhead < hits.size()) {
-        view.PrefetchColumns(hits[i + kAhead].vertex);
+        view.PrefetchTextsOffset(hits[i + kAhead].vertex);
       }
       view.PrefetchTexts(hits[i].vertex);
     }
     for (size_t i = begin; i < end; ++i) {
       const graph::TraversalHit& hit = hits[i];
-      columns->add_kinds(view.kind(hit.vertex));
+      const graph::View::Texts texts = view.texts(hit.vertex);
+      columns->add_kinds(texts.kind);
       columns->add_depths(hit.depth);
       columns->add_vias(hit.via);
       columns->add_parent_rows(hit.parent_hit);
       if (hit.parent_hit == graph::TraversalHit::kNotAHit) {
         columns->add_parent_keys(std::string(view.key(hit.parent)));
       }
-      const graph::View::Texts texts = view.texts(hit.vertex);
       text->append(texts.joined.data(), texts.joined.size());
       for (absl::string_view field :
            {texts.key, texts.name, texts.country, texts.region}) {

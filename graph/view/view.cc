@@ -73,6 +73,8 @@ absl::Status View::Builder::AddVertex(VertexId id, const v1::Vertex& vertex) {
   const absl::string_view region =
       location.has_value() ? absl::string_view(location->region) : "";
   view.text_offsets_.push_back(view.text_.size());
+  static_assert(v1::VertexKind_MAX < 256, "a kind fits the record's byte");
+  view.text_.push_back(static_cast<char>(static_cast<uint8_t>(id.kind())));
   // Protobuf strings are shorter than 2 GiB, so every size fits.
   for (size_t size : {key.size(), name.size(), country.size(), region.size()}) {
     const auto size32 = static_cast<uint32_t>(size);

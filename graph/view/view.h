@@ -127,12 +127,13 @@ class View {
   VertexId id(ViewIndex v) const { return ids_[v.value()]; }
   v1::VertexKind kind(ViewIndex v) const { return ids_[v.value()].kind(); }
 
-  // A vertex's strings, kept next to each other (one record per vertex), so
-  // that a loop reporting many vertices reads one place per vertex. Firms
-  // and platforms: region is a GB/T 2260 code or empty, country an ISO
-  // code ("CN" when the record leaves it empty). Other kinds: both empty.
-  // The views are valid as long as the View.
+  // A vertex's strings and its kind, kept next to each other (one record
+  // per vertex), so that a loop reporting many vertices reads one place per
+  // vertex. Firms and platforms: region is a GB/T 2260 code or empty,
+  // country an ISO code ("CN" when the record leaves it empty). Other
+  // kinds: both empty. The views are valid as long as the View.
   struct Texts {
+    v1::VertexKind kind = v1::VERTEX_KIND_UNSPECIFIED;
     absl::string_view key;
     absl::string_view name;
     absl::string_view country;
@@ -143,15 +144,16 @@ class View {
   Texts texts(ViewIndex v) const {
     const char* record = text_.data() + text_offsets_[v.value()];
     uint32_t sizes[4];
-    std::memcpy(sizes, record, sizeof(sizes));
-    const char* at = record + sizeof(sizes);
+    std::memcpy(sizes, record + 1, sizeof(sizes));
+    const char* at = record + kTextHeaderBytes;
     Texts texts;
+    texts.kind = static_cast<v1::VertexKind>(static_cast<uint8_t>(record[0]));
     texts.key = absl::string_view(at, sizes[0]);
     texts.name = absl::string_view(at += sizes[0], sizes[1]);
     texts.country = absl::string_view(at += sizes[1], sizes[2]);
     texts.region = absl::string_view(at += sizes[2], sizes[3]);
-    texts.joined = absl::string_view(record + sizeof(sizes),
-                                     at + sizes[3] - record - sizeof(sizes));
+    texts.joined = absl::string_view(record + kTextHeaderBytes,
+                                     at + sizes[3] - record - kTextHeaderBytes);
     return texts;
   }
   absl::string_view key(ViewIndex v) const { return texts(v).key; }
@@ -190,20 +192,19 @@ class View {
 
   // Hints to the CPU, for loops that know which vertices come next (a
   // vertex's data is scattered over columns a cache miss apart): start
-  // loading where v's entries of In(kind, v) / Out(kind, v) are, or v's
-  // id and where its Texts are (PrefetchTexts then loads them). No effect
-  // on results.
+  // loading where v's entries of In(kind, v) / Out(kind, v) are, or where
+  // v's Texts are (PrefetchTexts then loads them). No effect on results.
   void PrefetchIn(v1::EdgeKind kind, ViewIndex v) const {
     __builtin_prefetch(&in_[kind].offsets[v.value()]);
   }
   void PrefetchOut(v1::EdgeKind kind, ViewIndex v) const {
     __builtin_prefetch(&out_[kind].offsets[v.value()]);
   }
-  void PrefetchColumns(ViewIndex v) const {
-    __builtin_prefetch(&ids_[v.value()]);
+  void PrefetchTextsOffset(ViewIndex v) const {
     __builtin_prefetch(&text_offsets_[v.value()]);
   }
-  // Requires: v's columns are loaded or on their way (PrefetchColumns).
+  // Requires: where v's Texts are is loaded or on its way
+  // (PrefetchTextsOffset).
   void PrefetchTexts(ViewIndex v) const {
     const char* record = text_.data() + text_offsets_[v.value()];
     __builtin_prefetch(record);
@@ -232,8 +233,10 @@ class View {
   uint64_t sequence_ = 0;
   size_t edge_count_ = 0;
   std::vector<VertexId> ids_;
-  // Per vertex, at text_offsets_[v] in text_: the byte sizes of key, name,
-  // country and region as four uint32_t (native order), then the strings.
+  // Per vertex, at text_offsets_[v] in text_: the kind (one byte), the
+  // byte sizes of key, name, country and region as four uint32_t (native
+  // order, unaligned), then the strings.
+  static constexpr size_t kTextHeaderBytes = 1 + 4 * sizeof(uint32_t);
   std::vector<uint64_t> text_offsets_;
   std::string text_;
   std::vector<bool> key_core_technology_;

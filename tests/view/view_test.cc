@@ -56,6 +56,7 @@ TEST(ViewTest, TextsGiveEachVertexItsOwnStrings) {
   EXPECT_EQ(texts.country, "") << "products have no location";
   EXPECT_EQ(texts.region, "");
   texts = view->texts(ViewIndex(3));
+  EXPECT_EQ(texts.kind, v1::VERTEX_KIND_PLATFORM);
   EXPECT_EQ(texts.key, "LAB1");
   EXPECT_EQ(texts.country, "CN");
   EXPECT_EQ(texts.region, "4403");
@@ -67,8 +68,9 @@ TEST(ViewTest, TextsGiveEachVertexItsOwnStrings) {
     EXPECT_EQ(view->region(ViewIndex(v)), texts.region);
     EXPECT_EQ(texts.joined,
               absl::StrCat(texts.key, texts.name, texts.country, texts.region));
+    EXPECT_EQ(texts.kind, view->kind(ViewIndex(v)));
     // The hints read the record without changing anything.
-    view->PrefetchColumns(ViewIndex(v));
+    view->PrefetchTextsOffset(ViewIndex(v));
     view->PrefetchTexts(ViewIndex(v));
   }
   EXPECT_EQ(view->Find(v1::VERTEX_KIND_FIRM, "TW:2330"), ViewIndex(1));
