@@ -63,7 +63,13 @@ absl::Duration ThreadCpu(pthread_t thread) {
   }
   return absl::DurationFromTimespec(time);
 }
-constexpr size_t kMaxQueuedBatches = 4;
+// How far reading may run ahead of applying, in records: a few batches.
+// Further ahead, the parsed records are no longer in the CPU's caches when
+// they are applied, which costs more than the waits it saves.
+constexpr size_t kMaxQueuedRecords = 8192;
+// Batches queued from which the reading thread checks its own batches
+// rather than leave them to the apply thread, which is then the busier.
+constexpr size_t kCheckAhead = 4;
 
 // One batch of one file, with where its results go.
 struct Job {
@@ -98,12 +104,18 @@ class ApplyPipeline {
   ApplyPipeline(const ApplyPipeline&) = delete;
   ApplyPipeline& operator=(const ApplyPipeline&) = delete;
 
-  // Queues a job, waiting while the queue is full, and meanwhile checking
-  // queued jobs the apply thread has not reached. Returns the first error
-  // the apply thread met, if any (then nothing more is applied).
+  // Queues a job, waiting while the queue is full (and meanwhile checking
+  // queued jobs the apply thread has not reached). Checks the job first
+  // when kCheckAhead jobs are queued already. Returns the first error the
+  // apply thread met, if any (then nothing more is applied).
   absl::Status Submit(Job job) {
+    // Applied batches, freed on this thread, where their records were
+    // allocated, after the lock is released: the apply thread only applies.
+    std::vector<RecordBatch> spent;
     absl::MutexLock lock(&mu_);
-    while (error_.ok() && queue_.size() >= kMaxQueuedBatches) {
+    spent.swap(spent_);
+    while (error_.ok() && !queue_.empty() &&
+           queued_records_ >= kMaxQueuedRecords) {
       // The newest unchecked job: the farthest from the apply thread.
       auto unchecked = std::find_if(queue_.rbegin(), queue_.rend(),
                                     [](const Queued& queued) {
@@ -111,25 +123,32 @@ class ApplyPipeline {
                                     });
       if (unchecked == queue_.rend()) {
         auto room_or_error = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-          return queue_.size() < kMaxQueuedBatches || !error_.ok();
+          return queue_.empty() || queued_records_ < kMaxQueuedRecords ||
+                 !error_.ok();
         };
         absl::Time waiting_since = absl::Now();
         mu_.Await(absl::Condition(&room_or_error));
         submit_wait_ += absl::Now() - waiting_since;
         continue;
       }
-      // A deque keeps the job in place while others are pushed and
-      // popped, and the apply thread leaves a job being checked alone.
-      Queued& queued = *unchecked;
-      queued.state = Queued::kChecking;
-      mu_.Unlock();
-      Check(queued.job);
-      mu_.Lock();
-      queued.state = Queued::kChecked;
+      CheckQueued(*unchecked);
     }
     if (!error_.ok()) return error_;
-    queue_.push_back({std::move(job), Queued::kUnchecked});
+    size_t records = job.batch.size();
+    queued_records_ += records;
+    queue_.push_back({std::move(job), Queued::kUnchecked, records});
+    ++submitted_;
+    if (queue_.size() >= kCheckAhead) CheckQueued(queue_.back());
     return absl::OkStatus();
+  }
+
+  // Jobs submitted, and jobs the apply thread is done with (applied, or
+  // skipped after an error): the first n jobs are done once
+  // finished_jobs() >= n.
+  int64_t submitted_jobs() const { return submitted_; }
+  int64_t finished_jobs() {
+    absl::MutexLock lock(&mu_);
+    return finished_;
   }
 
   // How long Submit waited for room in the queue, and the apply thread for
@@ -158,10 +177,22 @@ class ApplyPipeline {
   struct Queued {
     Job job;
     enum State { kUnchecked, kChecking, kChecked } state;
+    size_t records;  // as queued, for queued_records_
   };
 
   static void Check(Job& job) {
     job.issues = CheckBatch(job.kind, job.file, &job.batch);
+  }
+
+  // Checks a queued job on the caller's thread, without the lock: a deque
+  // keeps the job in place while others are pushed and popped, and the
+  // apply thread leaves a job being checked alone.
+  void CheckQueued(Queued& queued) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    queued.state = Queued::kChecking;
+    mu_.Unlock();
+    Check(queued.job);
+    mu_.Lock();
+    queued.state = Queued::kChecked;
   }
 
   void Run() {
@@ -181,14 +212,20 @@ class ApplyPipeline {
         if (queue_.empty()) return;  // done
         job = std::move(queue_.front().job);
         check = queue_.front().state == Queued::kUnchecked;
+        queued_records_ -= queue_.front().records;
         queue_.pop_front();
-        if (!error_.ok()) continue;  // after an error nothing more applies
+        if (!error_.ok()) {  // after an error nothing more applies
+          ++finished_;
+          continue;
+        }
         busy_ = true;
       }
       if (check) Check(job);
       absl::Status status = Apply(job);
       absl::MutexLock lock(&mu_);
       busy_ = false;
+      ++finished_;
+      spent_.push_back(std::move(job.batch));
       if (!status.ok() && error_.ok()) error_ = status;
     }
   }
@@ -200,8 +237,12 @@ class ApplyPipeline {
     request.on_invalid = graph::FailurePolicy::kSkipInvalid;
     // CheckBatch checked and canonicalized every record left in the batch.
     request.records = graph::RecordForm::kCanonical;
-    CHAINKG_ASSIGN_OR_RETURN(graph::WriteResult result,
-                             importer_.Apply(std::move(request)));
+    absl::StatusOr<graph::WriteResult> applied =
+        importer_.ApplyAndReturnRecords(request);
+    // Back to the batch, to be freed by the reading thread (Submit).
+    job.batch.vertices = std::move(request.vertices);
+    job.batch.edges = std::move(request.edges);
+    CHAINKG_ASSIGN_OR_RETURN(graph::WriteResult result, std::move(applied));
     job.rejected->insert(job.rejected->end(),
                          std::make_move_iterator(job.issues.begin()),
                          std::make_move_iterator(job.issues.end()));
@@ -234,6 +275,10 @@ class ApplyPipeline {
   bool busy_ ABSL_GUARDED_BY(mu_) = false;
   bool done_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status error_ ABSL_GUARDED_BY(mu_);
+  size_t queued_records_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<RecordBatch> spent_ ABSL_GUARDED_BY(mu_);  // applied batches
+  int64_t submitted_ = 0;  // the caller's thread only
+  int64_t finished_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Duration submit_wait_;                      // the caller's thread
   absl::Duration apply_wait_ ABSL_GUARDED_BY(mu_);  // the apply thread
 };
@@ -298,57 +343,80 @@ absl::Status Run(const CommandLine& flags) {
                            graph::BulkImporter::Create(db));
   absl::Time start = absl::Now();
   SizeImporter(files, *importer);
-  ApplyPipeline pipeline(*importer);
-  LoadSummary total;
-  for (const InputFile& input : files) {
-    std::string name = std::filesystem::path(input.path).filename().string();
+  // Per file: what it yields, kept until its batches are applied. Declared
+  // before the pipeline, whose thread may touch them until it is joined.
+  struct FileState {
+    std::string name;
+    FileKind kind;
+    RecordFileResult read;
     LoadSummary summary;
     std::vector<Issue> rejected;
-    RowBatcher batcher(
-        static_cast<int>(batch_size), [&](RecordBatch&& batch) -> absl::Status {
-          return pipeline.Submit(
-              {std::move(batch), name, input.kind, &summary, &rejected, {}});
-        });
-    RecordFileOptions options;
-    options.kind = input.kind;
-    options.check_rows = false;  // the pipeline checks the batches
-    absl::StatusOr<RecordFileResult> read = ReadRecordFile(
-        input.path, options,
-        [&](ParsedRow&& row) { return batcher.Add(std::move(row)); });
-    absl::Status flushed = read.ok() ? batcher.Flush() : read.status();
-    // The file's batches are applied before its summary is printed, and
-    // before summary and rejected go out of scope on an error.
-    absl::Status drained = pipeline.Drain();
-    CHAINKG_RETURN_IF_ERROR(flushed);
-    CHAINKG_RETURN_IF_ERROR(drained);
-    RecordFileResult& result = *read;
-    std::vector<Issue> issues = result.issues;
-    issues.insert(issues.end(), rejected.begin(), rejected.end());
+    int64_t jobs_end = 0;  // submitted jobs once the file was read
+  };
+  std::deque<FileState> states;
+  LoadSummary total;
+  // Prints a file's issues and summary, once its batches are applied.
+  auto report = [&](FileState& state) {
+    std::vector<Issue> issues = state.read.issues;
+    issues.insert(issues.end(), state.rejected.begin(), state.rejected.end());
     std::stable_sort(
         issues.begin(), issues.end(),
         [](const Issue& a, const Issue& b) { return a.line < b.line; });
     int printed = 0;
     for (const Issue& issue : issues) {
-      summary.Count(issue);
+      state.summary.Count(issue);
       if (printed++ < kMaxIssuesPrintedPerFile) {
         std::cerr << FormatIssue(issue) << "\n";
       }
     }
     if (printed > kMaxIssuesPrintedPerFile) {
-      std::cerr << name << ": " << printed - kMaxIssuesPrintedPerFile
+      std::cerr << state.name << ": " << printed - kMaxIssuesPrintedPerFile
                 << " more problems not shown\n";
     }
-    summary.rows_read = result.rows;
-    std::cout << name << " (" << TextEncodingName(result.encoding) << ", "
-              << FileKindName(input.kind) << "): " << summary.Format();
+    LoadSummary& summary = state.summary;
+    summary.rows_read = state.read.rows;
+    std::cout << state.name << " (" << TextEncodingName(state.read.encoding)
+              << ", " << FileKindName(state.kind) << "): " << summary.Format();
     total.rows_read += summary.rows_read;
     total.created += summary.created;
     total.updated += summary.updated;
     total.unchanged += summary.unchanged;
     total.warnings += summary.warnings;
     total.errors += summary.errors;
+  };
+  size_t reported = 0;
+  ApplyPipeline pipeline(*importer);
+  // Reading runs ahead of applying, across files: a file's summary is
+  // printed once its last batch is applied.
+  for (const InputFile& input : files) {
+    FileState& state = states.emplace_back();
+    state.name = std::filesystem::path(input.path).filename().string();
+    state.kind = input.kind;
+    RowBatcher batcher(static_cast<int>(batch_size),
+                       [&](RecordBatch&& batch) -> absl::Status {
+                         return pipeline.Submit({std::move(batch),
+                                                 state.name,
+                                                 input.kind,
+                                                 &state.summary,
+                                                 &state.rejected,
+                                                 {}});
+                       });
+    RecordFileOptions options;
+    options.kind = input.kind;
+    options.check_rows = false;  // the pipeline checks the batches
+    absl::StatusOr<RecordFileResult> read = ReadRecordFile(
+        input.path, options,
+        [&](ParsedRow&& row) { return batcher.Add(std::move(row)); });
+    CHAINKG_RETURN_IF_ERROR(read.ok() ? batcher.Flush() : read.status());
+    state.read = *std::move(read);
+    state.jobs_end = pipeline.submitted_jobs();
+    int64_t finished = pipeline.finished_jobs();
+    while (reported < states.size() && states[reported].jobs_end <= finished) {
+      report(states[reported++]);
+    }
   }
   CHAINKG_RETURN_IF_ERROR(pipeline.Drain());
+  while (reported < states.size()) report(states[reported++]);
   absl::Time parsed = absl::Now();
   absl::Duration reading_cpu = ThreadCpu(pthread_self());
   absl::Duration applying_cpu = pipeline.apply_cpu();

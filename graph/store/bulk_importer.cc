@@ -388,6 +388,11 @@ void BulkImporter::ExpectRecords(int64_t vertices, int64_t edges) {
 }
 
 absl::StatusOr<WriteResult> BulkImporter::Apply(WriteRequest request) {
+  return ApplyAndReturnRecords(request);
+}
+
+absl::StatusOr<WriteResult> BulkImporter::ApplyAndReturnRecords(
+    WriteRequest& request) {
   if (impl_->finished) {
     return absl::FailedPreconditionError("import already finished");
   }
@@ -402,10 +407,13 @@ absl::StatusOr<WriteResult> BulkImporter::Apply(WriteRequest request) {
   if (status.ok()) status = txn.WriteCounters();
   if (!status.ok()) {
     txn.RollbackToSavePoint().IgnoreError();  // in memory: cannot fail
-    return status;
+  } else {
+    status = txn.PopSavePoint();
+    if (status.ok()) impl_->next_sequence = txn.next_sequence();
   }
-  CHAINKG_RETURN_IF_ERROR(txn.PopSavePoint());
-  impl_->next_sequence = txn.next_sequence();
+  request.vertices = std::move(prepared.vertices);
+  request.edges = std::move(prepared.edges);
+  if (!status.ok()) return status;
   return result;
 }
 

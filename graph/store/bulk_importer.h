@@ -44,6 +44,12 @@ class BulkImporter {
   // Same contract as Store::Apply. WriteResult::sequence is 0.
   absl::StatusOr<WriteResult> Apply(WriteRequest request);
 
+  // As Apply, but hands the records back in request (canonical; after an
+  // error they may be gone) instead of freeing them: a caller that builds
+  // records on one thread and applies them on another can free them on the
+  // first, where they were allocated, and leave the second only applying.
+  absl::StatusOr<WriteResult> ApplyAndReturnRecords(WriteRequest& request);
+
   // Creates the database, writes and ingests the SST files and closes it.
   // UNAVAILABLE / RESOURCE_EXHAUSTED on I/O errors (the directory is then
   // removed, leaving nothing half-built). Call once; Apply is refused after.
