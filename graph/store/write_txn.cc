@@ -1,6 +1,7 @@
 #include "graph/store/write_txn.h"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/cord.h"
@@ -163,14 +164,28 @@ absl::Status WriteTxn::UpsertVertex(const v1::Vertex& vertex, UpsertMode mode,
         return status;
       }
     }
-    if (stored_form.SerializeAsString() == old.SerializeAsString()) {
+    std::string value = stored_form.SerializeAsString();
+    if (value == old.SerializeAsString()) {
       ++result->unchanged;
       return absl::OkStatus();
     }
-    for (const std::string& key : SecondaryIndexKeys(old, id)) {
+    // Only the index entries that change: a merge that adds a credential
+    // keeps the name and region entries as they are.
+    std::vector<std::string> old_keys = SecondaryIndexKeys(old, id);
+    std::vector<std::string> new_keys = SecondaryIndexKeys(stored_form, id);
+    std::vector<std::string> removed, added;
+    std::set_difference(old_keys.begin(), old_keys.end(), new_keys.begin(),
+                        new_keys.end(), std::back_inserter(removed));
+    std::set_difference(new_keys.begin(), new_keys.end(), old_keys.begin(),
+                        old_keys.end(), std::back_inserter(added));
+    for (const std::string& key : removed) {
       CHAINKG_RETURN_IF_ERROR(target_.Delete(kIndex, key));
     }
+    for (const std::string& key : added) {
+      CHAINKG_RETURN_IF_ERROR(target_.Put(kIndex, key, ""));
+    }
     ++result->updated;
+    return target_.Put(kVertex, VertexKey(id), value);
   } else {
     if (NameOf(vertex).empty()) {
       return InvalidField(
