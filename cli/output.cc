@@ -195,37 +195,49 @@ bool HasByte(uint64_t word, uint8_t byte) {
   return ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) != 0;
 }
 
+bool WordIsSpecial(const char* at) {
+  uint64_t word;
+  std::memcpy(&word, at, 8);
+  return HasByte(word, ',') || HasByte(word, '"') || HasByte(word, '\r') ||
+         HasByte(word, '\n');
+}
+
+#if defined(__SSE2__)
+bool BlockIsSpecial(const char* at) {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+  const __m128i special =
+      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(',')),
+                                _mm_cmpeq_epi8(bytes, _mm_set1_epi8('"'))),
+                   _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r')),
+                                _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n'))));
+  return _mm_movemask_epi8(special) != 0;
+}
+#endif
+
 }  // namespace
 
-// Sixteen bytes at a time where SSE2 is (x86-64), then eight, as large
-// exports check every cell.
+// Large exports check every cell, most of them a few dozen bytes: whole
+// blocks of sixteen bytes where SSE2 is (x86-64), else of eight, the last
+// block overlapping the one before rather than a byte-by-byte tail.
 bool CsvNeedsQuotes(absl::string_view cell) {
-  size_t i = 0;
+  const char* data = cell.data();
+  const size_t size = cell.size();
 #if defined(__SSE2__)
-  const __m128i comma = _mm_set1_epi8(',');
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i cr = _mm_set1_epi8('\r');
-  const __m128i lf = _mm_set1_epi8('\n');
-  for (; i + 16 <= cell.size(); i += 16) {
-    const __m128i bytes =
-        _mm_loadu_si128(reinterpret_cast<const __m128i*>(cell.data() + i));
-    const __m128i special = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(bytes, comma),
-                     _mm_cmpeq_epi8(bytes, quote)),
-        _mm_or_si128(_mm_cmpeq_epi8(bytes, cr), _mm_cmpeq_epi8(bytes, lf)));
-    if (_mm_movemask_epi8(special) != 0) return true;
+  if (size >= 16) {
+    for (size_t i = 0; i + 16 < size; i += 16) {
+      if (BlockIsSpecial(data + i)) return true;
+    }
+    return BlockIsSpecial(data + size - 16);
   }
 #endif
-  for (; i + 8 <= cell.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, cell.data() + i, 8);
-    if (HasByte(word, ',') || HasByte(word, '"') || HasByte(word, '\r') ||
-        HasByte(word, '\n')) {
-      return true;
+  if (size >= 8) {
+    for (size_t i = 0; i + 8 < size; i += 8) {
+      if (WordIsSpecial(data + i)) return true;
     }
+    return WordIsSpecial(data + size - 8);
   }
-  for (; i < cell.size(); ++i) {
-    char c = cell[i];
+  for (size_t i = 0; i < size; ++i) {
+    const char c = data[i];
     if (c == ',' || c == '"' || c == '\r' || c == '\n') return true;
   }
   return false;

@@ -1,5 +1,8 @@
 #include "cli/traverse_command.h"
 
+#include <charconv>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -72,7 +75,7 @@ class EnumTexts {
 };
 
 // CSV of the rows (no path column), as WriteCsv writes it, through one
-// buffer that goes to out whenever it holds a MiB: a large result is
+// block that goes to out whenever it is nearly full: a large result is
 // written while it streams in, without keeping it. So a call that fails
 // part-way may leave the rows read so far in out (the exit code says it
 // failed); a small result is written only by Finish.
@@ -81,52 +84,79 @@ class TraversalCsv {
   explicit TraversalCsv(std::ostream& out)
       : out_(out),
         kinds_(v1::VertexKind_descriptor()),
-        vias_(v1::EdgeKind_descriptor()) {
-    buffer_.reserve(kBlockBytes + 4096);
-    buffer_.append(
+        vias_(v1::EdgeKind_descriptor()),
+        block_(new char[kBlockBytes]) {
+    Append(
         "\xEF\xBB\xBF"
         "depth,kind,key,name,country,region,parent,via\r\n");
   }
   // plain: the row's strings (parent key included) are known to need no
-  // quotes, so they are not checked one by one.
+  // quotes. Such a row (nearly every row) is copied straight into the
+  // block, field by field; any other is built as a line first, each cell
+  // quoted where it needs to be.
   void Add(const TraversalRowView& row, bool plain) {
-    auto cell = [&](absl::string_view text) {
-      if (plain) {
-        buffer_.append(text.data(), text.size());
-      } else {
-        AppendCsvCell(text, &buffer_);
-      }
-      buffer_.push_back(',');
-    };
-    absl::StrAppend(&buffer_, row.depth);
-    buffer_.push_back(',');
     // Enum names ([a-z_]) never need quotes.
-    absl::string_view kind = kinds_(row.kind);
-    buffer_.append(kind.data(), kind.size());
-    buffer_.push_back(',');
-    cell(row.key);
-    cell(row.name);
-    cell(row.country);
-    cell(row.region_code);
-    cell(row.parent_key);
-    absl::string_view via = vias_(row.via);
-    buffer_.append(via.data(), via.size());
-    buffer_.append("\r\n");
-    if (buffer_.size() >= kBlockBytes) Flush();
+    const absl::string_view kind = kinds_(row.kind);
+    const absl::string_view via = vias_(row.via);
+    const absl::string_view cells[] = {row.key, row.name, row.country,
+                                       row.region_code, row.parent_key};
+    size_t most = kIntChars + kind.size() + via.size() + 9;  // , and \r\n
+    for (absl::string_view cell : cells) most += cell.size();
+    if (!plain || most > kBlockBytes) {
+      line_.clear();
+      absl::StrAppend(&line_, row.depth, ",", kind, ",");
+      for (absl::string_view cell : cells) {
+        AppendCsvCell(cell, &line_);
+        line_.push_back(',');
+      }
+      absl::StrAppend(&line_, via, "\r\n");
+      Append(line_);
+      return;
+    }
+    if (most > kBlockBytes - used_) Flush();
+    char* at = block_.get() + used_;
+    at = std::to_chars(at, at + kIntChars, row.depth).ptr;
+    *at++ = ',';
+    at = Copy(kind, at);
+    *at++ = ',';
+    for (absl::string_view cell : cells) {
+      at = Copy(cell, at);
+      *at++ = ',';
+    }
+    at = Copy(via, at);
+    *at++ = '\r';
+    *at++ = '\n';
+    used_ = static_cast<size_t>(at - block_.get());
   }
   void Finish() { Flush(); }
 
  private:
+  static char* Copy(absl::string_view text, char* at) {
+    std::memcpy(at, text.data(), text.size());
+    return at + text.size();
+  }
+  void Append(absl::string_view text) {
+    if (text.size() > kBlockBytes - used_) Flush();
+    if (text.size() > kBlockBytes) {
+      out_.write(text.data(), static_cast<std::streamsize>(text.size()));
+      return;
+    }
+    used_ =
+        static_cast<size_t>(Copy(text, block_.get() + used_) - block_.get());
+  }
   void Flush() {
-    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    buffer_.clear();
+    out_.write(block_.get(), static_cast<std::streamsize>(used_));
+    used_ = 0;
   }
 
   static constexpr size_t kBlockBytes = 1 << 20;
+  static constexpr size_t kIntChars = 11;  // "-2147483648"
   std::ostream& out_;
   EnumTexts kinds_;
   EnumTexts vias_;
-  std::string buffer_;
+  std::unique_ptr<char[]> block_;
+  size_t used_ = 0;
+  std::string line_;  // a row that is not plain
 };
 
 std::vector<std::string> RowCells(const v1::TraversalRow& row) {

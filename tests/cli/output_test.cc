@@ -77,6 +77,24 @@ TEST(OutputTest, CsvCellIsQuotedExactlyWhenItHoldsASpecialByte) {
   }
 }
 
+// Every length (the byte loop, overlapping words, overlapping blocks) and
+// every position of each special byte.
+TEST(OutputTest, CsvNeedsQuotesFindsASpecialByteAtAnyPositionOfAnyLength) {
+  for (size_t size = 0; size <= 50; ++size) {
+    const std::string plain(size, 'a');
+    EXPECT_FALSE(CsvNeedsQuotes(plain)) << size;
+    for (char special : {',', '"', '\r', '\n'}) {
+      for (size_t at = 0; at < size; ++at) {
+        std::string cell = plain;
+        cell[at] = special;
+        EXPECT_TRUE(CsvNeedsQuotes(cell))
+            << "byte " << static_cast<int>(special) << " at " << at << " of "
+            << size;
+      }
+    }
+  }
+}
+
 TEST(OutputTest, TableSummarizesCredentialsInChinese) {
   v1::Vertex firm = MakeFirm("EXT:A", "甲");
   *firm.mutable_firm()->add_credentials() = MakeCredential(
