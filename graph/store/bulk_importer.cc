@@ -135,6 +135,10 @@ class MemoryTarget final : public internal::MutationTarget {
     return absl::OkStatus();
   }
 
+  void Prefetch(ColumnFamily family, absl::string_view key) override {
+    if (family != kLogFamily) families_[family].prefetch(key);
+  }
+
   void SetSavePoint() override {
     savepoints_.push_back({undo_.size(), log_.size()});
   }

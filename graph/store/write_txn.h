@@ -61,6 +61,9 @@ class MutationTarget {
   virtual absl::Status Put(ColumnFamily family, absl::string_view key,
                            absl::string_view value) = 0;
   virtual absl::Status Delete(ColumnFamily family, absl::string_view key) = 0;
+  // A hint that key will be read soon, so that its memory can be fetched
+  // while other work goes on. May do nothing.
+  virtual void Prefetch(ColumnFamily /*family*/, absl::string_view /*key*/) {}
   virtual void SetSavePoint() = 0;
   virtual absl::Status RollbackToSavePoint() = 0;
   virtual absl::Status PopSavePoint() = 0;
@@ -114,6 +117,9 @@ class WriteTxn {
                           WriteResult* result);
   // Deletes an edge by identity; absent: no-op.
   absl::Status DeleteEdge(const v1::Edge& edge, WriteResult* result);
+  // A hint that edge will be upserted soon: fetches the index entries of
+  // its endpoints (MutationTarget::Prefetch).
+  void PrefetchEdge(const v1::Edge& edge);
 
   // Savepoints of the target, also covering the id counters.
   void SetSavePoint();
