@@ -436,10 +436,22 @@ absl::Status RunLoad(const CommandLine& flags, Context& context) {
   Progress progress(*context.err,
                     isatty(STDERR_FILENO) == 1 && context.err == &std::cerr);
   IngestSession session(context, /*all_or_nothing=*/strict);
-  loaders::RowBatcher batcher(static_cast<int>(batch_size),
-                              [&session](loaders::RecordBatch&& batch) {
-                                return session.Send(std::move(batch));
-                              });
+  // Rows are checked once cut into batches (CheckBatch), as chainkg-import
+  // does, so that both apply the same batches: within a batch vertices go
+  // before edges, so where a batch ends decides which edges find a vertex
+  // defined further down the file.
+  std::string file_name;
+  FileKind file_kind = FileKind::kFirms;
+  std::vector<Issue> checked_issues;  // of the file being sent
+  loaders::RowBatcher batcher(
+      static_cast<int>(batch_size),
+      [&](loaders::RecordBatch&& batch) -> absl::Status {
+        std::vector<Issue> found =
+            loaders::CheckBatch(file_kind, file_name, &batch);
+        checked_issues.insert(checked_issues.end(), found.begin(), found.end());
+        if (batch.size() == 0) return absl::OkStatus();  // all rows refused
+        return session.Send(std::move(batch));
+      });
   LoadSummary total;
   std::set<std::string> defined;  // vertices defined by loaded files
   int64_t failed_files = 0;
@@ -505,6 +517,10 @@ absl::Status RunLoad(const CommandLine& flags, Context& context) {
 
     progress.Start(name, CountLines(input.path));
     session.StartFile(name, input.kind, &summary);
+    file_name = name;
+    file_kind = input.kind;
+    checked_issues.clear();
+    options.check_rows = false;  // the batcher's CheckBatch checks them
     int64_t sent_rows = 0;
     absl::StatusOr<loaders::RecordFileResult> result = loaders::ReadRecordFile(
         input.path, options, [&](ParsedRow&& row) -> absl::Status {
@@ -522,6 +538,7 @@ absl::Status RunLoad(const CommandLine& flags, Context& context) {
     progress.Done();
     if (!drained.ok()) return session.Finish();
     std::vector<Issue> issues = result->issues;
+    issues.insert(issues.end(), checked_issues.begin(), checked_issues.end());
     std::vector<Issue> rejected = session.TakeIssues();
     for (const Issue& issue : issues) summary.Count(issue);
     issues.insert(issues.end(), rejected.begin(), rejected.end());
