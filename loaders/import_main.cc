@@ -105,8 +105,8 @@ class ApplyPipeline {
   ApplyPipeline& operator=(const ApplyPipeline&) = delete;
 
   // Queues a job, waiting while the queue is full (and meanwhile checking
-  // queued jobs the apply thread has not reached). Checks the job first
-  // when kCheckAhead jobs are queued already. Returns the first error the
+  // queued jobs the apply thread has not reached); then checks it right
+  // away when kCheckAhead jobs are queued. Returns the first error the
   // apply thread met, if any (then nothing more is applied).
   absl::Status Submit(Job job) {
     // Applied batches, freed on this thread, where their records were
@@ -117,10 +117,10 @@ class ApplyPipeline {
     while (error_.ok() && !queue_.empty() &&
            queued_records_ >= kMaxQueuedRecords) {
       // The newest unchecked job: the farthest from the apply thread.
-      auto unchecked = std::find_if(queue_.rbegin(), queue_.rend(),
-                                    [](const Queued& queued) {
-                                      return queued.state == Queued::kUnchecked;
-                                    });
+      auto unchecked = std::find_if(
+          queue_.rbegin(), queue_.rend(), [](const Queued& queued) {
+            return queued.state == Queued::State::kUnchecked;
+          });
       if (unchecked == queue_.rend()) {
         auto room_or_error = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
           return queue_.empty() || queued_records_ < kMaxQueuedRecords ||
@@ -136,15 +136,14 @@ class ApplyPipeline {
     if (!error_.ok()) return error_;
     size_t records = job.batch.size();
     queued_records_ += records;
-    queue_.push_back({std::move(job), Queued::kUnchecked, records});
+    queue_.push_back({std::move(job), Queued::State::kUnchecked, records});
     ++submitted_;
     if (queue_.size() >= kCheckAhead) CheckQueued(queue_.back());
     return absl::OkStatus();
   }
 
-  // Jobs submitted, and jobs the apply thread is done with (applied, or
-  // skipped after an error): the first n jobs are done once
-  // finished_jobs() >= n.
+  // Jobs submitted, and jobs applied (a job skipped after an error is not):
+  // the first n jobs are applied once finished_jobs() >= n.
   int64_t submitted_jobs() const { return submitted_; }
   int64_t finished_jobs() {
     absl::MutexLock lock(&mu_);
@@ -176,7 +175,7 @@ class ApplyPipeline {
  private:
   struct Queued {
     Job job;
-    enum State { kUnchecked, kChecking, kChecked } state;
+    enum class State { kUnchecked, kChecking, kChecked } state;
     size_t records;  // as queued, for queued_records_
   };
 
@@ -188,11 +187,11 @@ class ApplyPipeline {
   // keeps the job in place while others are pushed and popped, and the
   // apply thread leaves a job being checked alone.
   void CheckQueued(Queued& queued) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    queued.state = Queued::kChecking;
+    queued.state = Queued::State::kChecking;
     mu_.Unlock();
     Check(queued.job);
     mu_.Lock();
-    queued.state = Queued::kChecked;
+    queued.state = Queued::State::kChecked;
   }
 
   void Run() {
@@ -203,21 +202,19 @@ class ApplyPipeline {
         absl::MutexLock lock(&mu_);
         // The next job, unless Submit is still checking it.
         auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-          return queue_.empty() ? done_
-                                : queue_.front().state != Queued::kChecking;
+          return queue_.empty()
+                     ? done_
+                     : queue_.front().state != Queued::State::kChecking;
         };
         absl::Time waiting_since = absl::Now();
         mu_.Await(absl::Condition(&ready));
         apply_wait_ += absl::Now() - waiting_since;
         if (queue_.empty()) return;  // done
         job = std::move(queue_.front().job);
-        check = queue_.front().state == Queued::kUnchecked;
+        check = queue_.front().state == Queued::State::kUnchecked;
         queued_records_ -= queue_.front().records;
         queue_.pop_front();
-        if (!error_.ok()) {  // after an error nothing more applies
-          ++finished_;
-          continue;
-        }
+        if (!error_.ok()) continue;  // after an error nothing more applies
         busy_ = true;
       }
       if (check) Check(job);
@@ -242,7 +239,13 @@ class ApplyPipeline {
     // Back to the batch, to be freed by the reading thread (Submit).
     job.batch.vertices = std::move(request.vertices);
     job.batch.edges = std::move(request.edges);
-    CHAINKG_ASSIGN_OR_RETURN(graph::WriteResult result, std::move(applied));
+    if (!applied.ok()) {
+      // Named after its file: it surfaces while a later file may be read.
+      return absl::Status(
+          applied.status().code(),
+          absl::StrCat(job.file, ": ", applied.status().message()));
+    }
+    graph::WriteResult& result = *applied;
     job.rejected->insert(job.rejected->end(),
                          std::make_move_iterator(job.issues.begin()),
                          std::make_move_iterator(job.issues.end()));
@@ -407,7 +410,17 @@ absl::Status Run(const CommandLine& flags) {
     absl::StatusOr<RecordFileResult> read = ReadRecordFile(
         input.path, options,
         [&](ParsedRow&& row) { return batcher.Add(std::move(row)); });
-    CHAINKG_RETURN_IF_ERROR(read.ok() ? batcher.Flush() : read.status());
+    absl::Status read_status = read.ok() ? batcher.Flush() : read.status();
+    if (!read_status.ok()) {
+      // The files before this one are reported as far as they were applied.
+      pipeline.Drain().IgnoreError();  // read_status is the error to report
+      int64_t finished = pipeline.finished_jobs();
+      while (reported + 1 < states.size() &&
+             states[reported].jobs_end <= finished) {
+        report(states[reported++]);
+      }
+      return read_status;
+    }
     state.read = *std::move(read);
     state.jobs_end = pipeline.submitted_jobs();
     int64_t finished = pipeline.finished_jobs();

@@ -20,11 +20,10 @@ struct DecodedText {
   TextEncoding encoding = TextEncoding::kUtf8;
 };
 
-// Decodes bytes. INVALID_ARGUMENT "line N: ..." when the bytes are neither
-// valid UTF-8 nor valid GB18030 (or not valid in the encoding their BOM
-// names).
-// Takes input by value: UTF-8 text is moved into the result, not copied
-// (a national input file is close to a GiB).
+// Decodes the bytes of input. INVALID_ARGUMENT "line N: ..." when they are
+// neither valid UTF-8 nor valid GB18030 (or not valid in the encoding
+// their BOM names). Takes input by value: UTF-8 text is moved into the
+// result, not copied (a national input file is close to a GiB).
 absl::StatusOr<DecodedText> DecodeText(std::string input);
 
 }  // namespace chainkg

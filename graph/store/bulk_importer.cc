@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -100,6 +101,7 @@ class MemoryTarget final : public internal::MutationTarget {
   absl::Status Put(ColumnFamily family, absl::string_view key,
                    absl::string_view value) override {
     if (family == kLogFamily) {
+      CHAINKG_RETURN_IF_ERROR(CheckLogRoom());
       log_.push_back({bytes_.Copy(key), bytes_.Copy(value), false});
       return absl::OkStatus();
     }
@@ -122,6 +124,7 @@ class MemoryTarget final : public internal::MutationTarget {
 
   absl::Status Delete(ColumnFamily family, absl::string_view key) override {
     if (family == kLogFamily) {
+      CHAINKG_RETURN_IF_ERROR(CheckLogRoom());
       log_.push_back({bytes_.Copy(key), {}, true});
       return absl::OkStatus();
     }
@@ -135,6 +138,7 @@ class MemoryTarget final : public internal::MutationTarget {
     return absl::OkStatus();
   }
 
+  bool Prefetches() const override { return true; }
   void Prefetch(ColumnFamily family, absl::string_view key) override {
     if (family != kLogFamily) families_[family].prefetch(key);
   }
@@ -194,6 +198,16 @@ class MemoryTarget final : public internal::MutationTarget {
   }
 
  private:
+  // The log's writes are ranked by a 32-bit number when sorted (SortItem).
+  absl::Status CheckLogRoom() const {
+    if (log_.size() < std::numeric_limits<uint32_t>::max()) {
+      return absl::OkStatus();
+    }
+    return absl::ResourceExhaustedError(
+        "more than 4G edge writes in one import; import in parts and load "
+        "the rest with chainkg load");
+  }
+
   // What a Put or Delete changed: the key's previous value, or that it was
   // absent. The views point into bytes_.
   struct Undo {

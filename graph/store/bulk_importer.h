@@ -1,8 +1,9 @@
 // BulkImporter: builds a new chainkg database offline, for first loads of
 // large registries. Records go through the same upsert rules as Store
 // writes (write_txn.h), so the database holds exactly the keys and values
-// the same writes through a server would leave; they are kept in sorted
-// in-memory maps, then written as one SST file per column family
+// the same writes through a server would leave; they are kept in in-memory
+// hash maps (in-edges: a log of writes), then sorted and written as one
+// SST file per column family
 // (SstFileWriter) and ingested (IngestExternalFile) without a WAL or
 // memtable pass.
 #pragma once
@@ -44,10 +45,11 @@ class BulkImporter {
   // Same contract as Store::Apply. WriteResult::sequence is 0.
   absl::StatusOr<WriteResult> Apply(WriteRequest request);
 
-  // As Apply, but hands the records back in request (canonical; after an
-  // error they may be gone) instead of freeing them: a caller that builds
-  // records on one thread and applies them on another can free them on the
-  // first, where they were allocated, and leave the second only applying.
+  // As Apply, but hands the records back in request (canonical) instead of
+  // freeing them, unless the request is refused before any is applied
+  // (unchecked records under kAllOrNothing): a caller that builds records
+  // on one thread and applies them on another can free them on the first,
+  // where they were allocated, and leave the second only applying.
   absl::StatusOr<WriteResult> ApplyAndReturnRecords(WriteRequest& request);
 
   // Creates the database, writes and ingests the SST files and closes it.

@@ -1,5 +1,6 @@
 #include "graph/store/validate.h"
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
@@ -107,6 +108,12 @@ const MessagePlan& PlanOf(const google::protobuf::Descriptor* type) {
       }
       result->fields.push_back(std::move(check));
     }
+    // In field-number order, as ListFields went: the first error reported
+    // does not depend on the order of declaration.
+    std::sort(result->fields.begin(), result->fields.end(),
+              [](const FieldCheck& a, const FieldCheck& b) {
+                return a.field->number() < b.field->number();
+              });
     return result;
   };
   return *plan(type);

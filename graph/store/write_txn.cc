@@ -309,6 +309,7 @@ absl::StatusOr<std::optional<EdgeKeyParts>> WriteTxn::ResolveEdge(
 }
 
 void WriteTxn::PrefetchEdge(const v1::Edge& edge) {
+  if (!target_.Prefetches()) return;  // spare building the keys
   target_.Prefetch(kIndex,
                    NaturalKeyIndexKey(edge.from().kind(), edge.from().key()));
   target_.Prefetch(kIndex,
@@ -445,7 +446,8 @@ absl::Status ApplyPrepared(const PreparedWrite& write, WriteTxn& txn,
   // national import's lookups are cache misses, which then overlap.
   constexpr size_t kPrefetchEdges = 8;
   for (size_t i = 0; i < write.edges.size(); ++i) {
-    if (i + kPrefetchEdges < write.edges.size()) {
+    if (i + kPrefetchEdges < write.edges.size() &&
+        write.edge_ok[i + kPrefetchEdges]) {
       txn.PrefetchEdge(write.edges[i + kPrefetchEdges]);
     }
     if (!write.edge_ok[i]) continue;

@@ -62,7 +62,8 @@ class MutationTarget {
                            absl::string_view value) = 0;
   virtual absl::Status Delete(ColumnFamily family, absl::string_view key) = 0;
   // A hint that key will be read soon, so that its memory can be fetched
-  // while other work goes on. May do nothing.
+  // while other work goes on; only called when Prefetches() is true.
+  virtual bool Prefetches() const { return false; }
   virtual void Prefetch(ColumnFamily /*family*/, absl::string_view /*key*/) {}
   virtual void SetSavePoint() = 0;
   virtual absl::Status RollbackToSavePoint() = 0;
@@ -168,7 +169,9 @@ absl::StatusOr<PreparedWrite> PrepareWrite(WriteRequest request);
 
 // Applies a prepared write to txn: vertices, then edges, each between
 // savepoints so that under kSkipInvalid a failing record is rolled back
-// alone and reported in result->rejected.
+// alone and reported in result->rejected. On an error the failing record
+// is rolled back too and the savepoints are as before the call: the
+// caller rolls back the rest (its own savepoint) or discards the write.
 absl::Status ApplyPrepared(const PreparedWrite& write, WriteTxn& txn,
                            WriteResult* result);
 
