@@ -221,7 +221,7 @@ class ApplyPipeline {
       absl::Status status = Apply(job);
       absl::MutexLock lock(&mu_);
       busy_ = false;
-      ++finished_;
+      if (status.ok()) ++finished_;
       spent_.push_back(std::move(job.batch));
       if (!status.ok() && error_.ok()) error_ = status;
     }
