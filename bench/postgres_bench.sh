@@ -224,7 +224,7 @@ echo "== chainkg-import (the whole demo: also credentials, industries, consortia
 start=$(date +%s%N)
 "$build/loaders/chainkg-import" --db "$work/chainkg-db" "$demo" >"$work/import.log"
 import_ms=$(ms_since "$start")
-echo "chainkg-import: $(tail -1 "$work/import.log") (${import_ms} ms end to end)"
+echo "chainkg-import: $(grep -E "^(imported into|threads:)" "$work/import.log" | tr "\n" " ")(${import_ms} ms end to end)"
 
 echo "== chainkg-server"
 start=$(date +%s%N)
