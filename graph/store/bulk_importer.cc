@@ -13,6 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "rocksdb/db.h"
 #include "rocksdb/sst_file_writer.h"
 
@@ -362,6 +363,7 @@ struct BulkImporter::Impl {
   std::string path;
   MemoryTarget target;
   internal::SequenceCounters next_sequence = {1, 1, 1, 1, 1, 1, 1, 1};
+  internal::AuditCounts totals;  // of the successful Apply calls
   bool finished = false;
 };
 
@@ -414,6 +416,8 @@ absl::StatusOr<WriteResult> BulkImporter::ApplyAndReturnRecords(
   if (impl_->finished) {
     return absl::FailedPreconditionError("import already finished");
   }
+  const auto records =
+      static_cast<int64_t>(request.vertices.size() + request.edges.size());
   CHAINKG_ASSIGN_OR_RETURN(internal::PreparedWrite prepared,
                            internal::PrepareWrite(std::move(request)));
   internal::WriteTxn txn(impl_->target, impl_->next_sequence);
@@ -432,10 +436,11 @@ absl::StatusOr<WriteResult> BulkImporter::ApplyAndReturnRecords(
   request.vertices = std::move(prepared.vertices);
   request.edges = std::move(prepared.edges);
   if (!status.ok()) return status;
+  impl_->totals.Add(records, result);
   return result;
 }
 
-absl::StatusOr<ImportResult> BulkImporter::Finish() {
+absl::StatusOr<ImportResult> BulkImporter::Finish(const AuditEntry& audit) {
   if (impl_->finished) {
     return absl::FailedPreconditionError("import already finished");
   }
@@ -516,6 +521,19 @@ absl::StatusOr<ImportResult> BulkImporter::Finish() {
     status =
         FromRocksDb(db->IngestExternalFile(handles[i], {ssts[i].file}, ingest),
                     absl::StrCat("ingest ", ssts[i].file));
+  }
+  if (status.ok() && !audit.principal.empty()) {
+    // The only write that goes through the WAL: its sequence is the next.
+    const uint64_t sequence = db->GetLatestSequenceNumber() + 1;
+    const absl::Time now = absl::Now();
+    rocksdb::WriteOptions synced;
+    synced.sync = true;
+    status = FromRocksDb(
+        db->Put(synced, handles[internal::kMeta],
+                AuditKey(absl::ToUnixMicros(now), sequence),
+                internal::MakeAuditRecord(audit, now, impl_->totals, sequence)
+                    .SerializeAsString()),
+        "write the import's audit record");
   }
   for (rocksdb::ColumnFamilyHandle* handle : handles) {
     absl::Status destroyed =

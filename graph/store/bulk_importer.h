@@ -53,9 +53,15 @@ class BulkImporter {
   absl::StatusOr<WriteResult> ApplyAndReturnRecords(WriteRequest& request);
 
   // Creates the database, writes and ingests the SST files and closes it.
-  // UNAVAILABLE / RESOURCE_EXHAUSTED on I/O errors (the directory is then
-  // removed, leaving nothing half-built). Call once; Apply is refused after.
-  absl::StatusOr<ImportResult> Finish();
+  // Then, unless audit.principal is empty, stores one audit record for the
+  // whole import (the records of every successful Apply and what became of
+  // them; docs/operations.md, "Audit") as an ordinary synced write: the
+  // database then reports sequence 1, the view number of every answer,
+  // where ingested files alone leave 0. UNAVAILABLE / RESOURCE_EXHAUSTED
+  // on I/O errors (the directory is then removed, leaving nothing
+  // half-built). Call once; Apply is refused after.
+  absl::StatusOr<ImportResult> Finish(const AuditEntry& audit = {
+                                          "local", "chainkg-import", ""});
 
   // Implementation detail, opaque outside bulk_importer.cc.
   struct Impl;

@@ -498,21 +498,11 @@ absl::Status PutAudit(internal::MutationTarget& target, const AuditEntry& audit,
                       int64_t records, uint64_t sequence,
                       const WriteResult& result) {
   absl::Time now = absl::Now();
-  v1::AuditRecord record;
-  record.set_principal(audit.principal);
-  record.set_rpc(audit.rpc);
-  record.set_peer(audit.peer);
-  record.set_time(
-      absl::FormatTime(absl::RFC3339_full, now, absl::UTCTimeZone()));
-  record.set_records(records);
-  record.set_created(result.created);
-  record.set_updated(result.updated);
-  record.set_unchanged(result.unchanged);
-  record.set_deleted(result.deleted + result.edges_deleted);
-  record.set_rejected(static_cast<int64_t>(result.rejected.size()));
-  record.set_sequence(sequence);
+  internal::AuditCounts counts;
+  counts.Add(records, result);
   return target.Put(kMeta, AuditKey(absl::ToUnixMicros(now), sequence),
-                    record.SerializeAsString());
+                    internal::MakeAuditRecord(audit, now, counts, sequence)
+                        .SerializeAsString());
 }
 
 // Applies body in one transaction with its audit record (none when

@@ -465,4 +465,31 @@ absl::Status ApplyPrepared(const PreparedWrite& write, WriteTxn& txn,
   return absl::OkStatus();
 }
 
+void AuditCounts::Add(int64_t write_records, const WriteResult& result) {
+  records += write_records;
+  created += result.created;
+  updated += result.updated;
+  unchanged += result.unchanged;
+  deleted += result.deleted + result.edges_deleted;
+  rejected += static_cast<int64_t>(result.rejected.size());
+}
+
+v1::AuditRecord MakeAuditRecord(const AuditEntry& audit, absl::Time time,
+                                const AuditCounts& counts, uint64_t sequence) {
+  v1::AuditRecord record;
+  record.set_principal(audit.principal);
+  record.set_rpc(audit.rpc);
+  record.set_peer(audit.peer);
+  record.set_time(
+      absl::FormatTime(absl::RFC3339_full, time, absl::UTCTimeZone()));
+  record.set_records(counts.records);
+  record.set_created(counts.created);
+  record.set_updated(counts.updated);
+  record.set_unchanged(counts.unchanged);
+  record.set_deleted(counts.deleted);
+  record.set_rejected(counts.rejected);
+  record.set_sequence(sequence);
+  return record;
+}
+
 }  // namespace chainkg::graph::internal

@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 #include "chainkg/v1/model.pb.h"
 #include "graph/store/key_codec.h"
@@ -174,5 +175,25 @@ absl::StatusOr<PreparedWrite> PrepareWrite(WriteRequest request);
 // caller rolls back the rest (its own savepoint) or discards the write.
 absl::Status ApplyPrepared(const PreparedWrite& write, WriteTxn& txn,
                            WriteResult* result);
+
+// What one audit record counts: the records of the write(s) it stands for
+// and what became of them.
+struct AuditCounts {
+  int64_t records = 0;
+  int64_t created = 0;
+  int64_t updated = 0;
+  int64_t unchanged = 0;
+  int64_t deleted = 0;  // vertices and the edges removed with them
+  int64_t rejected = 0;
+
+  // Adds a write of records records with that result.
+  void Add(int64_t write_records, const WriteResult& result);
+};
+
+// The audit record (docs/operations.md, "Audit") of a write made by audit
+// at time, which gets the RocksDB sequence sequence; stored under
+// AuditKey(time in microseconds, sequence).
+v1::AuditRecord MakeAuditRecord(const AuditEntry& audit, absl::Time time,
+                                const AuditCounts& counts, uint64_t sequence);
 
 }  // namespace chainkg::graph::internal

@@ -729,6 +729,8 @@ TEST(BulkImporterTest, BuildsTheDatabaseTheSameWritesLeaveInAStore) {
     return std::uniform_int_distribution<int>(0, n)(random);
   };
   int rejected = 0, refused = 0;
+  // What the import's audit record must count: the accepted writes.
+  int64_t accepted = 0, created = 0, updated = 0, unchanged = 0;
   for (int step = 0; step < 300; ++step) {
     WriteRequest request;
     // All or nothing: a bad record after good ones undoes the whole write.
@@ -772,6 +774,11 @@ TEST(BulkImporterTest, BuildsTheDatabaseTheSameWritesLeaveInAStore) {
     EXPECT_EQ(got->unchanged, want->unchanged) << "step " << step;
     EXPECT_EQ(got->rejected.size(), want->rejected.size()) << "step " << step;
     rejected += static_cast<int>(got->rejected.size());
+    accepted +=
+        static_cast<int64_t>(request.vertices.size() + request.edges.size());
+    created += got->created;
+    updated += got->updated;
+    unchanged += got->unchanged;
   }
   // Rollbacks of records and of whole writes happened.
   EXPECT_GT(rejected, 50);
@@ -782,18 +789,46 @@ TEST(BulkImporterTest, BuildsTheDatabaseTheSameWritesLeaveInAStore) {
                        testing::DumpDatabase(dir.Sub("imported")));
   ASSERT_OK_AND_ASSIGN(testing::DatabaseDump want,
                        testing::DumpDatabase(dir.Sub("store")));
-  auto& meta = want["default"];
-  meta.erase(std::remove_if(meta.begin(), meta.end(),
-                            [](const auto& entry) {
-                              return absl::StartsWith(entry.first, "audit/");
-                            }),
-             meta.end());
+  // The one expected difference: audit records. The store keeps none here
+  // (no principal); the import keeps one for itself.
+  std::vector<std::pair<std::string, std::string>> audit;
+  for (testing::DatabaseDump* dump : {&got, &want}) {
+    auto& meta = (*dump)["default"];
+    auto first_audit =
+        std::stable_partition(meta.begin(), meta.end(), [](const auto& entry) {
+          return !absl::StartsWith(entry.first, "audit/");
+        });
+    if (dump == &got) audit.assign(first_audit, meta.end());
+    meta.erase(first_audit, meta.end());
+  }
+  ASSERT_EQ(audit.size(), 1u);
+  v1::AuditRecord record;
+  ASSERT_TRUE(record.ParseFromString(audit[0].second));
+  EXPECT_EQ(record.principal(), "local");
+  EXPECT_EQ(record.rpc(), "chainkg-import");
+  EXPECT_EQ(record.records(), accepted);
+  EXPECT_EQ(record.created(), created);
+  EXPECT_EQ(record.updated(), updated);
+  EXPECT_EQ(record.unchanged(), unchanged);
+  EXPECT_EQ(record.rejected(), rejected);
+  EXPECT_EQ(record.sequence(), 1u);
   EXPECT_GT(want["in_edge"].size(), 100u);
   EXPECT_GT(want["index"].size(), 40u);
   for (const auto& [family, entries] : want) {
     EXPECT_TRUE(got[family] == entries) << "column family " << family;
   }
   EXPECT_EQ(got.size(), want.size());
+
+  // A server on the import answers from view 1, not 0, and lists the
+  // import's record.
+  std::unique_ptr<Store> imported = OpenStore(dir.Sub("imported"));
+  ASSERT_NE(imported, nullptr);
+  EXPECT_EQ(imported->LatestSequence(), 1u);
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::AuditRecord> listed,
+                       imported->ListAudit(10));
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].rpc(), "chainkg-import");
+  EXPECT_EQ(listed[0].records(), accepted);
 }
 
 TEST(StoreOpenTest, MissingDatabaseIsNotFoundWithoutCreateIfMissing) {
