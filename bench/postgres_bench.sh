@@ -446,6 +446,10 @@ measure() {
     "$label" "${pg_n:--}" "${ck_n:--}" "$pg_ms" "$ck_ms" "${check:-}"
 }
 
+# Both loads left gigabytes of dirty pages (PostgreSQL's tables and
+# indexes, chainkg's SST files); their writeback would run under the first
+# timings and slow whichever side it meets.
+sync
 echo "== timings: median of $reps calls after a warm-up, end to end (client process)"
 pg_vars=()
 # The no-op: process start, connection, one trivial query / one key lookup
