@@ -22,8 +22,14 @@ rocksdb::Options DatabaseOptions(const StoreOptions& options) {
 rocksdb::ColumnFamilyOptions FamilyOptions(ColumnFamily family) {
   rocksdb::ColumnFamilyOptions options;
   rocksdb::BlockBasedTableOptions table;
-  if (family == kIndex || family == kVertex) {
-    // Point lookups by natural key and id dominate these families.
+  if (family == kIndex || family == kVertex || family == kOutEdge) {
+    // Point lookups dominate these families: by natural key and id, and
+    // on out-edges the check whether an edge being written is already
+    // stored, which for a new edge (nearly all of a load) otherwise reads
+    // a data block of every SST file that may hold it. With the filter,
+    // streaming the national demo went from 73k to 111k records/s; an
+    // import writes 11 MiB more filter (+0.3 s). Whole-key filters leave
+    // the adjacency scans (prefix iterators) as they were.
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   }
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
