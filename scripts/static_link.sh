@@ -9,9 +9,9 @@
 # Why: the dynamic CLI spends most of its ~11 ms start resolving symbols
 # across 59 shared libraries; linked this way it starts in ~4 ms, and every
 # planner's script and benchmark calling it pays that once per call.
-# (Static ICU and libstdc++ and packed relocations took another ~0.5 ms
-# off each call, ~8% of a one-key `chainkg get`; the binary grows from
-# ~19 MB to ~53 MB, ICU's data.)
+# (Static ICU and libstdc++ and packed relocations took another 0.4-1 ms
+# off each call, up to 15% of a one-key `chainkg get`; the binary grows
+# from ~19 MB to ~52 MB, ICU's data. Figures in bench/README.md.)
 set -e
 archives=""
 libdir=""
