@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
     std::cerr << "chainkg: " << channel.status().message() << "\n";
     return 2;
   }
+  // Connect now, in gRPC's threads, while the command is prepared.
+  (*channel)->GetState(/*try_to_connect=*/true);
   std::unique_ptr<chainkg::v1::GraphService::Stub> stub =
       chainkg::v1::GraphService::NewStub(*channel);
   context.graph = stub.get();
@@ -67,14 +69,17 @@ int main(int argc, char** argv) {
   context.admin = admin.get();
 
   absl::Status status = chainkg::cli::RunCommand(*flags, context);
-  std::cout.flush();
+  int code = 0;
   if (!status.ok()) {
     std::cerr << "chainkg: " << absl::StatusCodeToString(status.code()) << ": "
               << status.message() << "\n";
-    return status.code() == absl::StatusCode::kInvalidArgument &&
+    code = status.code() == absl::StatusCode::kInvalidArgument &&
                    status.message().find("chainkg --help") != std::string::npos
                ? 2
                : 1;
   }
-  return 0;
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::_Exit(code);
 }

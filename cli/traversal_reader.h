@@ -65,7 +65,10 @@ class TraversalReader {
   // Blocks of keys, each filled up to the capacity reserved at its start,
   // so views into them stay valid; std::deque never moves its elements.
   std::deque<std::string> key_chunks_;
-  std::vector<absl::string_view> keys_;  // per row of the stream
+  // Per row of the stream. A deque grows without copying what it holds:
+  // a vector's doublings would touch twice the memory, all of it fresh in
+  // a short-lived CLI process.
+  std::deque<absl::string_view> keys_;
   std::vector<TraversalRowView> batch_;
 };
 
