@@ -40,27 +40,39 @@ using Entry = std::pair<const absl::string_view, absl::string_view>;
 // in the arena (the undo log may point at it), which costs little since an
 // import mostly adds keys.
 //
-// The in-edge family is not a map but a log of its writes: the upsert
-// rules only write it (an edge's mirror key, never read back), and at
-// national scale a hash-map insert is a few cache misses each, an append
-// none. The log is resolved when sorted (the last write of a key wins).
+// Keys the upsert rules write but never read back are not kept in a map
+// but in a log of their writes: every in-edge key (an edge's mirror) and
+// every index entry but the natural-key ones (names, regions, credentials,
+// supplied products). At national scale a hash-map insert is a few cache
+// misses, an append none, and the natural-key entries, which every edge
+// looks up twice, stay in a map a tenth of the size. A log is resolved
+// when sorted (the last write of a key wins). Whether a key is logged
+// depends on its family and first byte only, so a family's map and log
+// never hold the same key.
 class MemoryTarget final : public internal::MutationTarget {
  public:
   using Family = absl::flat_hash_map<absl::string_view, absl::string_view>;
 
-  // One write of the log family: a Put, or a Delete (deleted).
+  // One write of a log: a Put, or a Delete (deleted).
   struct LogEntry {
     absl::string_view key;
     absl::string_view value;
     bool deleted;
   };
-  static constexpr ColumnFamily kLogFamily = internal::kInEdge;
+
+  // Whether writes of key in family go to the family's log.
+  static bool Logged(ColumnFamily family, absl::string_view key) {
+    return family == internal::kInEdge ||
+           (family == internal::kIndex &&
+            (key.empty() || key.front() != kIndexNaturalKey));
+  }
 
   absl::StatusOr<std::optional<std::string>> Get(
       ColumnFamily family, absl::string_view key) override {
-    if (family == kLogFamily) {
-      // Linear, but the upsert rules never read this family.
-      for (auto it = log_.rbegin(); it != log_.rend(); ++it) {
+    if (Logged(family, key)) {
+      // Linear, but the upsert rules never read logged keys.
+      const std::vector<LogEntry>& log = logs_[family];
+      for (auto it = log.rbegin(); it != log.rend(); ++it) {
         if (it->key != key) continue;
         if (it->deleted) return std::optional<std::string>();
         return std::optional<std::string>(std::in_place, it->value.data(),
@@ -80,20 +92,17 @@ class MemoryTarget final : public internal::MutationTarget {
   absl::StatusOr<std::vector<std::string>> KeysWithPrefix(
       ColumnFamily family, absl::string_view prefix) override {
     std::vector<std::string> keys;
-    if (family == kLogFamily) {
-      absl::flat_hash_map<absl::string_view, bool> live;
-      for (const LogEntry& entry : log_) {
-        if (entry.key.substr(0, prefix.size()) == prefix) {
-          live[entry.key] = !entry.deleted;
-        }
+    absl::flat_hash_map<absl::string_view, bool> live;
+    for (const LogEntry& entry : logs_[family]) {
+      if (entry.key.substr(0, prefix.size()) == prefix) {
+        live[entry.key] = !entry.deleted;
       }
-      for (const auto& [key, present] : live) {
-        if (present) keys.emplace_back(key);
-      }
-    } else {
-      for (const auto& [key, value] : families_[family]) {
-        if (key.substr(0, prefix.size()) == prefix) keys.emplace_back(key);
-      }
+    }
+    for (const auto& [key, present] : live) {
+      if (present) keys.emplace_back(key);
+    }
+    for (const auto& [key, value] : families_[family]) {
+      if (key.substr(0, prefix.size()) == prefix) keys.emplace_back(key);
     }
     std::sort(keys.begin(), keys.end());
     return keys;
@@ -101,18 +110,22 @@ class MemoryTarget final : public internal::MutationTarget {
 
   absl::Status Put(ColumnFamily family, absl::string_view key,
                    absl::string_view value) override {
-    if (family == kLogFamily) {
-      CHAINKG_RETURN_IF_ERROR(CheckLogRoom());
-      log_.push_back({bytes_.Copy(key), bytes_.Copy(value), false});
+    if (Logged(family, key)) {
+      CHAINKG_RETURN_IF_ERROR(CheckLogRoom(family));
+      logs_[family].push_back({bytes_.Copy(key), bytes_.Copy(value), false});
       return absl::OkStatus();
     }
     Family& map = families_[family];
-    auto it = map.find(key);
-    if (it == map.end()) {
-      absl::string_view stored_key = bytes_.Copy(key);
-      map.emplace(stored_key, bytes_.Copy(value));
+    // One probe of the table whether the key is new (nearly always) or
+    // not; a new key's bytes go to the arena only then.
+    bool added = false;
+    auto it = map.lazy_emplace(key, [&](const Family::constructor& make) {
+      added = true;
+      make(bytes_.Copy(key), bytes_.Copy(value));
+    });
+    if (added) {
       if (!savepoints_.empty()) {
-        undo_.push_back({family, stored_key, {}, false});
+        undo_.push_back({family, it->first, {}, false});
       }
       return absl::OkStatus();
     }
@@ -124,9 +137,9 @@ class MemoryTarget final : public internal::MutationTarget {
   }
 
   absl::Status Delete(ColumnFamily family, absl::string_view key) override {
-    if (family == kLogFamily) {
-      CHAINKG_RETURN_IF_ERROR(CheckLogRoom());
-      log_.push_back({bytes_.Copy(key), {}, true});
+    if (Logged(family, key)) {
+      CHAINKG_RETURN_IF_ERROR(CheckLogRoom(family));
+      logs_[family].push_back({bytes_.Copy(key), {}, true});
       return absl::OkStatus();
     }
     Family& map = families_[family];
@@ -141,11 +154,12 @@ class MemoryTarget final : public internal::MutationTarget {
 
   bool Prefetches() const override { return true; }
   void Prefetch(ColumnFamily family, absl::string_view key) override {
-    if (family != kLogFamily) families_[family].prefetch(key);
+    if (!Logged(family, key)) families_[family].prefetch(key);
   }
 
   void SetSavePoint() override {
-    savepoints_.push_back({undo_.size(), log_.size()});
+    savepoints_.push_back({undo_.size(), logs_[internal::kInEdge].size(),
+                           logs_[internal::kIndex].size()});
   }
 
   absl::Status RollbackToSavePoint() override {
@@ -161,7 +175,8 @@ class MemoryTarget final : public internal::MutationTarget {
       }
       undo_.pop_back();
     }
-    log_.resize(mark.log);
+    logs_[internal::kInEdge].resize(mark.in_edge_log);
+    logs_[internal::kIndex].resize(mark.index_log);
     return absl::OkStatus();
   }
 
@@ -173,58 +188,63 @@ class MemoryTarget final : public internal::MutationTarget {
   }
 
   Family& mutable_family(ColumnFamily family) { return families_[family]; }
-  std::vector<LogEntry>& mutable_log() { return log_; }
-
-  // Writes (log family) or keys (others) of family, for sizing.
-  size_t size(ColumnFamily family) const {
-    return family == kLogFamily ? log_.size() : families_[family].size();
+  std::vector<LogEntry>& mutable_log(ColumnFamily family) {
+    return logs_[family];
   }
 
-  // Grows family to hold at least keys entries without a resize.
-  void Reserve(ColumnFamily family, int64_t keys) {
-    if (keys <= static_cast<int64_t>(size(family))) return;
-    if (family == kLogFamily) {
-      log_.reserve(static_cast<size_t>(keys));
-    } else {
+  // Keys in the map plus writes in the log of family, for sizing.
+  size_t size(ColumnFamily family) const {
+    return families_[family].size() + logs_[family].size();
+  }
+
+  // Grows family's map to hold at least keys entries without a resize, and
+  // its log to hold writes writes.
+  void Reserve(ColumnFamily family, int64_t keys, int64_t writes) {
+    if (keys > static_cast<int64_t>(families_[family].size())) {
       families_[family].reserve(static_cast<size_t>(keys));
+    }
+    if (writes > static_cast<int64_t>(logs_[family].size())) {
+      logs_[family].reserve(static_cast<size_t>(writes));
     }
   }
 
   // Frees the families and their bytes.
   void Clear() {
     for (Family& family : families_) family = Family();
-    log_ = {};
+    for (std::vector<LogEntry>& log : logs_) log = {};
     undo_.clear();
     bytes_.Clear();
   }
 
  private:
-  // The log's writes are ranked by a 32-bit number when sorted (SortItem).
-  absl::Status CheckLogRoom() const {
-    if (log_.size() < std::numeric_limits<uint32_t>::max()) {
+  // A log's writes are ranked by a 32-bit number when sorted (SortItem).
+  absl::Status CheckLogRoom(ColumnFamily family) const {
+    if (logs_[family].size() < std::numeric_limits<uint32_t>::max()) {
       return absl::OkStatus();
     }
     return absl::ResourceExhaustedError(
-        "more than 4G edge writes in one import; import in parts and load "
-        "the rest with chainkg load");
+        absl::StrCat("more than 4G writes of ", kColumnFamilyNames[family],
+                     " keys in one import; import in parts and load the rest "
+                     "with chainkg load"));
   }
 
-  // What a Put or Delete changed: the key's previous value, or that it was
-  // absent. The views point into bytes_.
+  // What a Put or Delete of a map changed: the key's previous value, or
+  // that it was absent. The views point into bytes_.
   struct Undo {
     ColumnFamily family;
     absl::string_view key;
     absl::string_view previous;
     bool existed;
   };
-  // Where a savepoint left the undo log and the log family.
+  // Where a savepoint left the undo log and the two logs.
   struct SavePoint {
     size_t undo;
-    size_t log;
+    size_t in_edge_log;
+    size_t index_log;
   };
   ByteArena bytes_;
-  std::array<Family, kCount> families_;  // kLogFamily's stays empty
-  std::vector<LogEntry> log_;
+  std::array<Family, kCount> families_;
+  std::array<std::vector<LogEntry>, kCount> logs_;  // in_edge, index only
   std::vector<Undo> undo_;
   std::vector<SavePoint> savepoints_;
 };
@@ -273,36 +293,25 @@ bool SortsBefore(const SortItem& a, const SortItem& b) {
 // wait for memory.
 constexpr size_t kPrefetchDistance = 8;
 
-// The key-values of family, sorted by key; frees the family. For the log
-// family: the last write of each key, without deleted keys.
+// The key-values of family, sorted by key; frees the family. Of its log:
+// the last write of each key, without deleted keys.
 std::vector<SortItem> TakeSorted(MemoryTarget& target, ColumnFamily family) {
   std::vector<SortItem> sorted;
-  if (family == MemoryTarget::kLogFamily) {
-    std::vector<MemoryTarget::LogEntry>& log = target.mutable_log();
-    sorted.reserve(log.size());
-    for (size_t i = 0; i < log.size(); ++i) {
-      if (i + kPrefetchDistance < log.size()) {
-        __builtin_prefetch(log[i + kPrefetchDistance].key.data());
-      }
-      sorted.push_back(MakeSortItem(log[i].key, log[i].value,
-                                    static_cast<uint32_t>(i), log[i].deleted));
-    }
-    log = {};
-    std::sort(sorted.begin(), sorted.end(), SortsBefore);
-    size_t kept = 0;
-    for (size_t i = 0; i < sorted.size(); ++i) {
-      bool superseded =
-          i + 1 < sorted.size() && sorted[i + 1].key == sorted[i].key;
-      if (!superseded && !sorted[i].deleted) sorted[kept++] = sorted[i];
-    }
-    sorted.resize(kept);
-    return sorted;
-  }
+  std::vector<MemoryTarget::LogEntry>& log = target.mutable_log(family);
   MemoryTarget::Family& map = target.mutable_family(family);
+  sorted.reserve(log.size() + map.size());
+  for (size_t i = 0; i < log.size(); ++i) {
+    if (i + kPrefetchDistance < log.size()) {
+      __builtin_prefetch(log[i + kPrefetchDistance].key.data());
+    }
+    sorted.push_back(MakeSortItem(log[i].key, log[i].value,
+                                  static_cast<uint32_t>(i), log[i].deleted));
+  }
+  const bool logged = !log.empty();
+  log = {};
   std::vector<const Entry*> entries;
   entries.reserve(map.size());
   for (const Entry& entry : map) entries.push_back(&entry);
-  sorted.reserve(entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {
     if (i + kPrefetchDistance < entries.size()) {
       __builtin_prefetch(entries[i + kPrefetchDistance]->first.data());
@@ -312,6 +321,16 @@ std::vector<SortItem> TakeSorted(MemoryTarget& target, ColumnFamily family) {
   entries = {};
   map = MemoryTarget::Family();  // free it while the other thread works
   std::sort(sorted.begin(), sorted.end(), SortsBefore);
+  if (!logged) return sorted;  // a map's keys are distinct and live
+  // A map's key is never in the log (MemoryTarget::Logged), so it is kept
+  // here as it is: not superseded, not deleted.
+  size_t kept = 0;
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    bool superseded =
+        i + 1 < sorted.size() && sorted[i + 1].key == sorted[i].key;
+    if (!superseded && !sorted[i].deleted) sorted[kept++] = sorted[i];
+  }
+  sorted.resize(kept);
   return sorted;
 }
 
@@ -398,13 +417,13 @@ absl::StatusOr<std::unique_ptr<BulkImporter>> BulkImporter::Create(
 }
 
 void BulkImporter::ExpectRecords(int64_t vertices, int64_t edges) {
-  // An edge writes its out-edge and in-edge keys; a vertex its record, its
-  // natural key and about three more index entries (names, region,
-  // credentials).
-  impl_->target.Reserve(internal::kVertex, vertices);
-  impl_->target.Reserve(internal::kIndex, 4 * vertices);
-  impl_->target.Reserve(internal::kOutEdge, edges);
-  impl_->target.Reserve(internal::kInEdge, edges);
+  // An edge writes its out-edge and in-edge keys, and an index entry when
+  // it names the product supplied; a vertex its record, its natural key
+  // and about three more index entries (names, region, credentials).
+  impl_->target.Reserve(internal::kVertex, vertices, 0);
+  impl_->target.Reserve(internal::kIndex, vertices, 3 * vertices + edges);
+  impl_->target.Reserve(internal::kOutEdge, edges, 0);
+  impl_->target.Reserve(internal::kInEdge, 0, edges);
 }
 
 absl::StatusOr<WriteResult> BulkImporter::Apply(WriteRequest request) {
