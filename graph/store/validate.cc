@@ -207,7 +207,31 @@ absl::Status CheckFields(v1::Vertex* vertex) {
   return CheckFields(vertex, plan, nullptr);
 }
 
+// Unknown fields are dropped by the full check; the fast path leaves them
+// to it.
+bool NoUnknownFields(const Message& message) {
+  return message.GetReflection()->GetUnknownFields(message).empty();
+}
+
+bool StringPasses(const std::string& value) {
+  return value.size() <= kMaxStringBytes && IsValidUtf8(value);
+}
+
+bool RefPasses(const v1::VertexRef& ref) {
+  return NoUnknownFields(ref) && v1::VertexKind_IsValid(ref.kind()) &&
+         StringPasses(ref.key());
+}
+
+bool SourcePasses(const v1::Source& source) {
+  return NoUnknownFields(source) && StringPasses(source.file()) &&
+         StringPasses(source.client()) && StringPasses(source.dataset()) &&
+         StringPasses(source.observed_on());
+}
+
 absl::Status CheckFields(v1::Edge* edge) {
+  // Nearly every edge passes: the generated accessors say so several times
+  // faster than the walk, which then only runs to name what failed.
+  if (internal::EdgeFieldsPass(*edge)) return absl::OkStatus();
   static const MessagePlan& plan = PlanOf(v1::Edge::descriptor());
   return CheckFields(edge, plan, nullptr);
 }
@@ -616,5 +640,84 @@ absl::Status CanonicalizeEdgeIdentity(v1::Edge* edge) {
   *edge = std::move(identity);
   return absl::OkStatus();
 }
+
+namespace internal {
+
+bool EdgeFieldsPass(const v1::Edge& edge) {
+  if (!NoUnknownFields(edge) || !v1::EdgeKind_IsValid(edge.kind())) {
+    return false;
+  }
+  if (edge.has_from() && !RefPasses(edge.from())) return false;
+  if (edge.has_to() && !RefPasses(edge.to())) return false;
+  switch (edge.props_case()) {
+    case v1::Edge::kProduces:
+      if (!NoUnknownFields(edge.produces()) ||
+          !v1::Maturity_IsValid(edge.produces().maturity())) {
+        return false;
+      }
+      break;
+    case v1::Edge::kSupplies: {
+      const v1::SuppliesProps& supplies = edge.supplies();
+      if (!NoUnknownFields(supplies) || !StringPasses(supplies.product_key()) ||
+          !StringPasses(supplies.since()) || !StringPasses(supplies.until())) {
+        return false;
+      }
+      break;
+    }
+    case v1::Edge::kInputTo:
+      if (!NoUnknownFields(edge.input_to())) return false;
+      break;
+    case v1::Edge::kInChain:
+      if (!NoUnknownFields(edge.in_chain()) ||
+          !v1::Stage_IsValid(edge.in_chain().stage()) ||
+          !StringPasses(edge.in_chain().segment())) {
+        return false;
+      }
+      break;
+    case v1::Edge::kMemberOf:
+      if (!NoUnknownFields(edge.member_of()) ||
+          !v1::MemberRole_IsValid(edge.member_of().role())) {
+        return false;
+      }
+      break;
+    case v1::Edge::PROPS_NOT_SET:
+      break;
+  }
+  return !edge.has_source() || SourcePasses(edge.source());
+}
+
+std::vector<std::string> EdgeFieldsPassCovers() {
+  return {
+      "chainkg.v1.Edge.kind",
+      "chainkg.v1.Edge.from",
+      "chainkg.v1.Edge.to",
+      "chainkg.v1.Edge.produces",
+      "chainkg.v1.Edge.supplies",
+      "chainkg.v1.Edge.input_to",
+      "chainkg.v1.Edge.in_chain",
+      "chainkg.v1.Edge.member_of",
+      "chainkg.v1.Edge.source",
+      "chainkg.v1.VertexRef.kind",
+      "chainkg.v1.VertexRef.key",
+      "chainkg.v1.ProducesProps.maturity",
+      "chainkg.v1.ProducesProps.revenue_share",  // a double: nothing to check
+      "chainkg.v1.SuppliesProps.product_key",
+      "chainkg.v1.SuppliesProps.share",  // double
+      "chainkg.v1.SuppliesProps.since",
+      "chainkg.v1.SuppliesProps.until",
+      "chainkg.v1.SuppliesProps.confidence",  // double
+      "chainkg.v1.InputToProps.essential",    // bool
+      "chainkg.v1.InChainProps.stage",
+      "chainkg.v1.InChainProps.segment",
+      "chainkg.v1.MemberOfProps.role",
+      "chainkg.v1.Source.file",
+      "chainkg.v1.Source.line",  // int64
+      "chainkg.v1.Source.client",
+      "chainkg.v1.Source.dataset",
+      "chainkg.v1.Source.observed_on",
+  };
+}
+
+}  // namespace internal
 
 }  // namespace chainkg::graph

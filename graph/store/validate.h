@@ -44,4 +44,18 @@ absl::Status CanonicalizeEdgeIdentity(v1::Edge* edge);
 // spelling finds the vertex.
 absl::Status CanonicalizeRef(v1::VertexRef* ref);
 
+namespace internal {
+
+// The fast path of CanonicalizeEdge's field check, exposed for its tests:
+// true when every string under edge is valid UTF-8 of bounded size, every
+// enum value is known and no message carries unknown fields; false sends
+// the edge through the full reflective check, which names what failed.
+bool EdgeFieldsPass(const v1::Edge& edge);
+
+// The fields EdgeFieldsPass looks at or knows need no check, by full name.
+// A test compares them with the fields under Edge in model.proto, so a
+// field added there is not left unchecked.
+std::vector<std::string> EdgeFieldsPassCovers();
+
+}  // namespace internal
 }  // namespace chainkg::graph

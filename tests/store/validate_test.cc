@@ -1,7 +1,14 @@
 #include "graph/store/validate.h"
 
+#include <algorithm>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
 
 #include "tests/testing/records.h"
@@ -196,6 +203,139 @@ TEST(ValidateTest, RefsAreCanonicalizedLikeKeys) {
   EXPECT_EQ(ref.key(), "91441900708017879M");
   v1::VertexRef no_kind = Ref(v1::VERTEX_KIND_UNSPECIFIED, "x");
   EXPECT_EQ(FieldOfError(CanonicalizeRef(&no_kind)), "kind");
+}
+
+// The edge check's fast path must know every field under Edge: each is
+// either checked there or of a type that cannot be invalid. A field added
+// to model.proto fails here until EdgeFieldsPass handles it.
+TEST(EdgeFieldsPassTest, CoversEveryFieldUnderEdge) {
+  std::set<std::string> fields;
+  std::vector<const google::protobuf::Descriptor*> pending = {
+      v1::Edge::descriptor()};
+  std::set<const google::protobuf::Descriptor*> seen;
+  while (!pending.empty()) {
+    const google::protobuf::Descriptor* type = pending.back();
+    pending.pop_back();
+    if (!seen.insert(type).second) continue;
+    for (int i = 0; i < type->field_count(); ++i) {
+      const google::protobuf::FieldDescriptor* field = type->field(i);
+      fields.insert(field->full_name());
+      if (field->message_type() != nullptr) {
+        pending.push_back(field->message_type());
+      }
+    }
+  }
+  std::vector<std::string> covered = internal::EdgeFieldsPassCovers();
+  EXPECT_EQ(std::set<std::string>(covered.begin(), covered.end()), fields);
+}
+
+// Random edges, valid or broken in one of the ways the full check looks
+// for: the fast path passes exactly those the full check accepts unchanged
+// (no unknown fields to drop), so it never lets through what the reflective
+// walk would refuse.
+TEST(EdgeFieldsPassTest, AgreesWithTheFullCheckOnRandomEdges) {
+  std::mt19937 random(27112026);
+  auto pick = [&](int n) {
+    return std::uniform_int_distribution<int>(0, n - 1)(random);
+  };
+  const std::string kBadUtf8 = "a\xff";
+  const std::string kLong(5000, 'x');
+  int passed = 0, failed = 0;
+  for (int round = 0; round < 3000; ++round) {
+    v1::Edge edge =
+        MakeEdge(v1::EDGE_KIND_SUPPLIES, Ref(v1::VERTEX_KIND_FIRM, "EXT:A"),
+                 Ref(v1::VERTEX_KIND_FIRM, "EXT:B"));
+    switch (pick(5)) {
+      case 0:
+        edge.set_kind(v1::EDGE_KIND_PRODUCES);
+        edge.mutable_to()->set_kind(v1::VERTEX_KIND_PRODUCT);
+        edge.mutable_produces()->set_maturity(v1::MATURITY_PILOT);
+        break;
+      case 1:
+        edge.mutable_supplies()->set_product_key("P1");
+        edge.mutable_supplies()->set_since("2020-01-01");
+        break;
+      case 2:
+        edge.set_kind(v1::EDGE_KIND_IN_CHAIN);
+        edge.mutable_from()->set_kind(v1::VERTEX_KIND_PRODUCT);
+        edge.mutable_to()->set_kind(v1::VERTEX_KIND_CHAIN);
+        edge.mutable_in_chain()->set_stage(v1::STAGE_MIDSTREAM);
+        edge.mutable_in_chain()->set_segment("电池材料");
+        break;
+      case 3:
+        edge.set_kind(v1::EDGE_KIND_MEMBER_OF);
+        edge.mutable_to()->set_kind(v1::VERTEX_KIND_CONSORTIUM);
+        edge.mutable_member_of()->set_role(v1::MEMBER_ROLE_LEAD);
+        break;
+      default:
+        break;
+    }
+    if (pick(2) == 0) {
+      edge.mutable_source()->set_file("edges.csv");
+      edge.mutable_source()->set_line(7);
+    }
+    // One defect, or none.
+    google::protobuf::Message* unknown_in = nullptr;
+    switch (pick(12)) {
+      case 0:
+        edge.mutable_from()->set_key(kBadUtf8);
+        break;
+      case 1:
+        edge.mutable_to()->set_key(kLong);
+        break;
+      case 2:
+        edge.mutable_source()->set_dataset(kBadUtf8);
+        break;
+      case 3:
+        edge.mutable_source()->set_observed_on(kLong);
+        break;
+      case 4:
+        edge.mutable_to()->set_kind(static_cast<v1::VertexKind>(77));
+        break;
+      case 5:
+        if (edge.has_supplies()) {
+          edge.mutable_supplies()->set_until(kBadUtf8);
+        } else if (edge.has_in_chain()) {
+          edge.mutable_in_chain()->set_stage(static_cast<v1::Stage>(-3));
+        } else if (edge.has_member_of()) {
+          edge.mutable_member_of()->set_role(static_cast<v1::MemberRole>(9));
+        } else if (edge.has_produces()) {
+          edge.mutable_produces()->set_maturity(static_cast<v1::Maturity>(9));
+        }
+        break;
+      case 6:
+        unknown_in = &edge;
+        break;
+      case 7:
+        unknown_in = edge.mutable_from();
+        break;
+      case 8:
+        if (edge.has_source()) unknown_in = edge.mutable_source();
+        break;
+      default:
+        break;
+    }
+    if (unknown_in != nullptr) {
+      unknown_in->GetReflection()
+          ->MutableUnknownFields(unknown_in)
+          ->AddVarint(999, 1);
+    }
+    const bool fast = internal::EdgeFieldsPass(edge);
+    const std::string before = edge.SerializeAsString();
+    absl::Status full = CanonicalizeEdge(&edge);
+    const bool clean = full.ok() && unknown_in == nullptr;
+    EXPECT_EQ(fast, clean) << "round " << round << ": " << full << "\n"
+                           << edge.DebugString();
+    if (fast) {
+      // Nothing for the full check to change but the canonical spelling.
+      EXPECT_FALSE(before.empty());
+      ++passed;
+    } else {
+      ++failed;
+    }
+  }
+  EXPECT_GT(passed, 800);
+  EXPECT_GT(failed, 500);
 }
 
 }  // namespace
