@@ -151,17 +151,11 @@ absl::StatusOr<int64_t> Limit(int64_t value, int64_t fallback, int64_t max,
 // of text per message: small enough that the client reads a message while
 // the next is written (with 1 MiB it waited longer for the first and
 // worked alone on the last), large enough that a message's fixed cost
-// does not count. A row's strings are one record of the view, two
-// dependent cache misses away (where the record is, then the record).
-// Prefetching a few rows ahead in one loop came too late, so rows go in
-// batches: a first pass only asks for each row's record (independent
-// loads the CPU overlaps), the second copies them.
+// does not count.
 grpc::Status WriteColumns(const graph::View& view, graph::ViewIndex start,
                           const graph::TraversalResult& result,
                           grpc::ServerWriter<v1::TraverseResponse>& writer) {
   constexpr size_t kColumnBytes = 256 << 10;
-  constexpr size_t kBatch = 128;  // rows
-  constexpr size_t kAhead = 32;   // rows
   static_assert(
       graph::TraversalHit::kStart == -1 && graph::TraversalHit::kNotAHit == -2,
       "parent_rows numbers the parents as TraversalHit does");
@@ -186,39 +180,28 @@ grpc::Status WriteColumns(const graph::View& view, graph::ViewIndex start,
     text->clear();
     return true;
   };
-  for (size_t begin = 0; begin < hits.size(); begin += kBatch) {
-    const size_t end = std::min(hits.size(), begin + kBatch);
-    for (size_t i = begin; i < end; ++i) {
-      if (i + kAhead < hits.size()) {
-        view.PrefetchTextsOffset(hits[i + kAhead].vertex);
-      }
-      view.PrefetchTexts(hits[i].vertex);
-    }
-    for (size_t i = begin; i < end; ++i) {
-      const graph::TraversalHit& hit = hits[i];
-      const graph::View::Texts texts = view.texts(hit.vertex);
-      columns->add_kinds(texts.kind);
-      columns->add_depths(hit.depth);
-      columns->add_vias(hit.via);
-      columns->add_parent_rows(hit.parent_hit);
-      if (hit.parent_hit == graph::TraversalHit::kNotAHit) {
-        columns->add_parent_keys(std::string(view.key(hit.parent)));
-      }
-      text->append(texts.joined.data(), texts.joined.size());
-      for (absl::string_view field :
-           {texts.key, texts.name, texts.country, texts.region}) {
-        columns->add_text_lengths(static_cast<uint32_t>(field.size()));
-      }
-      if (text->size() >= kColumnBytes && i + 1 < hits.size() && !send()) {
-        return grpc::Status(grpc::StatusCode::CANCELLED,
-                            "Traverse: the client went away");
-      }
-    }
-  }
+  const bool sent = graph::ForEachHitTexts(
+      view, hits,
+      [&](const graph::TraversalHit& hit, const graph::View::Texts& texts) {
+        columns->add_kinds(texts.kind);
+        columns->add_depths(hit.depth);
+        columns->add_vias(hit.via);
+        columns->add_parent_rows(hit.parent_hit);
+        if (hit.parent_hit == graph::TraversalHit::kNotAHit) {
+          columns->add_parent_keys(std::string(view.key(hit.parent)));
+        }
+        text->append(texts.joined.data(), texts.joined.size());
+        for (absl::string_view field :
+             {texts.key, texts.name, texts.country, texts.region}) {
+          columns->add_text_lengths(static_cast<uint32_t>(field.size()));
+        }
+        // The last message also carries the totals: never send it here.
+        return text->size() < kColumnBytes || &hit == &hits.back() || send();
+      });
   chunk.set_visited(result.visited);
   chunk.set_total_rows(static_cast<int64_t>(hits.size()));
   chunk.set_last(true);
-  if (!send()) {
+  if (!sent || !send()) {
     return grpc::Status(grpc::StatusCode::CANCELLED,
                         "Traverse: the client went away");
   }
@@ -307,33 +290,38 @@ grpc::Status AnalysisServiceImpl::Traverse(
   constexpr size_t kRowsPerMessage = 1000;
   v1::TraverseResponse chunk;
   chunk.set_sequence(v.sequence());
-  for (size_t i = 0; i <= result->hits.size(); ++i) {
-    bool last = i == result->hits.size();
-    if (!last) {
-      const graph::TraversalHit& hit = result->hits[i];
-      v1::TraversalRow* row = chunk.add_rows();
-      Describe(v, hit.vertex, row);
-      row->set_depth(hit.depth);
-      row->set_parent_key(std::string(v.key(hit.parent)));
-      row->set_via(hit.via);
-      if (request->include_paths()) {
-        for (graph::ViewIndex step : graph::PathTo(*result, hit)) {
-          row->add_path(std::string(v.key(step)));
+  // Write fails once the call is cancelled: see WriteColumns.
+  const bool sent = graph::ForEachHitTexts(
+      v, result->hits,
+      [&](const graph::TraversalHit& hit, const graph::View::Texts& texts) {
+        v1::TraversalRow* row = chunk.add_rows();
+        row->set_kind(texts.kind);
+        row->set_key(std::string(texts.key));
+        row->set_name(std::string(texts.name));
+        row->set_country(std::string(texts.country));
+        row->set_region_code(std::string(texts.region));
+        row->set_depth(hit.depth);
+        row->set_parent_key(std::string(v.key(hit.parent)));
+        row->set_via(hit.via);
+        if (request->include_paths()) {
+          for (graph::ViewIndex step : graph::PathTo(*result, hit)) {
+            row->add_path(std::string(v.key(step)));
+          }
         }
-      }
-    }
-    if (last) {
-      chunk.set_visited(result->visited);
-      chunk.set_total_rows(static_cast<int64_t>(result->hits.size()));
-      chunk.set_last(true);
-    }
-    if (last || chunk.rows_size() == static_cast<int>(kRowsPerMessage)) {
-      if (!writer->Write(chunk)) {  // cancelled: see WriteColumns
-        return grpc::Status(grpc::StatusCode::CANCELLED,
-                            "Traverse: the client went away");
-      }
-      chunk.clear_rows();
-    }
+        if (chunk.rows_size() < static_cast<int>(kRowsPerMessage) ||
+            &hit == &result->hits.back()) {
+          return true;
+        }
+        if (!writer->Write(chunk)) return false;
+        chunk.clear_rows();
+        return true;
+      });
+  chunk.set_visited(result->visited);
+  chunk.set_total_rows(static_cast<int64_t>(result->hits.size()));
+  chunk.set_last(true);
+  if (!sent || !writer->Write(chunk)) {
+    return grpc::Status(grpc::StatusCode::CANCELLED,
+                        "Traverse: the client went away");
   }
   return grpc::Status::OK;
 }

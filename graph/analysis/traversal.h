@@ -4,6 +4,8 @@
 // visited vertices, result rows), the deadline and a cancellation check.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -12,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 
 #include "graph/view/view.h"
 
@@ -89,6 +92,33 @@ struct TraversalResult {
 // CANCELLED.
 absl::StatusOr<TraversalResult> Traverse(const View& view, ViewIndex start,
                                          const TraversalOptions& options);
+
+// Calls row(hit, texts) for each of hits in order, with its vertex's texts
+// (View::texts), until row returns false; returns whether every hit was
+// visited. For writing a walk's rows out: a row's texts are two dependent
+// cache misses away (where the record is, then the record), and asking for
+// them a few rows ahead in one loop came too late, so the hits go in
+// batches whose first pass only asks for each row's record (independent
+// loads the CPU overlaps) and whose second pass calls row.
+template <typename RowFn>
+bool ForEachHitTexts(const View& view, absl::Span<const TraversalHit> hits,
+                     RowFn&& row) {
+  constexpr size_t kBatch = 128;  // hits
+  constexpr size_t kAhead = 32;   // hits
+  for (size_t begin = 0; begin < hits.size(); begin += kBatch) {
+    const size_t end = std::min(hits.size(), begin + kBatch);
+    for (size_t i = begin; i < end; ++i) {
+      if (i + kAhead < hits.size()) {
+        view.PrefetchTextsOffset(hits[i + kAhead].vertex);
+      }
+      view.PrefetchTexts(hits[i].vertex);
+    }
+    for (size_t i = begin; i < end; ++i) {
+      if (!row(hits[i], view.texts(hits[i].vertex))) return false;
+    }
+  }
+  return true;
+}
 
 // The vertices from the start to hit's vertex (both included), following
 // parents. Requires: hit is one of result.hits.

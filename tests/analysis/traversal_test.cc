@@ -309,6 +309,40 @@ TEST(TraversalTest, BudgetsEndTheWalkWithResourceExhaustedNamingThem) {
       StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("max_visited")));
 }
 
+// Rows are visited in order with their own texts, across the batches the
+// helper prefetches in, and the visit stops when asked to.
+TEST(TraversalTest, ForEachHitTextsVisitsEveryRowInOrderUntilStopped) {
+  std::shared_ptr<const View> view = Supernode(2000, 3);
+  TraversalOptions options;
+  options.direction = FlowDirection::kDownstream;
+  options.budget.max_depth = 5;
+  ASSERT_OK_AND_ASSIGN(TraversalResult result,
+                       Traverse(*view, ViewIndex(0), options));
+  ASSERT_EQ(result.hits.size(), 1999u);
+  size_t visited = 0;
+  EXPECT_TRUE(
+      ForEachHitTexts(*view, result.hits,
+                      [&](const TraversalHit& hit, const View::Texts& texts) {
+                        EXPECT_EQ(&hit, &result.hits[visited]);
+                        EXPECT_EQ(texts.key, view->key(hit.vertex));
+                        EXPECT_EQ(texts.name, view->name(hit.vertex));
+                        EXPECT_EQ(texts.country, view->country(hit.vertex));
+                        EXPECT_EQ(texts.region, view->region(hit.vertex));
+                        ++visited;
+                        return true;
+                      }));
+  EXPECT_EQ(visited, result.hits.size());
+  visited = 0;
+  EXPECT_FALSE(ForEachHitTexts(*view, result.hits,
+                               [&](const TraversalHit&, const View::Texts&) {
+                                 return ++visited < 300;
+                               }));
+  EXPECT_EQ(visited, 300u);
+  EXPECT_TRUE(ForEachHitTexts(
+      *view, absl::Span<const TraversalHit>(),
+      [](const TraversalHit&, const View::Texts&) { return false; }));
+}
+
 TEST(TraversalTest, CancellationEndsTheWalk) {
   std::shared_ptr<const View> view = Supernode(2000, 3);
   TraversalOptions options;
