@@ -19,6 +19,7 @@
 
 #include "graph/store/byte_arena.h"
 #include "graph/store/db_options.h"
+#include "graph/store/info_log.h"
 #include "graph/store/key_codec.h"
 #include "graph/store/rocksdb_status.h"
 #include "graph/store/write_txn.h"
@@ -470,6 +471,9 @@ absl::StatusOr<ImportResult> BulkImporter::Finish(const AuditEntry& audit) {
 
   StoreOptions store_options;
   rocksdb::Options options = internal::DatabaseOptions(store_options);
+  // The server's logger: RocksDB's own aborts on a write after a failed
+  // one, as on a full disk (info_log.h).
+  options.info_log = internal::OpenInfoLog(impl_->path, /*create_dir=*/true);
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (int i = 0; i < kCount; ++i) {
     families.emplace_back(

@@ -5,7 +5,12 @@
 // one by one.
 #include "graph/store/store.h"
 
+#include <sys/mount.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <map>
@@ -829,6 +834,47 @@ TEST(BulkImporterTest, BuildsTheDatabaseTheSameWritesLeaveInAStore) {
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].rpc(), "chainkg-import");
   EXPECT_EQ(listed[0].records(), accepted);
+}
+
+// An import whose SST files do not fit on the disk fails with an error
+// and leaves the directory empty; the process goes on (RocksDB's own info
+// logger aborts on the first write after a failed one).
+TEST(BulkImporterTest, FullDiskFailsTheImportAndLeavesNothing) {
+  if (geteuid() != 0) GTEST_SKIP() << "mounting a tmpfs needs root";
+  TempDir dir;
+  const std::string disk = dir.Sub("tmpfs");
+  std::filesystem::create_directories(disk);
+  if (mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=4m") != 0) {
+    GTEST_SKIP() << "cannot mount a 4 MiB tmpfs: " << std::strerror(errno);
+  }
+  struct Unmount {
+    std::string path;
+    ~Unmount() { umount2(path.c_str(), MNT_DETACH); }
+  } unmount{disk};
+  const std::string db = disk + "/db";
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<BulkImporter> importer,
+                       BulkImporter::Create(db));
+  // ~10 MB of names: more than the disk holds even compressed.
+  std::mt19937 random(20261127);
+  for (int batch = 0; batch < 20; ++batch) {
+    WriteRequest request;
+    for (int i = 0; i < 1000; ++i) {
+      std::string name;
+      for (int c = 0; c < 170; ++c) {
+        name.push_back(static_cast<char>('a' + random() % 26));
+      }
+      request.vertices.push_back(
+          MakeFirm(absl::StrCat("EXT:full-", batch, "-", i), name));
+    }
+    ASSERT_OK(importer->Apply(std::move(request)));
+  }
+  absl::StatusOr<ImportResult> finished = importer->Finish();
+  EXPECT_FALSE(finished.ok());
+  EXPECT_THAT(finished.status().code(),
+              ::testing::AnyOf(absl::StatusCode::kResourceExhausted,
+                               absl::StatusCode::kUnavailable))
+      << finished.status();
+  EXPECT_TRUE(std::filesystem::is_empty(db));
 }
 
 TEST(StoreOpenTest, MissingDatabaseIsNotFoundWithoutCreateIfMissing) {
