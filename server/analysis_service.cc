@@ -97,13 +97,17 @@ absl::Status CheckOptional(absl::string_view field, absl::string_view value,
   return status.ok() ? status : InvalidField(field, status.message());
 }
 
+void Describe(const graph::View::Texts& texts, v1::TraversalRow* out) {
+  out->set_kind(texts.kind);
+  out->set_key(std::string(texts.key));
+  out->set_name(std::string(texts.name));
+  out->set_country(std::string(texts.country));
+  out->set_region_code(std::string(texts.region));
+}
+
 void Describe(const graph::View& view, graph::ViewIndex v,
               v1::TraversalRow* out) {
-  out->set_kind(view.kind(v));
-  out->set_key(std::string(view.key(v)));
-  out->set_name(std::string(view.name(v)));
-  out->set_country(std::string(view.country(v)));
-  out->set_region_code(std::string(view.region(v)));
+  Describe(view.texts(v), out);
 }
 
 // The vertex a request names, in the view. INVALID_ARGUMENT / NOT_FOUND
@@ -295,11 +299,7 @@ grpc::Status AnalysisServiceImpl::Traverse(
       v, result->hits,
       [&](const graph::TraversalHit& hit, const graph::View::Texts& texts) {
         v1::TraversalRow* row = chunk.add_rows();
-        row->set_kind(texts.kind);
-        row->set_key(std::string(texts.key));
-        row->set_name(std::string(texts.name));
-        row->set_country(std::string(texts.country));
-        row->set_region_code(std::string(texts.region));
+        Describe(texts, row);
         row->set_depth(hit.depth);
         row->set_parent_key(std::string(v.key(hit.parent)));
         row->set_via(hit.via);
