@@ -135,10 +135,28 @@ void ApplyPipeline::Run() {
     absl::Status status = Apply(job);
     absl::MutexLock lock(&mu_);
     busy_ = false;
+    applied_.push_back(job.summary);  // Apply calls the importer once
     if (status.ok()) ++finished_;
     spent_.push_back(std::move(job.batch));
     if (!status.ok() && error_.ok()) error_ = status;
   }
+}
+
+absl::Status ApplyPipeline::Recount(
+    const std::vector<graph::EdgeRecount>& recounts) {
+  absl::MutexLock lock(&mu_);
+  for (const graph::EdgeRecount& recount : recounts) {
+    if (recount.apply < 0 ||
+        recount.apply >= static_cast<int64_t>(applied_.size())) {
+      return absl::InternalError(absl::StrCat(
+          "recount of import call ", recount.apply, " of ", applied_.size()));
+    }
+    LoadSummary* summary = applied_[recount.apply];
+    summary->created -= recount.updated + recount.unchanged;
+    summary->updated += recount.updated;
+    summary->unchanged += recount.unchanged;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ApplyPipeline::Apply(Job& job) {

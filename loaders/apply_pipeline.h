@@ -70,6 +70,13 @@ class ApplyPipeline {
   // returns the first error.
   absl::Status Drain();
 
+  // Moves the counts that the importer's Finish recounted
+  // (graph::ImportResult::recounts) in the summaries of the jobs whose
+  // Apply calls they name. Call after Drain, when every call to the
+  // importer was this pipeline's. INTERNAL if a recount names a call the
+  // pipeline did not make.
+  absl::Status Recount(const std::vector<graph::EdgeRecount>& recounts);
+
   // Jobs submitted, and jobs applied (a job skipped after an error is not):
   // the first n jobs are applied once finished_jobs() >= n.
   int64_t submitted_jobs() const { return submitted_; }
@@ -116,6 +123,8 @@ class ApplyPipeline {
   std::vector<RecordBatch> spent_ ABSL_GUARDED_BY(mu_);  // applied batches
   int64_t submitted_ = 0;  // the caller's thread only
   int64_t finished_ ABSL_GUARDED_BY(mu_) = 0;
+  // The summary of each call to the importer, in call order.
+  std::vector<LoadSummary*> applied_ ABSL_GUARDED_BY(mu_);
   absl::Duration submit_wait_;                      // the caller's thread
   absl::Duration apply_wait_ ABSL_GUARDED_BY(mu_);  // the apply thread
 };

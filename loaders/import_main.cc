@@ -152,8 +152,9 @@ absl::Status Run(const CommandLine& flags) {
   };
   size_t reported = 0;
   ApplyPipeline pipeline(*importer);
-  // Reading runs ahead of applying, across files: a file's summary is
-  // printed once its last batch is applied.
+  // Reading runs ahead of applying, across files. The summaries are
+  // printed at the end: repeated edges are counted when the importer
+  // sorts them (graph::ImportResult::recounts).
   for (const InputFile& input : files) {
     FileState& state = states.emplace_back();
     state.name = std::filesystem::path(input.path).filename().string();
@@ -186,17 +187,18 @@ absl::Status Run(const CommandLine& flags) {
     }
     state.read = *std::move(read);
     state.jobs_end = pipeline.submitted_jobs();
-    int64_t finished = pipeline.finished_jobs();
-    while (reported < states.size() && states[reported].jobs_end <= finished) {
-      report(states[reported++]);
-    }
   }
   CHAINKG_RETURN_IF_ERROR(pipeline.Drain());
-  while (reported < states.size()) report(states[reported++]);
   absl::Time parsed = absl::Now();
   absl::Duration reading_cpu = ThreadCpu(pthread_self());
   absl::Duration applying_cpu = pipeline.apply_cpu();
-  CHAINKG_ASSIGN_OR_RETURN(graph::ImportResult imported, importer->Finish());
+  absl::StatusOr<graph::ImportResult> finished = importer->Finish();
+  if (finished.ok()) {
+    CHAINKG_RETURN_IF_ERROR(pipeline.Recount(finished->recounts));
+  }
+  while (reported < states.size()) report(states[reported++]);
+  CHAINKG_RETURN_IF_ERROR(finished.status());
+  const graph::ImportResult& imported = *finished;
   absl::Duration elapsed = absl::Now() - start;
   std::cout << "total: " << total.Format();
   std::cout << absl::StrFormat(

@@ -44,34 +44,80 @@ using Entry = std::pair<const absl::string_view, absl::string_view>;
 // Keys the upsert rules write but never read back are not kept in a map
 // but in a log of their writes: every in-edge key (an edge's mirror) and
 // every index entry but the natural-key ones (names, regions, credentials,
-// supplied products). At national scale a hash-map insert is a few cache
-// misses, an append none, and the natural-key entries, which every edge
-// looks up twice, stay in a map a tenth of the size. A log is resolved
-// when sorted (the last write of a key wins). Whether a key is logged
-// depends on its family and first byte only, so a family's map and log
-// never hold the same key.
+// supplied products). So are the out-edges, which the rules read only to
+// tell a new edge from a repeated one: the target settles repeats itself
+// (SettlesEdgeRepeats), when the log is sorted. At national scale a
+// hash-map insert is a few cache misses, an append none, and the
+// natural-key entries, which every edge looks up twice, stay in a map a
+// tenth of the size. A log is resolved when sorted (the last write of a
+// key wins). Whether a key is logged depends on its family and first byte
+// only, so a family's map and log never hold the same key.
 class MemoryTarget final : public internal::MutationTarget {
  public:
   using Family = absl::flat_hash_map<absl::string_view, absl::string_view>;
 
-  // One write of a log: a Put, or a Delete (deleted).
+  // A natural-key index key short enough to be kept in its map slot (all
+  // of the demo's: the tag, the kind and a USCC, a listing code or a
+  // product code). Every edge looks up two natural keys; a key in the
+  // arena costs each lookup a second cache miss after the slot's, and the
+  // slot's can be prefetched, the arena's not.
+  struct ShortKey {
+    static constexpr size_t kCapacity = 23;
+    char bytes[kCapacity];
+    uint8_t size;
+
+    explicit ShortKey(absl::string_view key)
+        : size(static_cast<uint8_t>(key.size())) {
+      std::memcpy(bytes, key.data(), key.size());
+    }
+    absl::string_view view() const { return absl::string_view(bytes, size); }
+    friend bool operator==(const ShortKey& a, const ShortKey& b) {
+      return a.view() == b.view();
+    }
+    template <typename H>
+    friend H AbslHashValue(H state, const ShortKey& key) {
+      return H::combine(std::move(state), key.view());
+    }
+  };
+  // Natural-key index entries with a short key: the key and the 8 bytes of
+  // the vertex key it maps to (VertexKey), in one 32-byte slot.
+  using ShortFamily = absl::flat_hash_map<ShortKey, uint64_t>;
+  static constexpr size_t kShortValueSize = sizeof(uint64_t);
+
+  // One write of a log: a Put, or a Delete (deleted), made by the Apply
+  // call numbered apply.
   struct LogEntry {
     absl::string_view key;
     absl::string_view value;
+    uint32_t apply;
     bool deleted;
   };
 
   // Whether writes of key in family go to the family's log.
   static bool Logged(ColumnFamily family, absl::string_view key) {
-    return family == internal::kInEdge ||
+    return family == internal::kInEdge || family == internal::kOutEdge ||
            (family == internal::kIndex &&
             (key.empty() || key.front() != kIndexNaturalKey));
   }
 
+  // Whether key of family is kept in the map of short natural keys.
+  static bool Short(ColumnFamily family, absl::string_view key) {
+    return family == internal::kIndex && !key.empty() &&
+           key.front() == kIndexNaturalKey && key.size() <= ShortKey::kCapacity;
+  }
+
   absl::StatusOr<std::optional<std::string>> Get(
       ColumnFamily family, absl::string_view key) override {
+    if (Short(family, key)) {
+      auto it = short_.find(ShortKey(key));
+      if (it == short_.end()) return std::optional<std::string>();
+      return std::optional<std::string>(
+          std::in_place, reinterpret_cast<const char*>(&it->second),
+          kShortValueSize);
+    }
     if (Logged(family, key)) {
-      // Linear, but the upsert rules never read logged keys.
+      // Linear, but the upsert rules never read logged keys in an import:
+      // only deletes read out-edges, and an import has none.
       const std::vector<LogEntry>& log = logs_[family];
       for (auto it = log.rbegin(); it != log.rend(); ++it) {
         if (it->key != key) continue;
@@ -105,15 +151,24 @@ class MemoryTarget final : public internal::MutationTarget {
     for (const auto& [key, value] : families_[family]) {
       if (key.substr(0, prefix.size()) == prefix) keys.emplace_back(key);
     }
+    if (family == internal::kIndex) {
+      for (const auto& [key, value] : short_) {
+        if (key.view().substr(0, prefix.size()) == prefix) {
+          keys.emplace_back(key.view());
+        }
+      }
+    }
     std::sort(keys.begin(), keys.end());
     return keys;
   }
 
   absl::Status Put(ColumnFamily family, absl::string_view key,
                    absl::string_view value) override {
+    if (Short(family, key)) return PutShort(key, value);
     if (Logged(family, key)) {
       CHAINKG_RETURN_IF_ERROR(CheckLogRoom(family));
-      logs_[family].push_back({bytes_.Copy(key), bytes_.Copy(value), false});
+      logs_[family].push_back(
+          {bytes_.Copy(key), bytes_.Copy(value), apply_, false});
       return absl::OkStatus();
     }
     Family& map = families_[family];
@@ -138,9 +193,19 @@ class MemoryTarget final : public internal::MutationTarget {
   }
 
   absl::Status Delete(ColumnFamily family, absl::string_view key) override {
+    if (Short(family, key)) {
+      auto it = short_.find(ShortKey(key));
+      if (it == short_.end()) return absl::OkStatus();
+      if (!savepoints_.empty()) {
+        undo_.push_back(
+            {family, bytes_.Copy(key), CopyShortValue(it->second), true});
+      }
+      short_.erase(it);
+      return absl::OkStatus();
+    }
     if (Logged(family, key)) {
       CHAINKG_RETURN_IF_ERROR(CheckLogRoom(family));
-      logs_[family].push_back({bytes_.Copy(key), {}, true});
+      logs_[family].push_back({bytes_.Copy(key), {}, apply_, true});
       return absl::OkStatus();
     }
     Family& map = families_[family];
@@ -154,13 +219,19 @@ class MemoryTarget final : public internal::MutationTarget {
   }
 
   bool Prefetches() const override { return true; }
+  bool SettlesEdgeRepeats() const override { return true; }
   void Prefetch(ColumnFamily family, absl::string_view key) override {
-    if (!Logged(family, key)) families_[family].prefetch(key);
+    if (Short(family, key)) {
+      short_.prefetch(ShortKey(key));
+    } else if (!Logged(family, key)) {
+      families_[family].prefetch(key);
+    }
   }
 
   void SetSavePoint() override {
-    savepoints_.push_back({undo_.size(), logs_[internal::kInEdge].size(),
-                           logs_[internal::kIndex].size()});
+    SavePoint mark{undo_.size(), {}};
+    for (int i = 0; i < kCount; ++i) mark.logs[i] = logs_[i].size();
+    savepoints_.push_back(mark);
   }
 
   absl::Status RollbackToSavePoint() override {
@@ -168,6 +239,17 @@ class MemoryTarget final : public internal::MutationTarget {
     savepoints_.pop_back();
     while (undo_.size() > mark.undo) {
       const Undo& undo = undo_.back();
+      if (Short(undo.family, undo.key)) {
+        if (undo.existed) {
+          uint64_t previous;
+          std::memcpy(&previous, undo.previous.data(), kShortValueSize);
+          short_.insert_or_assign(ShortKey(undo.key), previous);
+        } else {
+          short_.erase(ShortKey(undo.key));
+        }
+        undo_.pop_back();
+        continue;
+      }
       Family& map = families_[undo.family];
       if (undo.existed) {
         map.insert_or_assign(undo.key, undo.previous);
@@ -176,8 +258,7 @@ class MemoryTarget final : public internal::MutationTarget {
       }
       undo_.pop_back();
     }
-    logs_[internal::kInEdge].resize(mark.in_edge_log);
-    logs_[internal::kIndex].resize(mark.index_log);
+    for (int i = 0; i < kCount; ++i) logs_[i].resize(mark.logs[i]);
     return absl::OkStatus();
   }
 
@@ -188,20 +269,30 @@ class MemoryTarget final : public internal::MutationTarget {
     return absl::OkStatus();
   }
 
+  // Numbers the writes that follow (LogEntry::apply).
+  void set_apply(uint32_t apply) { apply_ = apply; }
+
   Family& mutable_family(ColumnFamily family) { return families_[family]; }
+  ShortFamily& mutable_short_family() { return short_; }
   std::vector<LogEntry>& mutable_log(ColumnFamily family) {
     return logs_[family];
   }
 
   // Keys in the map plus writes in the log of family, for sizing.
   size_t size(ColumnFamily family) const {
-    return families_[family].size() + logs_[family].size();
+    return families_[family].size() + logs_[family].size() +
+           (family == internal::kIndex ? short_.size() : 0);
   }
 
   // Grows family's map to hold at least keys entries without a resize, and
   // its log to hold writes writes.
   void Reserve(ColumnFamily family, int64_t keys, int64_t writes) {
-    if (keys > static_cast<int64_t>(families_[family].size())) {
+    if (family == internal::kIndex) {
+      // The natural keys, nearly all short; the other index keys are logged.
+      if (keys > static_cast<int64_t>(short_.size())) {
+        short_.reserve(static_cast<size_t>(keys));
+      }
+    } else if (keys > static_cast<int64_t>(families_[family].size())) {
       families_[family].reserve(static_cast<size_t>(keys));
     }
     if (writes > static_cast<int64_t>(logs_[family].size())) {
@@ -212,6 +303,7 @@ class MemoryTarget final : public internal::MutationTarget {
   // Frees the families and their bytes.
   void Clear() {
     for (Family& family : families_) family = Family();
+    short_ = ShortFamily();
     for (std::vector<LogEntry>& log : logs_) log = {};
     undo_.clear();
     bytes_.Clear();
@@ -229,6 +321,29 @@ class MemoryTarget final : public internal::MutationTarget {
                      "with chainkg load"));
   }
 
+  absl::Status PutShort(absl::string_view key, absl::string_view value) {
+    if (value.size() != kShortValueSize) {
+      return absl::InternalError(absl::StrCat("natural-key index value of ",
+                                              value.size(),
+                                              " bytes, not a vertex key"));
+    }
+    uint64_t bytes;
+    std::memcpy(&bytes, value.data(), kShortValueSize);
+    auto [it, added] = short_.try_emplace(ShortKey(key), bytes);
+    if (!savepoints_.empty()) {
+      undo_.push_back({internal::kIndex, bytes_.Copy(key),
+                       added ? absl::string_view() : CopyShortValue(it->second),
+                       !added});
+    }
+    it->second = bytes;
+    return absl::OkStatus();
+  }
+
+  absl::string_view CopyShortValue(uint64_t value) {
+    return bytes_.Copy(absl::string_view(reinterpret_cast<const char*>(&value),
+                                         kShortValueSize));
+  }
+
   // What a Put or Delete of a map changed: the key's previous value, or
   // that it was absent. The views point into bytes_.
   struct Undo {
@@ -237,15 +352,16 @@ class MemoryTarget final : public internal::MutationTarget {
     absl::string_view previous;
     bool existed;
   };
-  // Where a savepoint left the undo log and the two logs.
+  // Where a savepoint left the undo log and the logs.
   struct SavePoint {
     size_t undo;
-    size_t in_edge_log;
-    size_t index_log;
+    std::array<size_t, kCount> logs;
   };
   ByteArena bytes_;
   std::array<Family, kCount> families_;
-  std::array<std::vector<LogEntry>, kCount> logs_;  // in_edge, index only
+  ShortFamily short_;  // of the index family (Short)
+  std::array<std::vector<LogEntry>, kCount> logs_;  // see Logged
+  uint32_t apply_ = 0;
   std::vector<Undo> undo_;
   std::vector<SavePoint> savepoints_;
 };
@@ -295,18 +411,38 @@ bool SortsBefore(const SortItem& a, const SortItem& b) {
 constexpr size_t kPrefetchDistance = 8;
 
 // The key-values of family, sorted by key; frees the family. Of its log:
-// the last write of each key, without deleted keys.
-std::vector<SortItem> TakeSorted(MemoryTarget& target, ColumnFamily family) {
+// the last write of each key, without deleted keys. The bytes of the
+// entries kept in map slots (MemoryTarget::ShortKey) are copied to copies.
+// When recounts is not null, each Put of the log that repeats a key's
+// previous Put (no Delete between) is recounted there, as the upsert
+// rules count it when they read the key first: unchanged if it wrote the
+// same value, else updated.
+std::vector<SortItem> TakeSorted(MemoryTarget& target, ColumnFamily family,
+                                 ByteArena* copies,
+                                 std::vector<EdgeRecount>* recounts) {
   std::vector<SortItem> sorted;
   std::vector<MemoryTarget::LogEntry>& log = target.mutable_log(family);
   MemoryTarget::Family& map = target.mutable_family(family);
-  sorted.reserve(log.size() + map.size());
+  sorted.reserve(target.size(family));
+  if (family == internal::kIndex) {
+    MemoryTarget::ShortFamily& short_map = target.mutable_short_family();
+    for (const auto& [key, value] : short_map) {
+      sorted.push_back(MakeSortItem(
+          copies->Copy(key.view()),
+          copies->Copy(absl::string_view(reinterpret_cast<const char*>(&value),
+                                         MemoryTarget::kShortValueSize))));
+    }
+    short_map = MemoryTarget::ShortFamily();
+  }
+  std::vector<uint32_t> applies;  // of each write of the log, for recounts
+  if (recounts != nullptr) applies.reserve(log.size());
   for (size_t i = 0; i < log.size(); ++i) {
     if (i + kPrefetchDistance < log.size()) {
       __builtin_prefetch(log[i + kPrefetchDistance].key.data());
     }
     sorted.push_back(MakeSortItem(log[i].key, log[i].value,
                                   static_cast<uint32_t>(i), log[i].deleted));
+    if (recounts != nullptr) applies.push_back(log[i].apply);
   }
   const bool logged = !log.empty();
   log = {};
@@ -323,6 +459,25 @@ std::vector<SortItem> TakeSorted(MemoryTarget& target, ColumnFamily family) {
   map = MemoryTarget::Family();  // free it while the other thread works
   std::sort(sorted.begin(), sorted.end(), SortsBefore);
   if (!logged) return sorted;  // a map's keys are distinct and live
+  if (recounts != nullptr) {
+    // (apply, unchanged) of each repeated Put, then summed per apply.
+    std::vector<std::pair<uint32_t, bool>> repeats;
+    for (size_t i = 1; i < sorted.size(); ++i) {
+      const SortItem& previous = sorted[i - 1];
+      const SortItem& item = sorted[i];
+      if (item.key != previous.key || item.deleted || previous.deleted) {
+        continue;
+      }
+      repeats.emplace_back(applies[item.order], item.value == previous.value);
+    }
+    std::sort(repeats.begin(), repeats.end());
+    for (const auto& [apply, unchanged] : repeats) {
+      if (recounts->empty() || recounts->back().apply != apply) {
+        recounts->push_back({apply, 0, 0});
+      }
+      ++(unchanged ? recounts->back().unchanged : recounts->back().updated);
+    }
+  }
   // A map's key is never in the log (MemoryTarget::Logged), so it is kept
   // here as it is: not superseded, not deleted.
   size_t kept = 0;
@@ -341,6 +496,7 @@ struct FamilySst {
   absl::Status status;
   int64_t keys = 0;
   int64_t bytes = 0;
+  std::vector<EdgeRecount> recounts;  // out_edge only (TakeSorted)
 };
 
 // Sorts family, writes it to out->file (or clears out->file when no key is
@@ -350,7 +506,10 @@ absl::Status WriteFamilySst(const rocksdb::Options& options,
                             rocksdb::ColumnFamilyHandle* handle,
                             MemoryTarget& target, ColumnFamily family,
                             FamilySst* out) {
-  std::vector<SortItem> sorted = TakeSorted(target, family);
+  ByteArena copies;
+  std::vector<SortItem> sorted =
+      TakeSorted(target, family, &copies,
+                 family == internal::kOutEdge ? &out->recounts : nullptr);
   if (sorted.empty()) {
     out->file.clear();
     return absl::OkStatus();
@@ -384,6 +543,7 @@ struct BulkImporter::Impl {
   MemoryTarget target;
   internal::SequenceCounters next_sequence = {1, 1, 1, 1, 1, 1, 1, 1};
   internal::AuditCounts totals;  // of the successful Apply calls
+  int64_t applies = 0;           // Apply calls so far
   bool finished = false;
 };
 
@@ -423,7 +583,7 @@ void BulkImporter::ExpectRecords(int64_t vertices, int64_t edges) {
   // and about three more index entries (names, region, credentials).
   impl_->target.Reserve(internal::kVertex, vertices, 0);
   impl_->target.Reserve(internal::kIndex, vertices, 3 * vertices + edges);
-  impl_->target.Reserve(internal::kOutEdge, edges, 0);
+  impl_->target.Reserve(internal::kOutEdge, 0, edges);
   impl_->target.Reserve(internal::kInEdge, 0, edges);
 }
 
@@ -433,9 +593,16 @@ absl::StatusOr<WriteResult> BulkImporter::Apply(WriteRequest request) {
 
 absl::StatusOr<WriteResult> BulkImporter::ApplyAndReturnRecords(
     WriteRequest& request) {
+  const int64_t apply = impl_->applies++;
   if (impl_->finished) {
     return absl::FailedPreconditionError("import already finished");
   }
+  if (apply > std::numeric_limits<uint32_t>::max()) {
+    return absl::ResourceExhaustedError(
+        "more than 4G writes in one import; import in parts and load the "
+        "rest with chainkg load");
+  }
+  impl_->target.set_apply(static_cast<uint32_t>(apply));
   const auto records =
       static_cast<int64_t>(request.vertices.size() + request.edges.size());
   CHAINKG_ASSIGN_OR_RETURN(internal::PreparedWrite prepared,
@@ -532,6 +699,13 @@ absl::StatusOr<ImportResult> BulkImporter::Finish(const AuditEntry& audit) {
   }
   impl_->target.Clear();
   ImportResult result;
+  // Edges counted created by Apply that repeat an earlier write.
+  result.recounts = std::move(ssts[internal::kOutEdge].recounts);
+  for (const EdgeRecount& recount : result.recounts) {
+    impl_->totals.created -= recount.updated + recount.unchanged;
+    impl_->totals.updated += recount.updated;
+    impl_->totals.unchanged += recount.unchanged;
+  }
   absl::Status status = absl::OkStatus();
   for (int i = 0; i < kCount && status.ok(); ++i) {
     if (ssts[i].file.empty()) continue;  // an empty family

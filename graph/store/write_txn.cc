@@ -322,8 +322,10 @@ absl::Status WriteTxn::UpsertEdge(const v1::Edge& edge,
   CHAINKG_ASSIGN_OR_RETURN(std::optional<EdgeKeyParts> parts,
                            ResolveEdge(edge, /*require_endpoints=*/true));
   std::string out_key = EdgeKey(*parts);
-  CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> old,
-                           target_.Get(kOutEdge, out_key));
+  std::optional<std::string> old;
+  if (!target_.SettlesEdgeRepeats()) {
+    CHAINKG_ASSIGN_OR_RETURN(old, target_.Get(kOutEdge, out_key));
+  }
   std::string value;
   if (!edge.has_source() && !client.empty()) {
     v1::Edge stamped = edge;

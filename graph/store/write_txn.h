@@ -66,6 +66,11 @@ class MutationTarget {
   // while other work goes on; only called when Prefetches() is true.
   virtual bool Prefetches() const { return false; }
   virtual void Prefetch(ColumnFamily /*family*/, absl::string_view /*key*/) {}
+  // Whether the target settles repeated writes of an out-edge key itself,
+  // counting each as the rules would have (BulkImporter, when it sorts the
+  // edges): UpsertEdge then writes every edge without reading the stored
+  // one first, and counts it as created.
+  virtual bool SettlesEdgeRepeats() const { return false; }
   virtual void SetSavePoint() = 0;
   virtual absl::Status RollbackToSavePoint() = 0;
   virtual absl::Status PopSavePoint() = 0;
@@ -114,7 +119,9 @@ class WriteTxn {
   // Deletes a vertex with its edges and index entries; absent: no-op.
   absl::Status DeleteVertex(const v1::VertexRef& ref, WriteResult* result);
   // Inserts or replaces one canonical edge. NOT_FOUND ("from", "to",
-  // "supplies.product_key") when a vertex it names does not exist.
+  // "supplies.product_key") when a vertex it names does not exist. Counts
+  // the edge created, updated or unchanged, unless the target settles
+  // repeats (MutationTarget::SettlesEdgeRepeats): created.
   absl::Status UpsertEdge(const v1::Edge& edge, absl::string_view client,
                           WriteResult* result);
   // Deletes an edge by identity; absent: no-op.

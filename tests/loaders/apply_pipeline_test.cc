@@ -53,14 +53,15 @@ Job EdgeJob(int first, int count, LoadSummary* summary,
 
 // Many jobs, more records than the queue holds, some repeated: every job
 // is checked and applied once, in order (an edge applies only after the
-// firms it names), and the summaries count what the importer did.
+// firms it names), and the summaries count what the importer did, with
+// the repeated edges recounted after the importer's Finish.
 TEST(ApplyPipelineTest, AppliesEveryJobInOrderAndCountsIt) {
   testing::TempDir dir;
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<graph::BulkImporter> importer,
                        graph::BulkImporter::Create(dir.Sub("db")));
   constexpr int kFirms = 6000;
   constexpr int kBatch = 500;
-  LoadSummary firms, edges;
+  LoadSummary firms, edges, again;
   std::vector<Issue> firm_issues, edge_issues;
   {
     ApplyPipeline pipeline(*importer);
@@ -74,19 +75,33 @@ TEST(ApplyPipelineTest, AppliesEveryJobInOrderAndCountsIt) {
     for (int first = 0; first < kFirms; first += kBatch) {
       ASSERT_OK(pipeline.Submit(EdgeJob(first, kBatch, &edges, &edge_issues)));
     }
+    // Edges again, as another file would bring them: a batch unchanged,
+    // then half a batch with a share (updated).
+    ASSERT_OK(pipeline.Submit(EdgeJob(0, kBatch, &again, &edge_issues)));
+    Job changed = EdgeJob(kBatch, kBatch / 2, &again, &edge_issues);
+    for (v1::Edge& edge : changed.batch.edges) {
+      edge.mutable_supplies()->set_share(0.5);
+    }
+    ASSERT_OK(pipeline.Submit(std::move(changed)));
     ASSERT_OK(pipeline.Drain());
-    EXPECT_EQ(pipeline.submitted_jobs(), 2 * kFirms / kBatch + 1);
+    EXPECT_EQ(pipeline.submitted_jobs(), 2 * kFirms / kBatch + 3);
     EXPECT_EQ(pipeline.finished_jobs(), pipeline.submitted_jobs());
+    EXPECT_EQ(again.created, kBatch + kBatch / 2);  // until recounted
+    ASSERT_OK_AND_ASSIGN(graph::ImportResult imported, importer->Finish());
+    ASSERT_OK(pipeline.Recount(imported.recounts));
   }
   EXPECT_EQ(firms.created, kFirms);
   EXPECT_EQ(firms.unchanged, kBatch);
   EXPECT_EQ(edges.created, kFirms - 1);
+  EXPECT_EQ(edges.updated + edges.unchanged, 0);
+  EXPECT_EQ(again.created, 0);
+  EXPECT_EQ(again.unchanged, kBatch);
+  EXPECT_EQ(again.updated, kBatch / 2);
   EXPECT_TRUE(firm_issues.empty());
   ASSERT_EQ(edge_issues.size(), 1u);
   EXPECT_EQ(edge_issues[0].file, "edges.csv");
   EXPECT_EQ(edge_issues[0].line, kFirms - 1 + 2);
   EXPECT_THAT(edge_issues[0].reason, HasSubstr(Firm(kFirms)));
-  ASSERT_OK(importer->Finish());
   ASSERT_OK_AND_ASSIGN(testing::DatabaseDump dump,
                        testing::DumpDatabase(dir.Sub("db")));
   EXPECT_EQ(dump["vertex"].size(), static_cast<size_t>(kFirms));
