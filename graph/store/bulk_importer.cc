@@ -220,6 +220,7 @@ class MemoryTarget final : public internal::MutationTarget {
 
   bool Prefetches() const override { return true; }
   bool SettlesEdgeRepeats() const override { return true; }
+  bool ReadsAreCheap() const override { return true; }
   void Prefetch(ColumnFamily family, absl::string_view key) override {
     if (Short(family, key)) {
       short_.prefetch(ShortKey(key));

@@ -91,10 +91,16 @@ std::string MirrorEdgeKey(const EdgeKeyParts& parts) {
 
 std::string NaturalKeyIndexKey(v1::VertexKind kind, absl::string_view key) {
   std::string out;
-  out.push_back(kIndexNaturalKey);
-  out.push_back(static_cast<char>(kind));
-  out.append(key.data(), key.size());
+  AssignNaturalKeyIndexKey(kind, key, &out);
   return out;
+}
+
+void AssignNaturalKeyIndexKey(v1::VertexKind kind, absl::string_view key,
+                              std::string* out) {
+  out->clear();
+  out->push_back(kIndexNaturalKey);
+  out->push_back(static_cast<char>(kind));
+  out->append(key.data(), key.size());
 }
 
 std::string NameIndexPrefix(v1::VertexKind kind,

@@ -109,6 +109,9 @@ std::string EdgePrefix(VertexId near, v1::EdgeKind kind);
 std::string MirrorEdgeKey(const EdgeKeyParts& parts);
 
 std::string NaturalKeyIndexKey(v1::VertexKind kind, absl::string_view key);
+// Sets *out to NaturalKeyIndexKey(kind, key), reusing its buffer.
+void AssignNaturalKeyIndexKey(v1::VertexKind kind, absl::string_view key,
+                              std::string* out);
 std::string NameIndexPrefix(v1::VertexKind kind,
                             absl::string_view normalized_prefix);
 std::string NameIndexKey(v1::VertexKind kind, absl::string_view normalized,

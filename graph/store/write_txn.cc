@@ -40,7 +40,11 @@ std::vector<std::string> SecondaryIndexKeys(const v1::Vertex& vertex,
 }
 
 std::string RefText(const v1::VertexRef& ref) {
-  return absl::StrCat(KindName(ref.kind()), " \"", ref.key(), "\"");
+  return RefText(ref.kind(), ref.key());
+}
+
+std::string RefText(v1::VertexKind kind, absl::string_view key) {
+  return absl::StrCat(KindName(kind), " \"", key, "\"");
 }
 
 void WriteTxn::SetSavePoint() {
@@ -82,25 +86,27 @@ void WriteTxn::PublishIds(CommittedIds* committed_ids) const {
 }
 
 absl::StatusOr<std::optional<VertexId>> WriteTxn::LookupId(
-    const v1::VertexRef& ref) {
-  std::string index_key = NaturalKeyIndexKey(ref.kind(), ref.key());
-  auto cached = id_cache_.find(index_key);
-  if (cached != id_cache_.end()) return cached->second;
-  if (committed_ids_ != nullptr && !deleted_.contains(index_key)) {
-    auto known = committed_ids_->find(index_key);
-    if (known != committed_ids_->end()) return known->second;
+    v1::VertexKind kind, absl::string_view key) {
+  AssignNaturalKeyIndexKey(kind, key, &index_key_);
+  if (cache_ids_) {
+    auto cached = id_cache_.find(index_key_);
+    if (cached != id_cache_.end()) return cached->second;
+    if (committed_ids_ != nullptr && !deleted_.contains(index_key_)) {
+      auto known = committed_ids_->find(index_key_);
+      if (known != committed_ids_->end()) return known->second;
+    }
   }
   CHAINKG_ASSIGN_OR_RETURN(std::optional<std::string> value,
-                           target_.Get(kIndex, index_key));
+                           target_.Get(kIndex, index_key_));
   std::optional<VertexId> id;
   if (value.has_value()) {
     if (value->size() != kIdBytes) {
-      return absl::DataLossError(absl::StrCat("natural-key index entry of ",
-                                              RefText(ref), " is malformed"));
+      return absl::DataLossError(absl::StrCat(
+          "natural-key index entry of ", RefText(kind, key), " is malformed"));
     }
     id = VertexId(ReadUint64(*value));
   }
-  id_cache_.emplace(std::move(index_key), id);
+  if (cache_ids_) id_cache_.emplace(index_key_, id);
   return id;
 }
 
@@ -201,7 +207,7 @@ absl::Status WriteTxn::UpsertVertex(const v1::Vertex& vertex, UpsertMode mode,
     id = VertexId::Make(ref.kind(), next++);
     std::string index_key = NaturalKeyIndexKey(ref.kind(), ref.key());
     CHAINKG_RETURN_IF_ERROR(target_.Put(kIndex, index_key, VertexKey(id)));
-    id_cache_[std::move(index_key)] = id;
+    if (cache_ids_) id_cache_[std::move(index_key)] = id;
     stored_form = vertex;
     StampClient(&stored_form, client);
     ++result->created;
@@ -269,7 +275,7 @@ absl::Status WriteTxn::DeleteVertex(const v1::VertexRef& ref,
   std::string index_key = NaturalKeyIndexKey(ref.kind(), ref.key());
   CHAINKG_RETURN_IF_ERROR(target_.Delete(kIndex, index_key));
   deleted_.insert(index_key);
-  id_cache_[std::move(index_key)] = std::nullopt;
+  if (cache_ids_) id_cache_[std::move(index_key)] = std::nullopt;
   CHAINKG_RETURN_IF_ERROR(target_.Delete(kVertex, VertexKey(id)));
   ++result->deleted;
   return absl::OkStatus();
@@ -278,26 +284,26 @@ absl::Status WriteTxn::DeleteVertex(const v1::VertexRef& ref,
 absl::StatusOr<std::optional<EdgeKeyParts>> WriteTxn::ResolveEdge(
     const v1::Edge& edge, bool require_endpoints) {
   auto resolve =
-      [&](const v1::VertexRef& ref,
+      [&](v1::VertexKind kind, absl::string_view key,
           absl::string_view field) -> absl::StatusOr<std::optional<VertexId>> {
-    CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> id, LookupId(ref));
+    CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> id, LookupId(kind, key));
     if (!id.has_value() && require_endpoints) {
       return FieldError(absl::StatusCode::kNotFound, field,
-                        absl::StrCat("no ", RefText(ref)));
+                        absl::StrCat("no ", RefText(kind, key)));
     }
     return id;
   };
-  CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> from,
-                           resolve(edge.from(), "from"));
+  CHAINKG_ASSIGN_OR_RETURN(
+      std::optional<VertexId> from,
+      resolve(edge.from().kind(), edge.from().key(), "from"));
   CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> to,
-                           resolve(edge.to(), "to"));
+                           resolve(edge.to().kind(), edge.to().key(), "to"));
   uint64_t qualifier = 0;
   if (edge.has_supplies() && !edge.supplies().product_key().empty()) {
-    v1::VertexRef product;
-    product.set_kind(v1::VERTEX_KIND_PRODUCT);
-    product.set_key(edge.supplies().product_key());
-    CHAINKG_ASSIGN_OR_RETURN(std::optional<VertexId> product_id,
-                             resolve(product, "supplies.product_key"));
+    CHAINKG_ASSIGN_OR_RETURN(
+        std::optional<VertexId> product_id,
+        resolve(v1::VERTEX_KIND_PRODUCT, edge.supplies().product_key(),
+                "supplies.product_key"));
     if (!product_id.has_value()) return std::optional<EdgeKeyParts>();
     qualifier = product_id->value();
   }
@@ -310,10 +316,10 @@ absl::StatusOr<std::optional<EdgeKeyParts>> WriteTxn::ResolveEdge(
 
 void WriteTxn::PrefetchEdge(const v1::Edge& edge) {
   if (!target_.Prefetches()) return;  // spare building the keys
-  target_.Prefetch(kIndex,
-                   NaturalKeyIndexKey(edge.from().kind(), edge.from().key()));
-  target_.Prefetch(kIndex,
-                   NaturalKeyIndexKey(edge.to().kind(), edge.to().key()));
+  AssignNaturalKeyIndexKey(edge.from().kind(), edge.from().key(), &index_key_);
+  target_.Prefetch(kIndex, index_key_);
+  AssignNaturalKeyIndexKey(edge.to().kind(), edge.to().key(), &index_key_);
+  target_.Prefetch(kIndex, index_key_);
 }
 
 absl::Status WriteTxn::UpsertEdge(const v1::Edge& edge,

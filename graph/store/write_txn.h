@@ -47,6 +47,7 @@ std::vector<std::string> SecondaryIndexKeys(const v1::Vertex& vertex,
 
 // `firm "KEY"` for messages.
 std::string RefText(const v1::VertexRef& ref);
+std::string RefText(v1::VertexKind kind, absl::string_view key);
 
 // Where a write's keys go. Reads see the target's own earlier writes.
 // Savepoints nest; RollbackToSavePoint undoes every Put and Delete since the
@@ -71,6 +72,10 @@ class MutationTarget {
   // edges): UpsertEdge then writes every edge without reading the stored
   // one first, and counts it as created.
   virtual bool SettlesEdgeRepeats() const { return false; }
+  // Whether Get is an in-memory lookup, no dearer than the cache of
+  // natural keys a WriteTxn otherwise keeps: the transaction then keeps
+  // none (BulkImporter; filling and freeing it per write cost more).
+  virtual bool ReadsAreCheap() const { return false; }
   virtual void SetSavePoint() = 0;
   virtual absl::Status RollbackToSavePoint() = 0;
   virtual absl::Status PopSavePoint() = 0;
@@ -96,6 +101,7 @@ class WriteTxn {
       : target_(target),
         initial_sequence_(next_sequence),
         next_sequence_(next_sequence),
+        cache_ids_(!target.ReadsAreCheap()),
         committed_ids_(committed_ids) {}
 
   const SequenceCounters& next_sequence() const { return next_sequence_; }
@@ -136,7 +142,11 @@ class WriteTxn {
   absl::Status PopSavePoint();
 
  private:
-  absl::StatusOr<std::optional<VertexId>> LookupId(const v1::VertexRef& ref);
+  absl::StatusOr<std::optional<VertexId>> LookupId(v1::VertexKind kind,
+                                                   absl::string_view key);
+  absl::StatusOr<std::optional<VertexId>> LookupId(const v1::VertexRef& ref) {
+    return LookupId(ref.kind(), ref.key());
+  }
   absl::StatusOr<v1::Vertex> ReadVertex(VertexId id);
   absl::Status RemoveEdge(const EdgeKeyParts& out_parts);
   absl::StatusOr<std::optional<EdgeKeyParts>> ResolveEdge(
@@ -149,8 +159,11 @@ class WriteTxn {
   // Natural-key index lookups of this transaction (nullopt: no such
   // vertex), so that the edges of a batch, which name the same firms and
   // products again and again, do not each go to the target. Kept in step
-  // by UpsertVertex and DeleteVertex; cleared on rollback.
+  // by UpsertVertex and DeleteVertex; cleared on rollback. Unused (empty)
+  // unless cache_ids_.
   absl::flat_hash_map<std::string, std::optional<VertexId>> id_cache_;
+  const bool cache_ids_;
+  std::string index_key_;  // LookupId's and PrefetchEdge's, reused
   const CommittedIds* committed_ids_;
   // Natural-key index keys this transaction deleted, kept through
   // rollbacks: committed_ids_ may be stale for them.
