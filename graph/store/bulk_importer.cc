@@ -34,6 +34,69 @@ using internal::kColumnFamilyNames;
 using internal::kCount;
 using Entry = std::pair<const absl::string_view, absl::string_view>;
 
+// A key-value of a family to be sorted, with the key's first 24 bytes as
+// three big-endian words (zero-padded): most comparisons are decided by
+// the words, without reaching the key bytes and memcmp (24 bytes cover an
+// edge key's from, kind and to, where 16 left most edges of one vertex
+// tied). The logs of MemoryTarget hold their writes in this form, so that
+// they are sorted where they lie. order ranks the writes of one key in a
+// log (the last one wins); apply numbers the Apply call that wrote it.
+constexpr int kHeadWords = 3;
+struct SortItem {
+  // value_size of a Delete.
+  static constexpr uint32_t kDeleted = std::numeric_limits<uint32_t>::max();
+
+  uint64_t head[kHeadWords];
+  const char* key_data;
+  const char* value_data;
+  uint32_t key_size;
+  uint32_t value_size;
+  uint32_t order;
+  uint32_t apply;
+
+  absl::string_view key() const {
+    return absl::string_view(key_data, key_size);
+  }
+  absl::string_view value() const {
+    return deleted() ? absl::string_view()
+                     : absl::string_view(value_data, value_size);
+  }
+  bool deleted() const { return value_size == kDeleted; }
+};
+static_assert(sizeof(SortItem) == 56, "a log write is 56 bytes");
+
+// Requires: key and value shorter than 4 GiB (MemoryTarget::CheckLogRoom).
+SortItem MakeSortItem(absl::string_view key, absl::string_view value,
+                      uint32_t order = 0, uint32_t apply = 0,
+                      bool deleted = false) {
+  unsigned char bytes[8 * kHeadWords] = {};
+  std::memcpy(bytes, key.data(), std::min(key.size(), sizeof(bytes)));
+  SortItem item{
+      {},
+      key.data(),
+      value.data(),
+      static_cast<uint32_t>(key.size()),
+      deleted ? SortItem::kDeleted : static_cast<uint32_t>(value.size()),
+      order,
+      apply};
+  for (size_t i = 0; i < sizeof(bytes); ++i) {
+    item.head[i / 8] = (item.head[i / 8] << 8) | bytes[i];
+  }
+  return item;
+}
+
+// Byte order of the keys, then write order. Zero padding keeps the words'
+// order consistent with the bytes': where the words differ, a padded byte
+// stands for a key that ended there, which sorts first as it does
+// bytewise.
+bool SortsBefore(const SortItem& a, const SortItem& b) {
+  for (int i = 0; i < kHeadWords; ++i) {
+    if (a.head[i] != b.head[i]) return a.head[i] < b.head[i];
+  }
+  if (a.key() != b.key()) return a.key() < b.key();
+  return a.order < b.order;
+}
+
 // In-memory column families with an undo log for savepoints. Hash maps,
 // not sorted maps: an import only looks keys up and writes them, and one
 // sort per family at the end is far cheaper than keeping them sorted. The
@@ -84,15 +147,6 @@ class MemoryTarget final : public internal::MutationTarget {
   using ShortFamily = absl::flat_hash_map<ShortKey, uint64_t>;
   static constexpr size_t kShortValueSize = sizeof(uint64_t);
 
-  // One write of a log: a Put, or a Delete (deleted), made by the Apply
-  // call numbered apply.
-  struct LogEntry {
-    absl::string_view key;
-    absl::string_view value;
-    uint32_t apply;
-    bool deleted;
-  };
-
   // Whether writes of key in family go to the family's log.
   static bool Logged(ColumnFamily family, absl::string_view key) {
     return family == internal::kInEdge || family == internal::kOutEdge ||
@@ -118,12 +172,12 @@ class MemoryTarget final : public internal::MutationTarget {
     if (Logged(family, key)) {
       // Linear, but the upsert rules never read logged keys in an import:
       // only deletes read out-edges, and an import has none.
-      const std::vector<LogEntry>& log = logs_[family];
+      const std::vector<SortItem>& log = logs_[family];
       for (auto it = log.rbegin(); it != log.rend(); ++it) {
-        if (it->key != key) continue;
-        if (it->deleted) return std::optional<std::string>();
-        return std::optional<std::string>(std::in_place, it->value.data(),
-                                          it->value.size());
+        if (it->key() != key) continue;
+        if (it->deleted()) return std::optional<std::string>();
+        return std::optional<std::string>(std::in_place, it->value_data,
+                                          it->value_size);
       }
       return std::optional<std::string>();
     }
@@ -140,9 +194,9 @@ class MemoryTarget final : public internal::MutationTarget {
       ColumnFamily family, absl::string_view prefix) override {
     std::vector<std::string> keys;
     absl::flat_hash_map<absl::string_view, bool> live;
-    for (const LogEntry& entry : logs_[family]) {
-      if (entry.key.substr(0, prefix.size()) == prefix) {
-        live[entry.key] = !entry.deleted;
+    for (const SortItem& entry : logs_[family]) {
+      if (entry.key().substr(0, prefix.size()) == prefix) {
+        live[entry.key()] = !entry.deleted();
       }
     }
     for (const auto& [key, present] : live) {
@@ -166,9 +220,13 @@ class MemoryTarget final : public internal::MutationTarget {
                    absl::string_view value) override {
     if (Short(family, key)) return PutShort(key, value);
     if (Logged(family, key)) {
-      CHAINKG_RETURN_IF_ERROR(CheckLogRoom(family));
-      logs_[family].push_back(
-          {bytes_.Copy(key), bytes_.Copy(value), apply_, false});
+      CHAINKG_RETURN_IF_ERROR(CheckLogRoom(family, key, value));
+      std::vector<SortItem>& log = logs_[family];
+      SortItem item =
+          MakeSortItem(key, value, static_cast<uint32_t>(log.size()), apply_);
+      item.key_data = bytes_.Copy(key).data();
+      item.value_data = bytes_.Copy(value).data();
+      log.push_back(item);
       return absl::OkStatus();
     }
     Family& map = families_[family];
@@ -204,8 +262,12 @@ class MemoryTarget final : public internal::MutationTarget {
       return absl::OkStatus();
     }
     if (Logged(family, key)) {
-      CHAINKG_RETURN_IF_ERROR(CheckLogRoom(family));
-      logs_[family].push_back({bytes_.Copy(key), {}, apply_, true});
+      CHAINKG_RETURN_IF_ERROR(CheckLogRoom(family, key, {}));
+      std::vector<SortItem>& log = logs_[family];
+      SortItem item = MakeSortItem(key, {}, static_cast<uint32_t>(log.size()),
+                                   apply_, /*deleted=*/true);
+      item.key_data = bytes_.Copy(key).data();
+      log.push_back(item);
       return absl::OkStatus();
     }
     Family& map = families_[family];
@@ -270,12 +332,12 @@ class MemoryTarget final : public internal::MutationTarget {
     return absl::OkStatus();
   }
 
-  // Numbers the writes that follow (LogEntry::apply).
+  // Numbers the writes that follow (SortItem::apply).
   void set_apply(uint32_t apply) { apply_ = apply; }
 
   Family& mutable_family(ColumnFamily family) { return families_[family]; }
   ShortFamily& mutable_short_family() { return short_; }
-  std::vector<LogEntry>& mutable_log(ColumnFamily family) {
+  std::vector<SortItem>& mutable_log(ColumnFamily family) {
     return logs_[family];
   }
 
@@ -305,21 +367,24 @@ class MemoryTarget final : public internal::MutationTarget {
   void Clear() {
     for (Family& family : families_) family = Family();
     short_ = ShortFamily();
-    for (std::vector<LogEntry>& log : logs_) log = {};
+    for (std::vector<SortItem>& log : logs_) log = {};
     undo_.clear();
     bytes_.Clear();
   }
 
  private:
-  // A log's writes are ranked by a 32-bit number when sorted (SortItem).
-  absl::Status CheckLogRoom(ColumnFamily family) const {
-    if (logs_[family].size() < std::numeric_limits<uint32_t>::max()) {
+  // A log's writes are ranked, and their sizes kept, in 32 bits (SortItem).
+  absl::Status CheckLogRoom(ColumnFamily family, absl::string_view key,
+                            absl::string_view value) const {
+    constexpr size_t kLimit = std::numeric_limits<uint32_t>::max();
+    if (logs_[family].size() < kLimit && key.size() < kLimit &&
+        value.size() < kLimit) {
       return absl::OkStatus();
     }
     return absl::ResourceExhaustedError(
         absl::StrCat("more than 4G writes of ", kColumnFamilyNames[family],
-                     " keys in one import; import in parts and load the rest "
-                     "with chainkg load"));
+                     " keys, or a value of 4 GiB, in one import; import in "
+                     "parts and load the rest with chainkg load"));
   }
 
   absl::Status PutShort(absl::string_view key, absl::string_view value) {
@@ -361,49 +426,11 @@ class MemoryTarget final : public internal::MutationTarget {
   ByteArena bytes_;
   std::array<Family, kCount> families_;
   ShortFamily short_;  // of the index family (Short)
-  std::array<std::vector<LogEntry>, kCount> logs_;  // see Logged
+  std::array<std::vector<SortItem>, kCount> logs_;  // see Logged
   uint32_t apply_ = 0;
   std::vector<Undo> undo_;
   std::vector<SavePoint> savepoints_;
 };
-
-// A key-value of a family being sorted, with the key's first 24 bytes as
-// three big-endian words (zero-padded): most comparisons are decided by
-// the words, without reaching the key bytes and memcmp (24 bytes cover an
-// edge key's from, kind and to, where 16 left most edges of one vertex
-// tied). order ranks the writes of one key in a log family (the last one
-// wins).
-constexpr int kHeadWords = 3;
-struct SortItem {
-  uint64_t head[kHeadWords];
-  absl::string_view key;
-  absl::string_view value;
-  uint32_t order;
-  bool deleted;
-};
-
-SortItem MakeSortItem(absl::string_view key, absl::string_view value,
-                      uint32_t order = 0, bool deleted = false) {
-  unsigned char bytes[8 * kHeadWords] = {};
-  std::memcpy(bytes, key.data(), std::min(key.size(), sizeof(bytes)));
-  SortItem item{{}, key, value, order, deleted};
-  for (size_t i = 0; i < sizeof(bytes); ++i) {
-    item.head[i / 8] = (item.head[i / 8] << 8) | bytes[i];
-  }
-  return item;
-}
-
-// Byte order of the keys, then write order. Zero padding keeps the words'
-// order consistent with the bytes': where the words differ, a padded byte
-// stands for a key that ended there, which sorts first as it does
-// bytewise.
-bool SortsBefore(const SortItem& a, const SortItem& b) {
-  for (int i = 0; i < kHeadWords; ++i) {
-    if (a.head[i] != b.head[i]) return a.head[i] < b.head[i];
-  }
-  if (a.key != b.key) return a.key < b.key;
-  return a.order < b.order;
-}
 
 // How many items ahead the loops over a family fetch the bytes they will
 // read: the keys and values lie in the arena in insertion order, the
@@ -412,7 +439,8 @@ bool SortsBefore(const SortItem& a, const SortItem& b) {
 constexpr size_t kPrefetchDistance = 8;
 
 // The key-values of family, sorted by key; frees the family. Of its log:
-// the last write of each key, without deleted keys. The bytes of the
+// the last write of each key, without deleted keys. The log is sorted
+// where it lies, with the map entries added to it; the bytes of the
 // entries kept in map slots (MemoryTarget::ShortKey) are copied to copies.
 // When recounts is not null, each Put of the log that repeats a key's
 // previous Put (no Delete between) is recounted there, as the upsert
@@ -421,10 +449,11 @@ constexpr size_t kPrefetchDistance = 8;
 std::vector<SortItem> TakeSorted(MemoryTarget& target, ColumnFamily family,
                                  ByteArena* copies,
                                  std::vector<EdgeRecount>* recounts) {
-  std::vector<SortItem> sorted;
-  std::vector<MemoryTarget::LogEntry>& log = target.mutable_log(family);
-  MemoryTarget::Family& map = target.mutable_family(family);
-  sorted.reserve(target.size(family));
+  const size_t size = target.size(family);
+  std::vector<SortItem> sorted = std::move(target.mutable_log(family));
+  target.mutable_log(family) = {};
+  const bool logged = !sorted.empty();
+  sorted.reserve(size);
   if (family == internal::kIndex) {
     MemoryTarget::ShortFamily& short_map = target.mutable_short_family();
     for (const auto& [key, value] : short_map) {
@@ -435,18 +464,7 @@ std::vector<SortItem> TakeSorted(MemoryTarget& target, ColumnFamily family,
     }
     short_map = MemoryTarget::ShortFamily();
   }
-  std::vector<uint32_t> applies;  // of each write of the log, for recounts
-  if (recounts != nullptr) applies.reserve(log.size());
-  for (size_t i = 0; i < log.size(); ++i) {
-    if (i + kPrefetchDistance < log.size()) {
-      __builtin_prefetch(log[i + kPrefetchDistance].key.data());
-    }
-    sorted.push_back(MakeSortItem(log[i].key, log[i].value,
-                                  static_cast<uint32_t>(i), log[i].deleted));
-    if (recounts != nullptr) applies.push_back(log[i].apply);
-  }
-  const bool logged = !log.empty();
-  log = {};
+  MemoryTarget::Family& map = target.mutable_family(family);
   std::vector<const Entry*> entries;
   entries.reserve(map.size());
   for (const Entry& entry : map) entries.push_back(&entry);
@@ -466,10 +484,11 @@ std::vector<SortItem> TakeSorted(MemoryTarget& target, ColumnFamily family,
     for (size_t i = 1; i < sorted.size(); ++i) {
       const SortItem& previous = sorted[i - 1];
       const SortItem& item = sorted[i];
-      if (item.key != previous.key || item.deleted || previous.deleted) {
+      if (item.key() != previous.key() || item.deleted() ||
+          previous.deleted()) {
         continue;
       }
-      repeats.emplace_back(applies[item.order], item.value == previous.value);
+      repeats.emplace_back(item.apply, item.value() == previous.value());
     }
     std::sort(repeats.begin(), repeats.end());
     for (const auto& [apply, unchanged] : repeats) {
@@ -484,8 +503,8 @@ std::vector<SortItem> TakeSorted(MemoryTarget& target, ColumnFamily family,
   size_t kept = 0;
   for (size_t i = 0; i < sorted.size(); ++i) {
     bool superseded =
-        i + 1 < sorted.size() && sorted[i + 1].key == sorted[i].key;
-    if (!superseded && !sorted[i].deleted) sorted[kept++] = sorted[i];
+        i + 1 < sorted.size() && sorted[i + 1].key() == sorted[i].key();
+    if (!superseded && !sorted[i].deleted()) sorted[kept++] = sorted[i];
   }
   sorted.resize(kept);
   return sorted;
@@ -520,13 +539,13 @@ absl::Status WriteFamilySst(const rocksdb::Options& options,
   CHAINKG_RETURN_IF_ERROR(FromRocksDb(writer.Open(out->file), context));
   for (size_t i = 0; i < sorted.size(); ++i) {
     if (i + kPrefetchDistance < sorted.size()) {
-      __builtin_prefetch(sorted[i + kPrefetchDistance].key.data());
-      __builtin_prefetch(sorted[i + kPrefetchDistance].value.data());
+      __builtin_prefetch(sorted[i + kPrefetchDistance].key_data);
+      __builtin_prefetch(sorted[i + kPrefetchDistance].value_data);
     }
     const SortItem& item = sorted[i];
     CHAINKG_RETURN_IF_ERROR(FromRocksDb(
-        writer.Put(rocksdb::Slice(item.key.data(), item.key.size()),
-                   rocksdb::Slice(item.value.data(), item.value.size())),
+        writer.Put(rocksdb::Slice(item.key_data, item.key_size),
+                   rocksdb::Slice(item.value_data, item.value_size)),
         context));
   }
   out->keys = static_cast<int64_t>(sorted.size());
