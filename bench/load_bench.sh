@@ -5,7 +5,8 @@
 #      the same number of key-values of the same average size;
 #   2. streaming ingest: chainkg load into a running chainkg-server, every
 #      batch synced to the WAL before it is acknowledged.
-# Usage: bench/load_bench.sh [SCALE] [BUILD_DIR]   (SCALE: city | national)
+# Usage: [ROUNDS=3] bench/load_bench.sh [SCALE] [BUILD_DIR]
+#   (SCALE: city | national; ROUNDS: import + db_bench pairs, default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scale=${1:-city}
@@ -26,28 +27,41 @@ echo "== machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{print $2
 echo "== generating the $scale demo"
 "$build/cli/chainkg" demo generate --out "$work/demo" --scale "$scale" --seed 1
 # Each timed step starts with no other step's writes still going to disk
-# (the national demo is 1.7 GB, its import 0.8 GB of SST files).
+# (the national demo is 0.9 GB, its import 0.8 GB of SST files).
 sync
 
-echo "== chainkg-import"
-start=$(date +%s.%N)
-"$build/loaders/chainkg-import" --db "$work/imported" "$work/demo" > "$work/import.log"
-end=$(date +%s.%N)
-tail -2 "$work/import.log"
-records=$(grep '^total:' "$work/import.log" | sed -E 's/.*created ([0-9]+), updated ([0-9]+), unchanged ([0-9]+).*/\1 \2 \3/' | awk '{print $1+$2+$3}')
-keys=$(grep -o '[0-9]* keys' "$work/import.log" | awk '{print $1}')
-import_s=$(echo "$end - $start" | bc -l)
-sst_bytes=$(du -sb "$work/imported" | awk '{print $1}')
-value_size=$(( sst_bytes / keys ))
-echo "import: $records records ($keys keys) in ${import_s}s = $(echo "$records / $import_s" | bc) records/s"
+# The VM's speed drifts by 15-40% within minutes, for either program:
+# each round runs the import and then db_bench, and the ratio is taken per
+# round, so that both sides of a ratio ran in the same few minutes.
+rounds=${ROUNDS:-3}
+ratios=()
+for round in $(seq "$rounds"); do
+  echo "== round $round of $rounds: chainkg-import"
+  rm -rf "$work/imported" "$work/db_bench"
+  sync
+  start=$(date +%s.%N)
+  "$build/loaders/chainkg-import" --db "$work/imported" "$work/demo" > "$work/import.log"
+  end=$(date +%s.%N)
+  tail -2 "$work/import.log"
+  records=$(grep '^total:' "$work/import.log" | sed -E 's/.*created ([0-9]+), updated ([0-9]+), unchanged ([0-9]+).*/\1 \2 \3/' | awk '{print $1+$2+$3}')
+  keys=$(grep -o '[0-9]* keys' "$work/import.log" | awk '{print $1}')
+  import_s=$(echo "$end - $start" | bc -l)
+  sst_bytes=$(du -sb "$work/imported" | awk '{print $1}')
+  value_size=$(( sst_bytes / keys ))
+  echo "import: $records records ($keys keys) in ${import_s}s = $(echo "$records / $import_s" | bc) records/s"
 
-sync
-echo "== db_bench fillrandom, $keys keys of ~${value_size} bytes"
-db_bench --benchmarks=fillrandom --num="$keys" --value_size="$value_size" \
-  --key_size=24 --db="$work/db_bench" --disable_wal=1 --threads=1 \
-  --compression_type=snappy 2>/dev/null | grep -E '^fillrandom' | tee "$work/db_bench.log"
-fill_ops=$(awk '{for (i=1;i<=NF;i++) if ($i=="ops/sec" || $i=="ops/sec;") print $(i-1)}' "$work/db_bench.log")
-echo "ratio: chainkg-import records/s / db_bench fillrandom ops/s = $(echo "($records / $import_s) / $fill_ops" | bc -l | cut -c1-5)"
+  sync
+  echo "== round $round of $rounds: db_bench fillrandom, $keys keys of ~${value_size} bytes"
+  db_bench --benchmarks=fillrandom --num="$keys" --value_size="$value_size" \
+    --key_size=24 --db="$work/db_bench" --disable_wal=1 --threads=1 \
+    --compression_type=snappy 2>/dev/null | grep -E '^fillrandom' | tee "$work/db_bench.log"
+  fill_ops=$(awk '{for (i=1;i<=NF;i++) if ($i=="ops/sec" || $i=="ops/sec;") print $(i-1)}' "$work/db_bench.log")
+  ratio=$(echo "($records / $import_s) / $fill_ops" | bc -l | cut -c1-5)
+  ratios+=("$ratio")
+  echo "ratio: chainkg-import records/s / db_bench fillrandom ops/s = $ratio"
+done
+rm -rf "$work/db_bench"
+echo "ratios by round: ${ratios[*]}; median $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')"
 
 sync
 echo "== streaming: chainkg load into chainkg-server (synced batches)"
