@@ -157,7 +157,15 @@ absl::StatusOr<bool> ParseBoolCell(absl::string_view text) {
 }
 
 absl::StatusOr<std::string> ParseDateCell(absl::string_view text) {
-  std::string trimmed(absl::StripAsciiWhitespace(text));
+  absl::string_view stripped = absl::StripAsciiWhitespace(text);
+  // Most dates come as YYYY-MM-DD already (a supply survey has millions):
+  // such a date is kept as it is once it exists. A year with a leading
+  // zero takes the general path, which refuses it.
+  if (stripped.size() == 10 && stripped[4] == '-' && stripped[7] == '-' &&
+      stripped[0] != '0' && ValidateDate(stripped).ok()) {
+    return std::string(stripped);
+  }
+  std::string trimmed(stripped);
   char separator = 0;
   for (char c : {'-', '/', '.'}) {
     if (trimmed.find(c) != std::string::npos) separator = c;

@@ -1,5 +1,8 @@
 #include "loaders/cell_values.h"
 
+#include <algorithm>
+#include <string>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -41,6 +44,26 @@ TEST(CellValuesTest, DatesFromExcelAreNormalized) {
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseDateCell("7/1/2023"),
               StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+// Dates already in YYYY-MM-DD are kept as they are; the result must be the
+// one the general parse gives the same date written with slashes.
+TEST(CellValuesTest, IsoDatesParseAsTheirSlashedForms) {
+  for (const char* iso :
+       {"2023-07-01", "2024-02-29", "2023-02-29", "2023-13-01", "2023-00-10",
+        "2023-04-31", "0999-01-01", "1000-01-01", "2023-1a-01", "9999-12-31",
+        "2000-02-29", "1900-02-29"}) {
+    std::string slashed = iso;
+    std::replace(slashed.begin(), slashed.end(), '-', '/');
+    absl::StatusOr<std::string> want = ParseDateCell(slashed);
+    absl::StatusOr<std::string> got = ParseDateCell(iso);
+    EXPECT_EQ(got.ok(), want.ok()) << iso;
+    if (got.ok() && want.ok()) {
+      EXPECT_EQ(*got, *want) << iso;
+    }
+  }
+  EXPECT_THAT(ParseDateCell(" 2023-07-01 "),
+              IsOkAndHolds(std::string("2023-07-01")));
 }
 
 TEST(CellValuesTest, SharesAcceptPercentages) {
