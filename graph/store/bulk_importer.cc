@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <thread>
@@ -23,6 +24,7 @@
 #include "graph/store/key_codec.h"
 #include "graph/store/rocksdb_status.h"
 #include "graph/store/write_txn.h"
+#include "util/huge_page_allocator.h"
 #include "util/status_macros.h"
 
 namespace chainkg::graph {
@@ -64,6 +66,9 @@ struct SortItem {
   bool deleted() const { return value_size == kDeleted; }
 };
 static_assert(sizeof(SortItem) == 56, "a log write is 56 bytes");
+// Sorted in place at national scale: huge pages spare a TLB miss per
+// random access (HugePageAllocator), as for the maps and the arena below.
+using SortItems = std::vector<SortItem, HugePageAllocator<SortItem>>;
 
 // Requires: key and value shorter than 4 GiB (MemoryTarget::CheckLogRoom).
 SortItem MakeSortItem(absl::string_view key, absl::string_view value,
@@ -117,7 +122,10 @@ bool SortsBefore(const SortItem& a, const SortItem& b) {
 // only, so a family's map and log never hold the same key.
 class MemoryTarget final : public internal::MutationTarget {
  public:
-  using Family = absl::flat_hash_map<absl::string_view, absl::string_view>;
+  using Family = absl::flat_hash_map<
+      absl::string_view, absl::string_view, absl::Hash<absl::string_view>,
+      std::equal_to<absl::string_view>,
+      HugePageAllocator<std::pair<const absl::string_view, absl::string_view>>>;
 
   // A natural-key index key short enough to be kept in its map slot (all
   // of the demo's: the tag, the kind and a USCC, a listing code or a
@@ -144,7 +152,9 @@ class MemoryTarget final : public internal::MutationTarget {
   };
   // Natural-key index entries with a short key: the key and the 8 bytes of
   // the vertex key it maps to (VertexKey), in one 32-byte slot.
-  using ShortFamily = absl::flat_hash_map<ShortKey, uint64_t>;
+  using ShortFamily = absl::flat_hash_map<
+      ShortKey, uint64_t, absl::Hash<ShortKey>, std::equal_to<ShortKey>,
+      HugePageAllocator<std::pair<const ShortKey, uint64_t>>>;
   static constexpr size_t kShortValueSize = sizeof(uint64_t);
 
   // Whether writes of key in family go to the family's log.
@@ -172,7 +182,7 @@ class MemoryTarget final : public internal::MutationTarget {
     if (Logged(family, key)) {
       // Linear, but the upsert rules never read logged keys in an import:
       // only deletes read out-edges, and an import has none.
-      const std::vector<SortItem>& log = logs_[family];
+      const SortItems& log = logs_[family];
       for (auto it = log.rbegin(); it != log.rend(); ++it) {
         if (it->key() != key) continue;
         if (it->deleted()) return std::optional<std::string>();
@@ -221,7 +231,7 @@ class MemoryTarget final : public internal::MutationTarget {
     if (Short(family, key)) return PutShort(key, value);
     if (Logged(family, key)) {
       CHAINKG_RETURN_IF_ERROR(CheckLogRoom(family, key, value));
-      std::vector<SortItem>& log = logs_[family];
+      SortItems& log = logs_[family];
       SortItem item =
           MakeSortItem(key, value, static_cast<uint32_t>(log.size()), apply_);
       item.key_data = bytes_.Copy(key).data();
@@ -263,7 +273,7 @@ class MemoryTarget final : public internal::MutationTarget {
     }
     if (Logged(family, key)) {
       CHAINKG_RETURN_IF_ERROR(CheckLogRoom(family, key, {}));
-      std::vector<SortItem>& log = logs_[family];
+      SortItems& log = logs_[family];
       SortItem item = MakeSortItem(key, {}, static_cast<uint32_t>(log.size()),
                                    apply_, /*deleted=*/true);
       item.key_data = bytes_.Copy(key).data();
@@ -337,9 +347,7 @@ class MemoryTarget final : public internal::MutationTarget {
 
   Family& mutable_family(ColumnFamily family) { return families_[family]; }
   ShortFamily& mutable_short_family() { return short_; }
-  std::vector<SortItem>& mutable_log(ColumnFamily family) {
-    return logs_[family];
-  }
+  SortItems& mutable_log(ColumnFamily family) { return logs_[family]; }
 
   // Keys in the map plus writes in the log of family, for sizing.
   size_t size(ColumnFamily family) const {
@@ -367,7 +375,7 @@ class MemoryTarget final : public internal::MutationTarget {
   void Clear() {
     for (Family& family : families_) family = Family();
     short_ = ShortFamily();
-    for (std::vector<SortItem>& log : logs_) log = {};
+    for (SortItems& log : logs_) log = {};
     undo_.clear();
     bytes_.Clear();
   }
@@ -423,10 +431,10 @@ class MemoryTarget final : public internal::MutationTarget {
     size_t undo;
     std::array<size_t, kCount> logs;
   };
-  ByteArena bytes_;
+  ByteArena bytes_{size_t{8} << 20};
   std::array<Family, kCount> families_;
-  ShortFamily short_;  // of the index family (Short)
-  std::array<std::vector<SortItem>, kCount> logs_;  // see Logged
+  ShortFamily short_;                   // of the index family (Short)
+  std::array<SortItems, kCount> logs_;  // see Logged
   uint32_t apply_ = 0;
   std::vector<Undo> undo_;
   std::vector<SavePoint> savepoints_;
@@ -446,11 +454,10 @@ constexpr size_t kPrefetchDistance = 8;
 // previous Put (no Delete between) is recounted there, as the upsert
 // rules count it when they read the key first: unchanged if it wrote the
 // same value, else updated.
-std::vector<SortItem> TakeSorted(MemoryTarget& target, ColumnFamily family,
-                                 ByteArena* copies,
-                                 std::vector<EdgeRecount>* recounts) {
+SortItems TakeSorted(MemoryTarget& target, ColumnFamily family,
+                     ByteArena* copies, std::vector<EdgeRecount>* recounts) {
   const size_t size = target.size(family);
-  std::vector<SortItem> sorted = std::move(target.mutable_log(family));
+  SortItems sorted = std::move(target.mutable_log(family));
   target.mutable_log(family) = {};
   const bool logged = !sorted.empty();
   sorted.reserve(size);
@@ -527,7 +534,7 @@ absl::Status WriteFamilySst(const rocksdb::Options& options,
                             MemoryTarget& target, ColumnFamily family,
                             FamilySst* out) {
   ByteArena copies;
-  std::vector<SortItem> sorted =
+  SortItems sorted =
       TakeSorted(target, family, &copies,
                  family == internal::kOutEdge ? &out->recounts : nullptr);
   if (sorted.empty()) {

@@ -9,13 +9,18 @@
 
 #include "absl/strings/string_view.h"
 
+#include "util/huge_page_allocator.h"
+
 namespace chainkg::graph::internal {
 
 // Bytes stay where they are until Clear() or the arena's destruction; the
 // views Copy returns live that long. Not thread-safe.
 class ByteArena {
  public:
-  ByteArena() = default;
+  // Bytes are kept in blocks of block_bytes (more for a larger copy);
+  // blocks of 2 MiB or more are mapped for huge pages (HugePageAllocator).
+  explicit ByteArena(size_t block_bytes = size_t{1} << 20)
+      : block_bytes_(block_bytes) {}
   ByteArena(const ByteArena&) = delete;
   ByteArena& operator=(const ByteArena&) = delete;
 
@@ -25,7 +30,7 @@ class ByteArena {
         blocks_.back().capacity() - blocks_.back().size() < bytes.size()) {
       AddBlock(bytes.size());
     }
-    std::string& block = blocks_.back();
+    Block& block = blocks_.back();
     size_t offset = block.size();
     block.append(bytes.data(), bytes.size());
     return absl::string_view(block.data() + offset, bytes.size());
@@ -38,9 +43,13 @@ class ByteArena {
   // Starts a block with room for at least min_bytes.
   void AddBlock(size_t min_bytes);
 
+  using Block =
+      std::basic_string<char, std::char_traits<char>, HugePageAllocator<char>>;
+
   // A block never grows past its reserved capacity, so the bytes in it
   // never move; a deque never moves the blocks.
-  std::deque<std::string> blocks_;
+  std::deque<Block> blocks_;
+  size_t block_bytes_;
 };
 
 }  // namespace chainkg::graph::internal
