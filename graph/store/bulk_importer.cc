@@ -23,6 +23,7 @@
 #include "graph/store/info_log.h"
 #include "graph/store/key_codec.h"
 #include "graph/store/rocksdb_status.h"
+#include "graph/store/sort_item.h"
 #include "graph/store/write_txn.h"
 #include "util/huge_page_allocator.h"
 #include "util/status_macros.h"
@@ -34,73 +35,10 @@ using internal::ByteArena;
 using internal::ColumnFamily;
 using internal::kColumnFamilyNames;
 using internal::kCount;
+using internal::MakeSortItem;
+using internal::SortItem;
+using internal::SortItems;
 using Entry = std::pair<const absl::string_view, absl::string_view>;
-
-// A key-value of a family to be sorted, with the key's first 24 bytes as
-// three big-endian words (zero-padded): most comparisons are decided by
-// the words, without reaching the key bytes and memcmp (24 bytes cover an
-// edge key's from, kind and to, where 16 left most edges of one vertex
-// tied). The logs of MemoryTarget hold their writes in this form, so that
-// they are sorted where they lie. order ranks the writes of one key in a
-// log (the last one wins); apply numbers the Apply call that wrote it.
-constexpr int kHeadWords = 3;
-struct SortItem {
-  // value_size of a Delete.
-  static constexpr uint32_t kDeleted = std::numeric_limits<uint32_t>::max();
-
-  uint64_t head[kHeadWords];
-  const char* key_data;
-  const char* value_data;
-  uint32_t key_size;
-  uint32_t value_size;
-  uint32_t order;
-  uint32_t apply;
-
-  absl::string_view key() const {
-    return absl::string_view(key_data, key_size);
-  }
-  absl::string_view value() const {
-    return deleted() ? absl::string_view()
-                     : absl::string_view(value_data, value_size);
-  }
-  bool deleted() const { return value_size == kDeleted; }
-};
-static_assert(sizeof(SortItem) == 56, "a log write is 56 bytes");
-// Sorted in place at national scale: huge pages spare a TLB miss per
-// random access (HugePageAllocator), as for the maps and the arena below.
-using SortItems = std::vector<SortItem, HugePageAllocator<SortItem>>;
-
-// Requires: key and value shorter than 4 GiB (MemoryTarget::CheckLogRoom).
-SortItem MakeSortItem(absl::string_view key, absl::string_view value,
-                      uint32_t order = 0, uint32_t apply = 0,
-                      bool deleted = false) {
-  unsigned char bytes[8 * kHeadWords] = {};
-  std::memcpy(bytes, key.data(), std::min(key.size(), sizeof(bytes)));
-  SortItem item{
-      {},
-      key.data(),
-      value.data(),
-      static_cast<uint32_t>(key.size()),
-      deleted ? SortItem::kDeleted : static_cast<uint32_t>(value.size()),
-      order,
-      apply};
-  for (size_t i = 0; i < sizeof(bytes); ++i) {
-    item.head[i / 8] = (item.head[i / 8] << 8) | bytes[i];
-  }
-  return item;
-}
-
-// Byte order of the keys, then write order. Zero padding keeps the words'
-// order consistent with the bytes': where the words differ, a padded byte
-// stands for a key that ended there, which sorts first as it does
-// bytewise.
-bool SortsBefore(const SortItem& a, const SortItem& b) {
-  for (int i = 0; i < kHeadWords; ++i) {
-    if (a.head[i] != b.head[i]) return a.head[i] < b.head[i];
-  }
-  if (a.key() != b.key()) return a.key() < b.key();
-  return a.order < b.order;
-}
 
 // In-memory column families with an undo log for savepoints. Hash maps,
 // not sorted maps: an import only looks keys up and writes them, and one
@@ -483,7 +421,7 @@ SortItems TakeSorted(MemoryTarget& target, ColumnFamily family,
   }
   entries = {};
   map = MemoryTarget::Family();  // free it while the other thread works
-  std::sort(sorted.begin(), sorted.end(), SortsBefore);
+  internal::SortItemsInPlace(sorted.data(), sorted.data() + sorted.size());
   if (!logged) return sorted;  // a map's keys are distinct and live
   if (recounts != nullptr) {
     // (apply, unchanged) of each repeated Put, then summed per apply.
