@@ -4,15 +4,16 @@
 
 namespace chainkg::cli {
 
-// Keeps memory the process frees for reuse (no trimming of the heap, no
-// separate mapping for large blocks), reserves address space for the heap
-// in one step and asks the kernel to back it with transparent huge pages,
-// as glibc's glibc.malloc.hugetlb=1 tunable does. A large answer then
-// faults its memory in 2 MiB at a time instead of 4 KiB (at national scale
-// a 163k-row answer took ~5,000 page faults, a fifth of the CLI's CPU).
-// Only the calling process is affected, and only its speed: where the
-// system does not do huge pages, or the heap cannot grow in place, nothing
-// changes. Call once, early, on the main thread. Not thread-safe.
+// Keeps memory the process frees for reuse: no trimming of the heap, and no
+// separate mapping (unmapped again on free) for blocks up to 32 MiB, so a
+// large answer's buffers are faulted in once, not once per message. The
+// heap is not asked for transparent huge pages: on virtual machines that
+// report free memory to the host (free page reporting), a huge page first
+// touched a second or more after memory was freed cost ~2 ms per MiB
+// against ~0.35 ms with 4 KiB pages, and the 163k-row national walk's CLI
+// went from ~17 to ~41 ms of system time between calls a second apart
+// (bench/README.md). Only the calling process is affected, and only its
+// speed. Call once, early, on the main thread. Not thread-safe.
 void PrepareHeapForLargeAnswers();
 
 }  // namespace chainkg::cli

@@ -1,6 +1,8 @@
 #include "cli/traversal_reader.h"
 
 #include <algorithm>
+#include <memory>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -38,16 +40,35 @@ void ToRow(const TraversalRowView& view, v1::TraversalRow* row) {
   row->set_via(static_cast<v1::EdgeKind>(view.via));
 }
 
-absl::string_view TraversalReader::Keep(absl::string_view key) {
-  constexpr size_t kChunkBytes = 1 << 20;
-  if (key_chunks_.empty() ||
-      key_chunks_.back().capacity() - key_chunks_.back().size() < key.size()) {
-    key_chunks_.emplace_back().reserve(std::max(kChunkBytes, key.size()));
+void TraversalReader::StartDepth(int depth) {
+  std::unique_ptr<Depth> fresh;
+  if (spare_.empty()) {
+    fresh = std::make_unique<Depth>();
+  } else {
+    fresh = std::move(spare_.back());
+    spare_.pop_back();
+    fresh->keys.clear();
+    fresh->ends.clear();
   }
-  std::string& chunk = key_chunks_.back();
-  size_t at = chunk.size();
-  chunk.append(key.data(), key.size());
-  return absl::string_view(chunk.data() + at, key.size());
+  fresh->depth = depth;
+  fresh->first_row = rows_;
+  // Rows of this call may view the keys of previous_: its storage is
+  // reused from the next call on.
+  retired_.push_back(std::move(previous_));
+  if (current_->depth == depth - 1) {
+    previous_ = std::move(current_);
+  } else {
+    retired_.push_back(std::move(current_));
+    previous_ = std::make_unique<Depth>();
+  }
+  current_ = std::move(fresh);
+}
+
+absl::string_view TraversalReader::PreviousKey(int64_t row) const {
+  const Depth& depth = *previous_;
+  const auto i = static_cast<size_t>(row - depth.first_row);
+  const size_t begin = i == 0 ? 0 : depth.ends[i - 1];
+  return absl::string_view(depth.keys).substr(begin, depth.ends[i] - begin);
 }
 
 absl::StatusOr<absl::Span<const TraversalRowView>> TraversalReader::Add(
@@ -57,7 +78,11 @@ absl::StatusOr<absl::Span<const TraversalRowView>> TraversalReader::Add(
       columns.parent_rows_size() != n || columns.text_lengths_size() != 4 * n) {
     return Malformed("columns of different lengths");
   }
-  const absl::string_view start_key = Keep(columns.start_key());
+  for (std::unique_ptr<Depth>& depth : retired_) {
+    spare_.push_back(std::move(depth));
+  }
+  retired_.clear();
+  if (start_key_ != columns.start_key()) start_key_ = columns.start_key();
   const std::string& text = columns.text();
   batch_.clear();
   batch_.reserve(n);
@@ -68,6 +93,13 @@ absl::StatusOr<absl::Span<const TraversalRowView>> TraversalReader::Add(
     row.kind = columns.kinds(i);
     row.depth = columns.depths(i);
     row.via = columns.vias(i);
+    if (row.depth < std::max(current_->depth, 1) ||
+        (max_depth_ > 0 && row.depth > max_depth_)) {
+      return Malformed(absl::StrCat(
+          "row ", rows_, " at depth ", row.depth, " after depth ",
+          current_->depth, " (rows go by depth, up to ", max_depth_, ")"));
+    }
+    if (row.depth != current_->depth) StartDepth(row.depth);
     absl::string_view* fields[4] = {&row.key, &row.name, &row.country,
                                     &row.region_code};
     const size_t row_offset = offset;
@@ -80,21 +112,28 @@ absl::StatusOr<absl::Span<const TraversalRowView>> TraversalReader::Add(
       offset += length;
     }
     row.text = absl::string_view(text.data() + row_offset, offset - row_offset);
-    int64_t parent = columns.parent_rows(i);
+    const int64_t parent = columns.parent_rows(i);
     if (parent == -1) {
-      row.parent_key = start_key;
+      row.parent_key = start_key_;
     } else if (parent == -2) {
       if (next_parent_key >= columns.parent_keys_size()) {
         return Malformed("more rows with parent -2 than parent keys");
       }
-      row.parent_key = Keep(columns.parent_keys(next_parent_key++));
-    } else if (parent >= 0 && parent < static_cast<int64_t>(keys_.size())) {
-      row.parent_key = keys_[parent];
+      row.parent_key = columns.parent_keys(next_parent_key++);
+    } else if (parent >= previous_->first_row &&
+               parent - previous_->first_row <
+                   static_cast<int64_t>(previous_->ends.size())) {
+      row.parent_key = PreviousKey(parent);
     } else {
-      return Malformed(
-          absl::StrCat("parent row ", parent, " is not an earlier row"));
+      return Malformed(absl::StrCat("parent row ", parent, " of row ", rows_,
+                                    " is not an earlier row at depth ",
+                                    row.depth - 1));
     }
-    keys_.push_back(Keep(row.key));
+    if (max_depth_ == 0 || row.depth < max_depth_) {
+      current_->keys.append(row.key.data(), row.key.size());
+      current_->ends.push_back(current_->keys.size());
+    }
+    ++rows_;
     batch_.push_back(row);
   }
   if (offset != text.size()) return Malformed("text longer than its rows");

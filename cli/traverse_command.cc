@@ -149,7 +149,7 @@ class TraversalCsv {
     used_ = 0;
   }
 
-  static constexpr size_t kBlockBytes = 1 << 20;
+  static constexpr size_t kBlockBytes = 256 << 10;
   static constexpr size_t kIntChars = 11;  // "-2147483648"
   std::ostream& out_;
   EnumTexts kinds_;
@@ -239,7 +239,7 @@ absl::Status RunTraverse(const CommandLine& flags, Context& context) {
   const bool direct_csv =
       context.format == Format::kCsv && !request.include_paths();
   TraversalCsv csv(*context.out);
-  TraversalReader columns;
+  TraversalReader columns(depth);
   v1::TraverseResponse merged;
   v1::TraverseResponse chunk;
   while (reader->Read(&chunk)) {
