@@ -444,6 +444,10 @@ measure() {
   results+=("$label|$pg_n|$ck_n|$pg_ms|$ck_ms")
   printf '%-40s rows %8s / %8s   PostgreSQL %9s ms   chainkg %9s ms   %s\n' \
     "$label" "${pg_n:--}" "${ck_n:--}" "$pg_ms" "$ck_ms" "${check:-}"
+  # Every call, in order: a median hides whether one call or all of them
+  # were slow.
+  printf '%-40s calls: PostgreSQL %s; chainkg %s\n' "" "${pg_times[*]}" \
+    "${ck_times[*]}"
 }
 
 # Both loads left gigabytes of dirty pages (PostgreSQL's tables and

@@ -151,66 +151,135 @@ absl::StatusOr<int64_t> Limit(int64_t value, int64_t fallback, int64_t max,
   return value;
 }
 
-// Streams the rows of a traversal as TraversalColumns, about kColumnBytes
-// of text per message: small enough that the client reads a message while
-// the next is written (with 1 MiB it waited longer for the first and
-// worked alone on the last), large enough that a message's fixed cost
-// does not count.
-grpc::Status WriteColumns(const graph::View& view, graph::ViewIndex start,
-                          const graph::TraversalResult& result,
-                          grpc::ServerWriter<v1::TraverseResponse>& writer) {
-  constexpr size_t kColumnBytes = 256 << 10;
-  static_assert(
-      graph::TraversalHit::kStart == -1 && graph::TraversalHit::kNotAHit == -2,
-      "parent_rows numbers the parents as TraversalHit does");
-  const std::vector<graph::TraversalHit>& hits = result.hits;
-  v1::TraverseResponse chunk;
-  chunk.set_sequence(view.sequence());
-  v1::TraversalColumns* columns = chunk.mutable_columns();
-  columns->set_start_key(std::string(view.key(start)));
-  std::string* text = columns->mutable_text();
-  text->reserve(kColumnBytes + 4096);
-  // Write fails once the call is cancelled (the client went away, or the
-  // deadline passed); asking IsCancelled before each message too cost a
-  // completion queue poll per message.
-  auto send = [&]() {
-    if (!writer.Write(chunk)) return false;
-    columns->clear_kinds();
-    columns->clear_depths();
-    columns->clear_vias();
-    columns->clear_parent_rows();
-    columns->clear_parent_keys();
-    columns->clear_text_lengths();
-    text->clear();
-    return true;
-  };
-  const bool sent = graph::ForEachHitTexts(
-      view, hits,
-      [&](const graph::TraversalHit& hit, const graph::View::Texts& texts) {
-        columns->add_kinds(texts.kind);
-        columns->add_depths(hit.depth);
-        columns->add_vias(hit.via);
-        columns->add_parent_rows(hit.parent_hit);
-        if (hit.parent_hit == graph::TraversalHit::kNotAHit) {
-          columns->add_parent_keys(std::string(view.key(hit.parent)));
-        }
-        text->append(texts.joined.data(), texts.joined.size());
-        for (absl::string_view field :
-             {texts.key, texts.name, texts.country, texts.region}) {
-          columns->add_text_lengths(static_cast<uint32_t>(field.size()));
-        }
-        // The last message also carries the totals: never send it here.
-        return text->size() < kColumnBytes || &hit == &hits.back() || send();
-      });
-  chunk.set_visited(result.visited);
-  chunk.set_total_rows(static_cast<int64_t>(hits.size()));
-  chunk.set_last(true);
-  if (!sent || !send()) {
-    return grpc::Status(grpc::StatusCode::CANCELLED,
-                        "Traverse: the client went away");
+// Writes the rows of a traversal as TraversalColumns while the walk goes
+// on, about kColumnBytes of text per message: small enough that the client
+// reads a message while the next is written (with 1 MiB it waited longer
+// for the first and worked alone on the last), large enough that a
+// message's fixed cost does not count. Write fails once the call is
+// cancelled (the client went away, or the deadline passed); asking
+// IsCancelled before each message too cost a completion queue poll per
+// message.
+class ColumnsWriter {
+ public:
+  ColumnsWriter(const graph::View& view, graph::ViewIndex start,
+                grpc::ServerWriter<v1::TraverseResponse>& writer)
+      : view_(view), writer_(writer) {
+    static_assert(graph::TraversalHit::kStart == -1 &&
+                      graph::TraversalHit::kNotAHit == -2,
+                  "parent_rows numbers the parents as TraversalHit does");
+    chunk_.set_sequence(view.sequence());
+    columns_ = chunk_.mutable_columns();
+    columns_->set_start_key(std::string(view.key(start)));
+    text_ = columns_->mutable_text();
+    text_->reserve(kColumnBytes + 4096);
   }
-  return grpc::Status::OK;
-}
+
+  ColumnsWriter(const ColumnsWriter&) = delete;
+  ColumnsWriter& operator=(const ColumnsWriter&) = delete;
+
+  // Adds rows, sending each message as it fills; false when a send failed.
+  bool Add(absl::Span<const graph::TraversalHit> hits) {
+    return graph::ForEachHitTexts(
+        view_, hits,
+        [&](const graph::TraversalHit& hit, const graph::View::Texts& texts) {
+          columns_->add_kinds(texts.kind);
+          columns_->add_depths(hit.depth);
+          columns_->add_vias(hit.via);
+          columns_->add_parent_rows(hit.parent_hit);
+          if (hit.parent_hit == graph::TraversalHit::kNotAHit) {
+            columns_->add_parent_keys(std::string(view_.key(hit.parent)));
+          }
+          text_->append(texts.joined.data(), texts.joined.size());
+          for (absl::string_view field :
+               {texts.key, texts.name, texts.country, texts.region}) {
+            columns_->add_text_lengths(static_cast<uint32_t>(field.size()));
+          }
+          return text_->size() < kColumnBytes || Send();
+        });
+  }
+
+  // The last message: the rows left and the totals.
+  bool Finish(const graph::TraversalResult& result) {
+    chunk_.set_visited(result.visited);
+    chunk_.set_total_rows(static_cast<int64_t>(result.hits.size()));
+    chunk_.set_last(true);
+    return Send();
+  }
+
+ private:
+  static constexpr size_t kColumnBytes = 256 << 10;
+
+  bool Send() {
+    if (!writer_.Write(chunk_)) return false;
+    columns_->clear_kinds();
+    columns_->clear_depths();
+    columns_->clear_vias();
+    columns_->clear_parent_rows();
+    columns_->clear_parent_keys();
+    columns_->clear_text_lengths();
+    text_->clear();
+    return true;
+  }
+
+  const graph::View& view_;
+  grpc::ServerWriter<v1::TraverseResponse>& writer_;
+  v1::TraverseResponse chunk_;
+  v1::TraversalColumns* columns_;
+  std::string* text_;
+};
+
+// The same as TraversalRow messages of kRowsPerMessage rows, each with its
+// path when asked for.
+class RowsWriter {
+ public:
+  RowsWriter(const graph::View& view, bool include_paths,
+             grpc::ServerWriter<v1::TraverseResponse>& writer)
+      : view_(view), include_paths_(include_paths), writer_(writer) {
+    chunk_.set_sequence(view.sequence());
+  }
+
+  // Adds rows [from, to) of the walk so far; false when a send failed.
+  bool Add(const graph::TraversalResult& so_far, size_t from, size_t to) {
+    return graph::ForEachHitTexts(
+        view_,
+        absl::Span<const graph::TraversalHit>(so_far.hits)
+            .subspan(from, to - from),
+        [&](const graph::TraversalHit& hit, const graph::View::Texts& texts) {
+          v1::TraversalRow* row = chunk_.add_rows();
+          Describe(texts, row);
+          row->set_depth(hit.depth);
+          row->set_parent_key(std::string(view_.key(hit.parent)));
+          row->set_via(hit.via);
+          if (include_paths_) {
+            for (graph::ViewIndex step : graph::PathTo(so_far, hit)) {
+              row->add_path(std::string(view_.key(step)));
+            }
+          }
+          return chunk_.rows_size() < kRowsPerMessage || Send();
+        });
+  }
+
+  bool Finish(const graph::TraversalResult& result) {
+    chunk_.set_visited(result.visited);
+    chunk_.set_total_rows(static_cast<int64_t>(result.hits.size()));
+    chunk_.set_last(true);
+    return Send();
+  }
+
+ private:
+  static constexpr int kRowsPerMessage = 1000;
+
+  bool Send() {
+    if (!writer_.Write(chunk_)) return false;
+    chunk_.clear_rows();
+    return true;
+  }
+
+  const graph::View& view_;
+  const bool include_paths_;
+  grpc::ServerWriter<v1::TraverseResponse>& writer_;
+  v1::TraverseResponse chunk_;
+};
 
 }  // namespace
 
@@ -286,40 +355,29 @@ grpc::Status AnalysisServiceImpl::Traverse(
   absl::StatusOr<graph::ViewIndex> start =
       Resolve(v, request->start(), "start");
   if (!start.ok()) return ToGrpcStatus(start.status(), kRpc);
+  // Rows go out while the walk goes on: the client starts on them sooner,
+  // and a budget or the deadline may then end the call after some rows.
+  std::optional<ColumnsWriter> columns_writer;
+  std::optional<RowsWriter> rows_writer;
+  if (columns) {
+    columns_writer.emplace(v, *start, *writer);
+  } else {
+    rows_writer.emplace(v, request->include_paths(), *writer);
+  }
+  bool sent = true;
+  options.sink = [&](const graph::TraversalResult& so_far, size_t from,
+                     size_t to) {
+    sent = columns ? columns_writer->Add(
+                         absl::Span<const graph::TraversalHit>(so_far.hits)
+                             .subspan(from, to - from))
+                   : rows_writer->Add(so_far, from, to);
+    return sent;
+  };
   absl::StatusOr<graph::TraversalResult> result =
       graph::Traverse(v, *start, options);
-  if (!result.ok()) return ToGrpcStatus(result.status(), kRpc);
-  if (columns) return WriteColumns(v, *start, *result, *writer);
-
-  constexpr size_t kRowsPerMessage = 1000;
-  v1::TraverseResponse chunk;
-  chunk.set_sequence(v.sequence());
-  // Write fails once the call is cancelled: see WriteColumns.
-  const bool sent = graph::ForEachHitTexts(
-      v, result->hits,
-      [&](const graph::TraversalHit& hit, const graph::View::Texts& texts) {
-        v1::TraversalRow* row = chunk.add_rows();
-        Describe(texts, row);
-        row->set_depth(hit.depth);
-        row->set_parent_key(std::string(v.key(hit.parent)));
-        row->set_via(hit.via);
-        if (request->include_paths()) {
-          for (graph::ViewIndex step : graph::PathTo(*result, hit)) {
-            row->add_path(std::string(v.key(step)));
-          }
-        }
-        if (chunk.rows_size() < static_cast<int>(kRowsPerMessage) ||
-            &hit == &result->hits.back()) {
-          return true;
-        }
-        if (!writer->Write(chunk)) return false;
-        chunk.clear_rows();
-        return true;
-      });
-  chunk.set_visited(result->visited);
-  chunk.set_total_rows(static_cast<int64_t>(result->hits.size()));
-  chunk.set_last(true);
-  if (!sent || !writer->Write(chunk)) {
+  if (sent && !result.ok()) return ToGrpcStatus(result.status(), kRpc);
+  if (!sent || !(columns ? columns_writer->Finish(*result)
+                         : rows_writer->Finish(*result))) {
     return grpc::Status(grpc::StatusCode::CANCELLED,
                         "Traverse: the client went away");
   }

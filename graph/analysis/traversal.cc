@@ -123,6 +123,7 @@ absl::StatusOr<TraversalResult> Traverse(const View& view, ViewIndex start,
   std::vector<Reached> frontier = {{start, 0, TraversalHit::kStart}};
   std::vector<Reached> next;
   const bool upstream = options.direction == FlowDirection::kUpstream;
+  size_t delivered = 0;  // hits given to options.sink
   // The adjacency of a frontier vertex is two dependent cache misses away:
   // its offsets, then its entries. Asking for them a few vertices ahead in
   // one loop came too late (the loop waited on most entries). So the
@@ -190,6 +191,13 @@ absl::StatusOr<TraversalResult> Traverse(const View& view, ViewIndex start,
               }
               result.hits.push_back(
                   {edge.other, depth, v, kind, from.hit, visit});
+              if (options.sink &&
+                  result.hits.size() - delivered >= options.sink_rows) {
+                if (!options.sink(result, delivered, result.hits.size())) {
+                  return absl::CancelledError("traversal: cancelled");
+                }
+                delivered = result.hits.size();
+              }
             }
             next.push_back({edge.other, visit, hit});
           }
@@ -197,6 +205,10 @@ absl::StatusOr<TraversalResult> Traverse(const View& view, ViewIndex start,
       }
     }
     std::swap(frontier, next);
+  }
+  if (options.sink && delivered < result.hits.size() &&
+      !options.sink(result, delivered, result.hits.size())) {
+    return absl::CancelledError("traversal: cancelled");
   }
   return result;
 }

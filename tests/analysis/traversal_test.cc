@@ -169,6 +169,36 @@ TEST(TraversalTest, RandomGraphsMatchPlainBreadthFirstSearch) {
     EXPECT_EQ(got, expected) << "round " << round;
     EXPECT_EQ(result->visited, static_cast<int64_t>(expected.size()) + 1);
 
+    // A sink gets the same rows while the walk goes on: consecutive ranges
+    // of at least sink_rows (but the last), each as the walk then had it,
+    // with the paths already known.
+    TraversalOptions sinking = options;
+    sinking.sink_rows = 1 + random() % 5;
+    std::vector<TraversalHit> delivered;
+    size_t calls = 0;
+    sinking.sink = [&](const TraversalResult& so_far, size_t from, size_t to) {
+      ++calls;
+      EXPECT_EQ(from, delivered.size());
+      EXPECT_LT(from, to);
+      EXPECT_LE(to, so_far.hits.size());
+      for (size_t i = from; i < to; ++i) {
+        delivered.push_back(so_far.hits[i]);
+        EXPECT_EQ(PathTo(so_far, so_far.hits[i]),
+                  PathTo(*result, result->hits[i]));
+      }
+      return true;
+    };
+    absl::StatusOr<TraversalResult> sunk =
+        Traverse(*view, ViewIndex(start), sinking);
+    ASSERT_OK(sunk.status());
+    ASSERT_EQ(delivered.size(), result->hits.size()) << "round " << round;
+    for (size_t i = 0; i < delivered.size(); ++i) {
+      EXPECT_EQ(delivered[i].vertex, result->hits[i].vertex);
+      EXPECT_EQ(delivered[i].depth, result->hits[i].depth);
+      EXPECT_EQ(delivered[i].parent_hit, result->hits[i].parent_hit);
+    }
+    EXPECT_LE(calls, result->hits.size() / sinking.sink_rows + 1);
+
     // Shortest path to every vertex (directed, along the edges) has the
     // oracle's length.
     PathOptions path_options;
@@ -341,6 +371,33 @@ TEST(TraversalTest, ForEachHitTextsVisitsEveryRowInOrderUntilStopped) {
   EXPECT_TRUE(ForEachHitTexts(
       *view, absl::Span<const TraversalHit>(),
       [](const TraversalHit&, const View::Texts&) { return false; }));
+}
+
+// A sink that refuses stops the walk (CANCELLED); a budget hit after rows
+// were delivered is still the call's answer.
+TEST(TraversalTest, SinkCanStopTheWalkAndBudgetsStillEndIt) {
+  std::shared_ptr<const View> view = Supernode(2000, 3);
+  TraversalOptions options;
+  options.direction = FlowDirection::kDownstream;
+  options.sink_rows = 4;
+  int calls = 0;
+  options.sink = [&](const TraversalResult&, size_t, size_t) {
+    return ++calls < 2;
+  };
+  EXPECT_THAT(Traverse(*view, ViewIndex(0), options).status(),
+              StatusIs(absl::StatusCode::kCancelled));
+  EXPECT_EQ(calls, 2);
+
+  size_t rows = 0;
+  options.sink = [&](const TraversalResult&, size_t from, size_t to) {
+    rows += to - from;
+    return true;
+  };
+  options.budget.max_results = 10;
+  EXPECT_THAT(Traverse(*view, ViewIndex(0), options).status(),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       HasSubstr("max_results (10 rows)")));
+  EXPECT_EQ(rows, 8u);
 }
 
 TEST(TraversalTest, CancellationEndsTheWalk) {
