@@ -615,10 +615,24 @@ TEST_F(CliTest, TraversalOutputIsTheSameInBothEncodings) {
     EXPECT_GT(std::count(rows.out.begin(), rows.out.end(), '\n'), 10) << line;
     EXPECT_EQ(columns.out, rows.out) << line;
   }
-  // The closure is longer than one message of columns, and the filtered
+  // The closure is longer than one message of columns and than one turn
+  // of streaming while the walk goes on, and the filtered
   // walk reports rows whose parent is not one.
   ProcessResult closure = Cli(queries[0]);
-  EXPECT_GT(std::count(closure.out.begin(), closure.out.end(), '\n'), 15000);
+  EXPECT_GT(std::count(closure.out.begin(), closure.out.end(), '\n'), 16384);
+  // Rows stream while the walk goes on (16,384 at a time), except with
+  // paths: the closure with paths, its path column dropped, is the same.
+  std::vector<std::string> with_paths_query = queries[0];
+  with_paths_query.push_back("--paths");
+  ProcessResult with_paths = Cli(with_paths_query);
+  ASSERT_EQ(with_paths.exit_code, 0) << with_paths.err;
+  std::string without_path_column;
+  for (absl::string_view line :
+       absl::StrSplit(with_paths.out, "\r\n", absl::SkipEmpty())) {
+    absl::StrAppend(&without_path_column, line.substr(0, line.rfind(',')),
+                    "\r\n");
+  }
+  EXPECT_EQ(without_path_column, closure.out);
   ProcessResult filtered = Cli(queries[1]);
   EXPECT_THAT(filtered.out, HasSubstr(",4403"));
   ProcessResult quoted =
