@@ -5,7 +5,6 @@
 #include <atomic>
 #include <cstring>
 #include <filesystem>
-#include <functional>
 #include <limits>
 #include <optional>
 #include <thread>
@@ -25,7 +24,6 @@
 #include "graph/store/rocksdb_status.h"
 #include "graph/store/sort_item.h"
 #include "graph/store/write_txn.h"
-#include "util/huge_page_allocator.h"
 #include "util/status_macros.h"
 
 namespace chainkg::graph {
@@ -60,10 +58,7 @@ using Entry = std::pair<const absl::string_view, absl::string_view>;
 // only, so a family's map and log never hold the same key.
 class MemoryTarget final : public internal::MutationTarget {
  public:
-  using Family = absl::flat_hash_map<
-      absl::string_view, absl::string_view, absl::Hash<absl::string_view>,
-      std::equal_to<absl::string_view>,
-      HugePageAllocator<std::pair<const absl::string_view, absl::string_view>>>;
+  using Family = absl::flat_hash_map<absl::string_view, absl::string_view>;
 
   // A natural-key index key short enough to be kept in its map slot (all
   // of the demo's: the tag, the kind and a USCC, a listing code or a
@@ -90,9 +85,7 @@ class MemoryTarget final : public internal::MutationTarget {
   };
   // Natural-key index entries with a short key: the key and the 8 bytes of
   // the vertex key it maps to (VertexKey), in one 32-byte slot.
-  using ShortFamily = absl::flat_hash_map<
-      ShortKey, uint64_t, absl::Hash<ShortKey>, std::equal_to<ShortKey>,
-      HugePageAllocator<std::pair<const ShortKey, uint64_t>>>;
+  using ShortFamily = absl::flat_hash_map<ShortKey, uint64_t>;
   static constexpr size_t kShortValueSize = sizeof(uint64_t);
 
   // Whether writes of key in family go to the family's log.

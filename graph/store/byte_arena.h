@@ -9,16 +9,13 @@
 
 #include "absl/strings/string_view.h"
 
-#include "util/huge_page_allocator.h"
-
 namespace chainkg::graph::internal {
 
 // Bytes stay where they are until Clear() or the arena's destruction; the
 // views Copy returns live that long. Not thread-safe.
 class ByteArena {
  public:
-  // Bytes are kept in blocks of block_bytes (more for a larger copy);
-  // blocks of 2 MiB or more are mapped for huge pages (HugePageAllocator).
+  // Bytes are kept in blocks of block_bytes (more for a larger copy).
   explicit ByteArena(size_t block_bytes = size_t{1} << 20)
       : block_bytes_(block_bytes) {}
   ByteArena(const ByteArena&) = delete;
@@ -43,8 +40,7 @@ class ByteArena {
   // Starts a block with room for at least min_bytes.
   void AddBlock(size_t min_bytes);
 
-  using Block =
-      std::basic_string<char, std::char_traits<char>, HugePageAllocator<char>>;
+  using Block = std::string;
 
   // A block never grows past its reserved capacity, so the bytes in it
   // never move; a deque never moves the blocks.

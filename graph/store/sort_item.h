@@ -9,7 +9,6 @@
 
 #include "absl/strings/string_view.h"
 
-#include "util/huge_page_allocator.h"
 
 namespace chainkg::graph::internal {
 
@@ -43,9 +42,11 @@ struct SortItem {
 };
 static_assert(sizeof(SortItem) == 56, "a write is 56 bytes");
 
-// Sorted in place at national scale: huge pages spare a TLB miss per
-// random access (HugePageAllocator).
-using SortItems = std::vector<SortItem, HugePageAllocator<SortItem>>;
+// Sorted in place (SortItemsInPlace). Plain pages: huge pages
+// (MADV_HUGEPAGE) for the importer's logs, maps and arena made it slower
+// on this VM once memory freed a second before had gone back to the host
+// (bench/README.md, session 8).
+using SortItems = std::vector<SortItem>;
 
 // Requires: key and value shorter than 4 GiB.
 SortItem MakeSortItem(absl::string_view key, absl::string_view value,
