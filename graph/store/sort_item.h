@@ -9,7 +9,6 @@
 
 #include "absl/strings/string_view.h"
 
-
 namespace chainkg::graph::internal {
 
 // A key-value write with the key's first 24 bytes as three big-endian
