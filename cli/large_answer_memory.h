@@ -12,8 +12,9 @@ namespace chainkg::cli {
 // touched a second or more after memory was freed cost 1.3-2.3 ms per MiB
 // against 0.33-0.5 ms with 4 KiB pages, and the 163k-row national walk's
 // CLI spent 41 ms of system time with the hint against 17 ms without, in
-// calls a second apart (bench/README.md). Only the calling process is affected,
-// and only its speed. Call once, early, on the main thread. Not thread-safe.
+// calls a second apart (bench/README.md). Only the calling process is
+// affected, and only its speed. Call once, early, on the main thread. Not
+// thread-safe.
 void PrepareHeapForLargeAnswers();
 
 }  // namespace chainkg::cli
