@@ -97,7 +97,8 @@ absl::StatusOr<absl::Span<const TraversalRowView>> TraversalReader::Add(
         (max_depth_ > 0 && row.depth > max_depth_)) {
       return Malformed(absl::StrCat(
           "row ", rows_, " at depth ", row.depth, " after depth ",
-          current_->depth, " (rows go by depth, up to ", max_depth_, ")"));
+          current_->depth, " (rows go by depth",
+          max_depth_ > 0 ? absl::StrCat(", up to ", max_depth_) : "", ")"));
     }
     if (row.depth != current_->depth) StartDepth(row.depth);
     absl::string_view* fields[4] = {&row.key, &row.name, &row.country,

@@ -89,6 +89,7 @@ class TraversalCsv {
     Append(
         "\xEF\xBB\xBF"
         "depth,kind,key,name,country,region,parent,via\r\n");
+    header_bytes_ = used_;
   }
   // plain: the row's strings (parent key included) are known to need no
   // quotes. Such a row (nearly every row) is copied straight into the
@@ -129,6 +130,9 @@ class TraversalCsv {
     used_ = static_cast<size_t>(at - block_.get());
   }
   void Finish() { Flush(); }
+  // Whether any row has gone to out (rows stay in the block until it
+  // fills or Finish).
+  bool wrote_rows() const { return wrote_rows_; }
 
  private:
   static char* Copy(absl::string_view text, char* at) {
@@ -139,6 +143,7 @@ class TraversalCsv {
     if (text.size() > kBlockBytes - used_) Flush();
     if (text.size() > kBlockBytes) {
       out_.write(text.data(), static_cast<std::streamsize>(text.size()));
+      wrote_rows_ = true;  // the header is never this long
       return;
     }
     used_ =
@@ -146,6 +151,8 @@ class TraversalCsv {
   }
   void Flush() {
     out_.write(block_.get(), static_cast<std::streamsize>(used_));
+    wrote_rows_ = wrote_rows_ || used_ > header_bytes_;
+    header_bytes_ = 0;
     used_ = 0;
   }
 
@@ -156,6 +163,8 @@ class TraversalCsv {
   EnumTexts vias_;
   std::unique_ptr<char[]> block_;
   size_t used_ = 0;
+  size_t header_bytes_ = 0;  // of the block, until its first flush
+  bool wrote_rows_ = false;
   std::string line_;  // a row that is not plain
 };
 
@@ -278,7 +287,19 @@ absl::Status RunTraverse(const CommandLine& flags, Context& context) {
       merged.set_last(true);
     }
   }
-  CHAINKG_RETURN_IF_ERROR(FromRpc(reader->Finish(), context));
+  if (absl::Status finished = FromRpc(reader->Finish(), context);
+      !finished.ok()) {
+    // Rows are sent while the server walks, so a budget or the deadline
+    // can end the call after some went out.
+    if (direct_csv && csv.wrote_rows()) {
+      return absl::Status(
+          finished.code(),
+          absl::StrCat(finished.message(),
+                       " (the CSV rows written before this error are only "
+                       "the first part of the answer)"));
+    }
+    return finished;
+  }
   if (direct_csv) {
     csv.Finish();
     return absl::OkStatus();

@@ -59,7 +59,8 @@ struct TraversalOptions {
   DateNumber as_of = 0;
   TraversalBudget budget;
   // When set, called each time sink_rows more rows are known and, before
-  // Traverse returns OK, with the rows left. An error (a budget, the
+  // Traverse returns OK, with the rows left if there are any (so not at
+  // all for a walk without rows). An error (a budget, the
   // deadline) can then come after rows were delivered. 16k rows (about
   // five 256 KiB messages) at a time: the national 163k-row walk ended
   // 13-16% sooner end to end with 1k or 16k, the 705k-row closure the same

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
@@ -619,7 +620,8 @@ TEST_F(CliTest, TraversalOutputIsTheSameInBothEncodings) {
   // of streaming while the walk goes on, and the filtered
   // walk reports rows whose parent is not one.
   ProcessResult closure = Cli(queries[0]);
-  EXPECT_GT(std::count(closure.out.begin(), closure.out.end(), '\n'), 16384);
+  // (a header and more than 16,384 rows)
+  EXPECT_GT(std::count(closure.out.begin(), closure.out.end(), '\n'), 16385);
   // Rows stream while the walk goes on (16,384 at a time), except with
   // paths: the closure with paths, its path column dropped, is the same.
   std::vector<std::string> with_paths_query = queries[0];
@@ -633,6 +635,19 @@ TEST_F(CliTest, TraversalOutputIsTheSameInBothEncodings) {
                     "\r\n");
   }
   EXPECT_EQ(without_path_column, closure.out);
+  // A budget hit after rows went out: the CSV holds the first rows of the
+  // answer, and the error says so.
+  ProcessResult cut =
+      Cli({"--format", "csv", "upstream", "--firm", "SZSE:300410", "--depth",
+           "64", "--edge-kind", "supplies", "--limit", "17000"});
+  EXPECT_EQ(cut.exit_code, 1);
+  EXPECT_THAT(cut.err, HasSubstr("RESOURCE_EXHAUSTED"));
+  EXPECT_THAT(cut.err, HasSubstr("max_results"));
+  EXPECT_THAT(cut.err, HasSubstr("only the first part of the answer"));
+  EXPECT_GT(std::count(cut.out.begin(), cut.out.end(), '\n'), 1000);
+  EXPECT_LT(cut.out.size(), closure.out.size());
+  EXPECT_EQ(cut.out, closure.out.substr(0, cut.out.size()));
+  EXPECT_TRUE(absl::EndsWith(cut.out, "\r\n"));
   ProcessResult filtered = Cli(queries[1]);
   EXPECT_THAT(filtered.out, HasSubstr(",4403"));
   ProcessResult quoted =
