@@ -84,7 +84,9 @@ verbs:
       --region P, --country CC, --credential K, --as-of DATE
                                 report only such firms (the walk goes on)
       --paths                   each row with its path from the start
-      --limit N (rows), --max-visited N
+      --limit N (rows; default the server's 100,000), --max-visited N:
+                                past either the call fails (exit 1); CSV
+                                rows written by then are only a first part
       --encoding columns|rows   how the server sends the rows (default
                                 columns, faster; rows with --paths)
   path FROM_KEY TO_KEY          a shortest path (default over supplies)
