@@ -151,6 +151,14 @@ absl::StatusOr<int64_t> Limit(int64_t value, int64_t fallback, int64_t max,
   return value;
 }
 
+// Makes chunk the last message of a Traverse stream, with the walk's totals.
+void SetTotals(const graph::TraversalResult& result,
+               v1::TraverseResponse* chunk) {
+  chunk->set_visited(result.visited);
+  chunk->set_total_rows(static_cast<int64_t>(result.hits.size()));
+  chunk->set_last(true);
+}
+
 // Writes the rows of a traversal as TraversalColumns while the walk goes
 // on, about kColumnBytes of text per message: small enough that the client
 // reads a message while the next is written (with 1 MiB it waited longer
@@ -200,9 +208,7 @@ class ColumnsWriter {
 
   // The last message: the rows left and the totals.
   bool Finish(const graph::TraversalResult& result) {
-    chunk_.set_visited(result.visited);
-    chunk_.set_total_rows(static_cast<int64_t>(result.hits.size()));
-    chunk_.set_last(true);
+    SetTotals(result, &chunk_);
     return Send();
   }
 
@@ -260,9 +266,7 @@ class RowsWriter {
   }
 
   bool Finish(const graph::TraversalResult& result) {
-    chunk_.set_visited(result.visited);
-    chunk_.set_total_rows(static_cast<int64_t>(result.hits.size()));
-    chunk_.set_last(true);
+    SetTotals(result, &chunk_);
     return Send();
   }
 
