@@ -121,6 +121,11 @@ options:
   --limit N                     at most N results, following pages (default
                                 100; 0 = all)
   --timeout-ms N                per-call deadline (default 30000)
+  --min-sequence N              analyses: answer on data that holds the write
+                                with this sequence (upsert, delete and load
+                                print it), waiting for it within the deadline;
+                                by default the newest data ready, which may
+                                lag the latest writes (each answer says so)
   --token TOKEN                 bearer token (default $CHAINKG_TOKEN); needed
                                 when the server runs with --tokens
   --tls-ca FILE                 use TLS; the server certificate's CA (PEM)
@@ -421,7 +426,8 @@ absl::Status CmdUpsert(const std::string& what, const CommandLine& flags,
     } else {
       *context.out << "edges: created " << response.created() << ", updated "
                    << response.updated() << ", unchanged "
-                   << response.unchanged() << "\n";
+                   << response.unchanged() << " (sequence "
+                   << response.sequence() << ")\n";
     }
     return absl::OkStatus();
   }
@@ -447,7 +453,8 @@ absl::Status CmdUpsert(const std::string& what, const CommandLine& flags,
   } else {
     *context.out << record_field->name() << ": created " << response.created()
                  << ", updated " << response.updated() << ", unchanged "
-                 << response.unchanged() << "\n";
+                 << response.unchanged() << " (sequence " << response.sequence()
+                 << ")\n";
   }
   return absl::OkStatus();
 }
@@ -468,7 +475,8 @@ absl::Status CmdDelete(v1::VertexKind kind,
     WriteJson(response, *context.out);
   } else {
     *context.out << "deleted " << response.deleted() << " vertices and "
-                 << response.edges_deleted() << " edges\n";
+                 << response.edges_deleted() << " edges (sequence "
+                 << response.sequence() << ")\n";
   }
   return absl::OkStatus();
 }
@@ -513,6 +521,8 @@ absl::Status CmdCritical(const CommandLine& flags, Context& context) {
   request.set_mode(supply_mode);
   request.set_supplier_country(absl::AsciiStrToUpper(flags.Get("country", "")));
   request.set_supplier_region_prefix(flags.Get("region", ""));
+  CHAINKG_ASSIGN_OR_RETURN(uint64_t min_sequence, MinSequence(flags));
+  request.set_min_sequence(min_sequence);
   v1::CriticalSuppliersResponse response;
   auto call = CallContext(context);
   CHAINKG_RETURN_IF_ERROR(FromRpc(
@@ -549,8 +559,8 @@ absl::Status CmdCritical(const CommandLine& flags, Context& context) {
     return absl::OkStatus();
   }
   *context.out << "critical suppliers of " << response.firm().name() << " ("
-               << response.firm().key() << "), " << mode << " mode, view "
-               << response.sequence() << "\n";
+               << response.firm().key() << "), " << mode << " mode, "
+               << ViewText(response.sequence(), response.freshness()) << "\n";
   WriteTable(rows, *context.out);
   Rows inputs;
   inputs.header = {"product", "input", "working_firms", "working_lines",
@@ -596,6 +606,8 @@ absl::Status CmdSubstitutes(const CommandLine& flags, Context& context) {
   CHAINKG_ASSIGN_OR_RETURN(long long limit, flags.GetInt("limit", 20));
   if (limit < 1 || limit > 1000) return Usage("--limit must be within 1..1000");
   request.set_max_results(static_cast<int>(limit));
+  CHAINKG_ASSIGN_OR_RETURN(uint64_t min_sequence, MinSequence(flags));
+  request.set_min_sequence(min_sequence);
   v1::SubstitutesResponse response;
   auto call = CallContext(context);
   CHAINKG_RETURN_IF_ERROR(FromRpc(
@@ -618,8 +630,8 @@ absl::Status CmdSubstitutes(const CommandLine& flags, Context& context) {
   }
   *context.out << "substitutes for " << response.product_name() << " ("
                << response.product_key() << ") at " << response.firm().name()
-               << " (" << response.firm().key() << "), view "
-               << response.sequence() << "\n";
+               << " (" << response.firm().key() << "), "
+               << ViewText(response.sequence(), response.freshness()) << "\n";
   if (response.makes_it()) {
     *context.out << "the firm makes it itself (vertical integration)\n";
   } else if (!response.uses_it()) {
@@ -719,6 +731,8 @@ absl::Status CmdImpact(const CommandLine& flags, Context& context) {
   request.set_mode(supply_mode);
   CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags));
   request.set_max_rows(limit == 0 ? 1000000 : limit);
+  CHAINKG_ASSIGN_OR_RETURN(uint64_t min_sequence, MinSequence(flags));
+  request.set_min_sequence(min_sequence);
   v1::ImpactResponse response;
   auto call = CallContext(context);
   CHAINKG_RETURN_IF_ERROR(FromRpc(
@@ -739,7 +753,8 @@ absl::Status CmdImpact(const CommandLine& flags, Context& context) {
     return absl::OkStatus();
   }
   *context.out << "removed " << response.firms_removed() << " firms (" << mode
-               << " mode, view " << response.sequence()
+               << " mode, "
+               << ViewText(response.sequence(), response.freshness())
                << "): " << response.lines_stopped()
                << " production lines stop, " << response.firms_hit_count()
                << " more firms hit, depth " << response.max_depth() << "\n";
@@ -781,6 +796,8 @@ absl::Status CmdStats(const CommandLine& flags, Context& context) {
   v1::StatsRequest request;
   request.set_region_prefix(flags.Get("region", ""));
   request.set_as_of(flags.Get("as-of", ""));
+  CHAINKG_ASSIGN_OR_RETURN(uint64_t min_sequence, MinSequence(flags));
+  request.set_min_sequence(min_sequence);
   v1::StatsResponse response;
   auto call = CallContext(context);
   CHAINKG_RETURN_IF_ERROR(FromRpc(
@@ -858,6 +875,7 @@ std::vector<FlagSpec> CommandFlags() {
       {"kind"},          {"undirected", false},
       {"token"},         {"tls-ca"},
       {"tls-cert"},      {"tls-key"},
+      {"min-sequence"},
   };
 }
 

@@ -73,6 +73,12 @@ absl::StatusOr<int> Limit(const CommandLine& flags) {
   return static_cast<int>(std::min<long long>(limit, 1 << 30));
 }
 
+absl::StatusOr<uint64_t> MinSequence(const CommandLine& flags) {
+  CHAINKG_ASSIGN_OR_RETURN(long long sequence, flags.GetInt("min-sequence", 0));
+  if (sequence < 0) return Usage("--min-sequence must not be negative");
+  return static_cast<uint64_t>(sequence);
+}
+
 absl::StatusOr<v1::EdgeKind> ParseEdgeKind(absl::string_view text) {
   CHAINKG_ASSIGN_OR_RETURN(
       int value, ParseEnum(v1::EdgeKind_descriptor(), text, "--edge-kind"));

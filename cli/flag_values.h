@@ -28,4 +28,8 @@ absl::StatusOr<v1::EdgeKind> ParseEdgeKind(absl::string_view text);
 // --limit N (default 100, 0 = no limit).
 absl::StatusOr<int> Limit(const CommandLine& flags);
 
+// --min-sequence N (default 0: the newest view, without waiting): the
+// sequence a write printed, for an analysis that must see it.
+absl::StatusOr<uint64_t> MinSequence(const CommandLine& flags);
+
 }  // namespace chainkg::cli

@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 
+#include "cli/flag_values.h"
 #include "cli/output.h"
 #include "cli/rpc_call.h"
 #include "util/status_macros.h"
@@ -165,7 +166,7 @@ Rows CsvRows(const v1::GapsResponse& response) {
 
 void WriteReport(const v1::GapsResponse& response, std::ostream& out) {
   out << "gaps of " << TargetText(response) << " in " << RegionText(response)
-      << ", view " << response.sequence() << "\n";
+      << ", " << ViewText(response.sequence(), response.freshness()) << "\n";
   std::vector<std::string> counts;
   for (const v1::GapClassCount& count : response.class_counts()) {
     counts.push_back(
@@ -381,6 +382,8 @@ absl::Status RunGaps(const CommandLine& flags, Context& context) {
   CHAINKG_ASSIGN_OR_RETURN(v1::SupplyMode mode,
                            ParseSupplyMode(flags.Get("mode", "observed")));
   request.set_mode(mode);
+  CHAINKG_ASSIGN_OR_RETURN(uint64_t min_sequence, MinSequence(flags));
+  request.set_min_sequence(min_sequence);
   v1::GapsResponse response;
   auto call = CallContext(context);
   CHAINKG_RETURN_IF_ERROR(

@@ -31,6 +31,15 @@
 namespace chainkg::cli {
 namespace {
 
+// The line after a load that says which sequence holds it, for analyses
+// that must see it; empty when nothing was written.
+std::string SequenceText(uint64_t sequence) {
+  if (sequence == 0) return "";
+  return absl::StrCat("  sequence ", sequence,
+                      " (analyses see this load with --min-sequence ", sequence,
+                      ")\n");
+}
+
 using loaders::FileKind;
 using loaders::Issue;
 using loaders::LoadSummary;
@@ -214,6 +223,12 @@ class IngestSession {
     return acknowledged_records_;
   }
 
+  // The sequence of the last acknowledged batch (0: none yet).
+  uint64_t last_sequence() {
+    absl::MutexLock lock(&mu_);
+    return last_sequence_;
+  }
+
  private:
   struct Batch {
     int64_t id;
@@ -248,6 +263,7 @@ class IngestSession {
       batch.summary->unchanged += response.unchanged();
       acknowledged_records_ += static_cast<int64_t>(batch.vertex_lines.size() +
                                                     batch.edge_lines.size());
+      last_sequence_ = std::max<uint64_t>(last_sequence_, response.sequence());
       for (const v1::IngestRejection& rejected : response.rejected()) {
         const std::vector<int64_t>& lines =
             rejected.edge() ? batch.edge_lines : batch.vertex_lines;
@@ -286,6 +302,7 @@ class IngestSession {
   bool stream_done_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<Issue> server_issues_ ABSL_GUARDED_BY(mu_);
   int64_t acknowledged_records_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t last_sequence_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 std::string RefKey(const v1::VertexRef& ref) {
@@ -387,7 +404,8 @@ absl::Status LoadDataset(const std::string& name, const std::string& dir,
   for (const auto& [kind, count] : report->records) {
     *context.out << " " << kind << " " << count;
   }
-  *context.out << "\n  loaded: " << summary.Format();
+  *context.out << "\n  loaded: " << summary.Format()
+               << SequenceText(session.last_sequence());
   *context.out << "  defects in the source data (" << report->defects.total()
                << "):\n"
                << report->defects.Format();
@@ -566,6 +584,7 @@ absl::Status RunLoad(const CommandLine& flags, Context& context) {
   }
   CHAINKG_RETURN_IF_ERROR(session.Finish());
   if (files.size() > 1) *context.out << "total: " << total.Format();
+  *context.out << SequenceText(session.last_sequence());
   if (total.errors > 0) {
     return absl::FailedPreconditionError(absl::StrCat(
         total.errors, " rows were not loaded",

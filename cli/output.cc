@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
@@ -436,6 +437,21 @@ std::string LevelLabel(v1::Level level) {
     default:
       return "-";
   }
+}
+
+std::string ViewText(uint64_t sequence, const v1::Freshness& freshness) {
+  std::string text = absl::StrCat("view ", sequence);
+  if (freshness.latest_sequence() <= sequence) return text;
+  if (freshness.behind_ms() > 0) {
+    absl::StrAppend(&text, ", ",
+                    absl::StrFormat("%.1f", freshness.behind_ms() / 1000.0),
+                    " s behind the latest write (sequence ",
+                    freshness.latest_sequence(), ")");
+  } else {
+    absl::StrAppend(&text, ", the latest write is sequence ",
+                    freshness.latest_sequence());
+  }
+  return text;
 }
 
 }  // namespace chainkg::cli

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
 
+#include "chainkg/v1/analysis_service.pb.h"
 #include "chainkg/v1/model.pb.h"
 
 namespace chainkg::cli {
@@ -33,6 +34,11 @@ struct Rows {
 // readable Chinese summary and leaves out the source.
 Rows VertexRows(const std::vector<v1::Vertex>& vertices, bool for_table);
 Rows EdgeRows(const std::vector<v1::Edge>& edges, bool for_table);
+
+// "view N" for an analysis answer's data version, and how far it is behind
+// the latest write when it is ("view N, 1.2 s behind the latest write
+// (sequence M)").
+std::string ViewText(uint64_t sequence, const v1::Freshness& freshness);
 
 // Writes rows as a table whose columns are aligned by display width.
 void WriteTable(const Rows& rows, std::ostream& out);

@@ -208,6 +208,8 @@ absl::Status RunTraverse(const CommandLine& flags, Context& context) {
     request.set_credential(credential);
   }
   request.set_as_of(flags.Get("as-of", ""));
+  CHAINKG_ASSIGN_OR_RETURN(uint64_t min_sequence, MinSequence(flags));
+  request.set_min_sequence(min_sequence);
   request.set_include_paths(flags.Has("paths"));
   // Rows past --limit are a budget hit (RESOURCE_EXHAUSTED), so without
   // --limit the server's default budget applies, not the listing default.
@@ -281,6 +283,7 @@ absl::Status RunTraverse(const CommandLine& flags, Context& context) {
       }
     }
     merged.set_sequence(chunk.sequence());
+    *merged.mutable_freshness() = chunk.freshness();
     if (chunk.last()) {
       merged.set_visited(chunk.visited());
       merged.set_total_rows(chunk.total_rows());
@@ -323,8 +326,8 @@ absl::Status RunTraverse(const CommandLine& flags, Context& context) {
     default:
       *context.out << verb << " of " << request.start().key() << ", depth "
                    << depth << ": " << merged.total_rows() << " rows, "
-                   << merged.visited() << " vertices visited, view "
-                   << merged.sequence() << "\n";
+                   << merged.visited() << " vertices visited, "
+                   << ViewText(merged.sequence(), merged.freshness()) << "\n";
       if (!rows.cells.empty()) WriteTable(rows, *context.out);
       break;
   }
@@ -349,6 +352,8 @@ absl::Status RunPath(const CommandLine& flags, Context& context) {
   request.set_undirected(flags.Has("undirected"));
   CHAINKG_ASSIGN_OR_RETURN(int depth, DepthFlag(flags, 10));
   request.set_max_depth(depth);
+  CHAINKG_ASSIGN_OR_RETURN(uint64_t min_sequence, MinSequence(flags));
+  request.set_min_sequence(min_sequence);
   v1::ShortestPathResponse response;
   auto call = CallContext(context);
   CHAINKG_RETURN_IF_ERROR(FromRpc(
@@ -374,13 +379,14 @@ absl::Status RunPath(const CommandLine& flags, Context& context) {
   }
   if (!response.found()) {
     *context.out << "no path from " << args[1] << " to " << args[2]
-                 << " within " << depth << " steps (view "
-                 << response.sequence() << ")\n";
+                 << " within " << depth << " steps ("
+                 << ViewText(response.sequence(), response.freshness())
+                 << ")\n";
     return absl::OkStatus();
   }
   *context.out << "shortest path from " << args[1] << " to " << args[2] << ": "
-               << response.steps_size() - 1 << " steps (view "
-               << response.sequence() << ")\n";
+               << response.steps_size() - 1 << " steps ("
+               << ViewText(response.sequence(), response.freshness()) << ")\n";
   WriteTable(rows, *context.out);
   return absl::OkStatus();
 }

@@ -32,9 +32,10 @@
 #include "chainkg/v1/analysis_service.pb.h"
 #include "chainkg/v1/graph_service.pb.h"
 #include "fuzz/require.h"
+#include "graph/analysis/analysis_cache.h"
 #include "graph/store/store.h"
 #include "graph/store/write_request.h"
-#include "graph/view/view_cache.h"
+#include "graph/view/live_view.h"
 #include "loaders/load_plan.h"
 #include "loaders/record_file.h"
 #include "server/analysis_service.h"
@@ -100,12 +101,13 @@ class Server {
     RequireOk(store.status(), "opening the store");
     store_ = std::move(*store);
     LoadSamples(*store_);
-    views_ = std::make_unique<graph::ViewCache>(*store_);
+    views_ =
+        std::make_unique<graph::LiveView>(*store_, graph::LiveViewOptions());
     server::GraphServiceOptions service_options;
     graph_ = std::make_unique<server::GraphServiceImpl>(*store_, auth_,
                                                         service_options);
-    analysis_ = std::make_unique<server::AnalysisServiceImpl>(*views_, auth_,
-                                                              service_options);
+    analysis_ = std::make_unique<server::AnalysisServiceImpl>(
+        *views_, cache_, auth_, service_options);
   }
   ~Server() {
     analysis_.reset();
@@ -125,7 +127,8 @@ class Server {
   std::string dir_;
   const server::Authorizer auth_;  // open: every caller is an admin
   std::unique_ptr<graph::Store> store_;
-  std::unique_ptr<graph::ViewCache> views_;
+  std::unique_ptr<graph::LiveView> views_;
+  graph::AnalysisCache cache_;
   std::unique_ptr<server::GraphServiceImpl> graph_;
   std::unique_ptr<server::AnalysisServiceImpl> analysis_;
 };

@@ -35,10 +35,29 @@ std::function<bool()> CancelledCheck(const grpc::ServerContext& context) {
 
 }  // namespace
 
-AnalysisServiceImpl::AnalysisServiceImpl(graph::ViewCache& views,
+AnalysisServiceImpl::AnalysisServiceImpl(graph::LiveView& views,
+                                         graph::AnalysisCache& cache,
                                          const Authorizer& auth,
                                          const GraphServiceOptions& options)
-    : views_(views), auth_(auth), options_(options) {}
+    : views_(views), cache_(cache), auth_(auth), options_(options) {}
+
+absl::StatusOr<std::shared_ptr<const graph::View>> AnalysisServiceImpl::ViewFor(
+    uint64_t min_sequence, grpc::ServerContext& context) const {
+  absl::StatusOr<std::shared_ptr<const graph::View>> view =
+      views_.Get(min_sequence, DeadlineOf(context), CancelledCheck(context));
+  if (view.status().code() == absl::StatusCode::kOutOfRange) {
+    return FieldError(absl::StatusCode::kOutOfRange, "min_sequence",
+                      view.status().message());
+  }
+  return view;
+}
+
+void AnalysisServiceImpl::SetFreshness(const graph::View& view,
+                                       v1::Freshness* out) const {
+  graph::ViewLag lag = views_.LagOf(view);
+  out->set_latest_sequence(lag.latest_sequence);
+  out->set_behind_ms(absl::ToInt64Milliseconds(lag.behind));
+}
 
 absl::Time AnalysisServiceImpl::DeadlineOf(
     const grpc::ServerContext& context) const {
@@ -54,28 +73,6 @@ graph::AnalysisLimits AnalysisServiceImpl::LimitsOf(
   limits.deadline = DeadlineOf(context);
   limits.cancelled = CancelledCheck(context);
   return limits;
-}
-
-std::shared_ptr<const graph::GapFirmFacts> AnalysisServiceImpl::FirmFacts(
-    const std::shared_ptr<const graph::View>& view,
-    const graph::GapOptions& options) {
-  {
-    absl::MutexLock lock(&facts_mu_);
-    for (const auto& [facts_view, facts] : firm_facts_) {
-      if (facts->Fits(*view, options)) return facts;
-    }
-  }
-  // Built outside the lock (a pass over every vertex); two callers may
-  // build the same facts at once, which only costs time.
-  auto facts = std::make_shared<const graph::GapFirmFacts>(
-      graph::GapFirmFacts::Build(*view, options));
-  absl::MutexLock lock(&facts_mu_);
-  for (auto it = firm_facts_.begin(); it != firm_facts_.end();) {
-    it = it->first != view ? firm_facts_.erase(it) : it + 1;
-  }
-  firm_facts_.emplace_front(view, facts);
-  while (firm_facts_.size() > kFirmFacts) firm_facts_.pop_back();
-  return facts;
 }
 
 namespace {
@@ -169,13 +166,15 @@ void SetTotals(const graph::TraversalResult& result,
 // message.
 class ColumnsWriter {
  public:
-  ColumnsWriter(const graph::View& view, graph::ViewIndex start,
+  ColumnsWriter(const graph::View& view, const v1::Freshness& freshness,
+                graph::ViewIndex start,
                 grpc::ServerWriter<v1::TraverseResponse>& writer)
       : view_(view), writer_(writer) {
     static_assert(graph::TraversalHit::kStart == -1 &&
                       graph::TraversalHit::kNotAHit == -2,
                   "parent_rows numbers the parents as TraversalHit does");
     chunk_.set_sequence(view.sequence());
+    *chunk_.mutable_freshness() = freshness;
     columns_ = chunk_.mutable_columns();
     columns_->set_start_key(std::string(view.key(start)));
     text_ = columns_->mutable_text();
@@ -238,10 +237,12 @@ class ColumnsWriter {
 // path when asked for.
 class RowsWriter {
  public:
-  RowsWriter(const graph::View& view, bool include_paths,
+  RowsWriter(const graph::View& view, const v1::Freshness& freshness,
+             bool include_paths,
              grpc::ServerWriter<v1::TraverseResponse>& writer)
       : view_(view), include_paths_(include_paths), writer_(writer) {
     chunk_.set_sequence(view.sequence());
+    *chunk_.mutable_freshness() = freshness;
   }
 
   // Adds rows [from, to) of the walk so far; false when a send failed.
@@ -353,7 +354,8 @@ grpc::Status AnalysisServiceImpl::Traverse(
                      "paths are sent with the ROWS encoding only"),
         kRpc);
   }
-  absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
+  absl::StatusOr<std::shared_ptr<const graph::View>> view =
+      ViewFor(request->min_sequence(), *context);
   if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
   const graph::View& v = **view;
   absl::StatusOr<graph::ViewIndex> start =
@@ -367,10 +369,12 @@ grpc::Status AnalysisServiceImpl::Traverse(
   // 160 ms to fail in the CLI instead of 110).
   std::optional<ColumnsWriter> columns_writer;
   std::optional<RowsWriter> rows_writer;
+  v1::Freshness freshness;
+  SetFreshness(v, &freshness);
   if (columns) {
-    columns_writer.emplace(v, *start, *writer);
+    columns_writer.emplace(v, freshness, *start, *writer);
   } else {
-    rows_writer.emplace(v, request->include_paths(), *writer);
+    rows_writer.emplace(v, freshness, request->include_paths(), *writer);
   }
   bool sent = true;
   auto add = [&](const graph::TraversalResult& so_far, size_t from, size_t to) {
@@ -419,7 +423,8 @@ grpc::Status AnalysisServiceImpl::ShortestPath(
   options.budget.max_visited = *visited;
   options.budget.deadline = DeadlineOf(*context);
   options.budget.cancelled = CancelledCheck(*context);
-  absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
+  absl::StatusOr<std::shared_ptr<const graph::View>> view =
+      ViewFor(request->min_sequence(), *context);
   if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
   const graph::View& v = **view;
   absl::StatusOr<graph::ViewIndex> from = Resolve(v, request->from(), "from");
@@ -430,6 +435,7 @@ grpc::Status AnalysisServiceImpl::ShortestPath(
       graph::ShortestPath(v, *from, *to, options);
   if (!path.ok()) return ToGrpcStatus(path.status(), kRpc);
   response->set_sequence(v.sequence());
+  SetFreshness(v, response->mutable_freshness());
   if (!path->has_value()) return grpc::Status::OK;
   response->set_found(true);
   const graph::Path& p = **path;
@@ -465,7 +471,8 @@ grpc::Status AnalysisServiceImpl::Substitutes(
       Limit(request->max_results(), 20, 1000, "max_results");
   if (!rows.ok()) return ToGrpcStatus(rows.status(), kRpc);
   options.max_results = static_cast<int>(*rows);
-  absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
+  absl::StatusOr<std::shared_ptr<const graph::View>> view =
+      ViewFor(request->min_sequence(), *context);
   if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
   const graph::View& v = **view;
   v1::VertexRef firm_ref;
@@ -503,6 +510,7 @@ grpc::Status AnalysisServiceImpl::Substitutes(
     out->set_reason(s.reason);
   }
   response->set_sequence(v.sequence());
+  SetFreshness(v, response->mutable_freshness());
   return grpc::Status::OK;
 }
 
@@ -541,9 +549,19 @@ grpc::Status AnalysisServiceImpl::Impact(grpc::ServerContext* context,
     return ToGrpcStatus(InvalidField("max_rows", "must not be negative"), kRpc);
   }
   size_t max_rows = request->max_rows() == 0 ? 1000 : request->max_rows();
-  absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
-  if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
-  const graph::View& v = **view;
+  absl::StatusOr<std::shared_ptr<const graph::View>> latest =
+      ViewFor(request->min_sequence(), *context);
+  if (!latest.ok()) return ToGrpcStatus(latest.status(), kRpc);
+  graph::SupplyOptions options;
+  options.mode = request->mode() == v1::SUPPLY_MODE_CAPABILITY
+                     ? graph::SupplyMode::kCapability
+                     : graph::SupplyMode::kObserved;
+  graph::AnalysisLimits limits = LimitsOf(*context);
+  absl::StatusOr<std::shared_ptr<const graph::SupplyNetwork>> network =
+      cache_.Network(*latest, options, request->min_sequence(), limits);
+  if (!network.ok()) return ToGrpcStatus(network.status(), kRpc);
+  // The firms are looked up in the view the network was built on.
+  const graph::View& v = (*network)->view();
   std::vector<graph::ViewIndex> removed;
   for (int i = 0; i < request->remove_firm_keys_size(); ++i) {
     v1::VertexRef ref;
@@ -579,14 +597,6 @@ grpc::Status AnalysisServiceImpl::Impact(grpc::ServerContext* context,
   }
   std::sort(removed.begin(), removed.end());
   removed.erase(std::unique(removed.begin(), removed.end()), removed.end());
-  graph::SupplyOptions options;
-  options.mode = request->mode() == v1::SUPPLY_MODE_CAPABILITY
-                     ? graph::SupplyMode::kCapability
-                     : graph::SupplyMode::kObserved;
-  graph::AnalysisLimits limits = LimitsOf(*context);
-  absl::StatusOr<std::shared_ptr<const graph::SupplyNetwork>> network =
-      networks_.Get(*view, options, limits);
-  if (!network.ok()) return ToGrpcStatus(network.status(), kRpc);
   absl::StatusOr<graph::ImpactResult> impact =
       (*network)->Impact(removed, limits);
   if (!impact.ok()) return ToGrpcStatus(impact.status(), kRpc);
@@ -629,6 +639,7 @@ grpc::Status AnalysisServiceImpl::Impact(grpc::ServerContext* context,
     count->set_firms(tier.firms);
   }
   response->set_sequence(v.sequence());
+  SetFreshness(v, response->mutable_freshness());
   return grpc::Status::OK;
 }
 
@@ -678,27 +689,24 @@ grpc::Status AnalysisServiceImpl::CriticalSuppliers(
       !status.ok()) {
     return ToGrpcStatus(status, kRpc);
   }
-  absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
-  if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
-  std::optional<graph::ViewIndex> firm =
-      (*view)->Find(v1::VERTEX_KIND_FIRM, ref.key());
-  if (!firm.has_value()) {
+  absl::StatusOr<std::shared_ptr<const graph::View>> latest =
+      ViewFor(request->min_sequence(), *context);
+  if (!latest.ok()) return ToGrpcStatus(latest.status(), kRpc);
+  absl::StatusOr<graph::CriticalAnswer> answer = cache_.CriticalSuppliers(
+      *latest, options, ref.key(), request->min_sequence(), LimitsOf(*context));
+  if (answer.status().code() == absl::StatusCode::kNotFound) {
     return ToGrpcStatus(FieldError(absl::StatusCode::kNotFound, "firm_key",
-                                   absl::StrCat("no firm \"", ref.key(), "\"")),
+                                   answer.status().message()),
                         kRpc);
   }
-  graph::AnalysisLimits limits = LimitsOf(*context);
-  absl::StatusOr<std::shared_ptr<const graph::SupplyNetwork>> network =
-      networks_.Get(*view, options, limits);
-  if (!network.ok()) return ToGrpcStatus(network.status(), kRpc);
-  absl::StatusOr<
-      std::shared_ptr<const std::vector<graph::CriticalSuppliersResult>>>
-      results =
-          networks_.CriticalSuppliersOfFirm(*view, options, *firm, limits);
-  if (!results.ok()) return ToGrpcStatus(results.status(), kRpc);
-  const graph::View& v = **view;
+  if (!answer.ok()) return ToGrpcStatus(answer.status(), kRpc);
+  const graph::SupplyNetwork& network = *answer->network;
+  const graph::View& v = network.view();
+  const graph::ViewIndex* firm = &answer->firm;
+  const std::vector<graph::CriticalSuppliersResult>* results =
+      answer->lines.get();
   Summarize(v, *firm, response->mutable_firm());
-  graph::SupplyStructure structure = (*network)->Structure(*firm);
+  graph::SupplyStructure structure = network.Structure(*firm);
   for (graph::ViewIndex dominator : structure.dominators) {
     Summarize(v, dominator, response->add_dominators());
   }
@@ -706,9 +714,9 @@ grpc::Status AnalysisServiceImpl::CriticalSuppliers(
     Summarize(v, point, response->add_articulation_points());
   }
   response->set_cone_firms(structure.cone_firms);
-  for (const graph::CriticalSuppliersResult& result : **results) {
+  for (const graph::CriticalSuppliersResult& result : *results) {
     v1::LineCriticality* line = response->add_lines();
-    graph::ViewIndex product = (*network)->line(result.line).product;
+    graph::ViewIndex product = network.line(result.line).product;
     line->set_product_key(std::string(v.key(product)));
     line->set_product_name(std::string(v.name(product)));
     line->set_works(result.works);
@@ -728,6 +736,7 @@ grpc::Status AnalysisServiceImpl::CriticalSuppliers(
     }
   }
   response->set_sequence(v.sequence());
+  SetFreshness(v, response->mutable_freshness());
   return grpc::Status::OK;
 }
 
@@ -811,29 +820,20 @@ grpc::Status AnalysisServiceImpl::Gaps(grpc::ServerContext* context,
                             ? graph::SupplyMode::kCapability
                             : graph::SupplyMode::kObserved;
   options.limits = LimitsOf(*context);
-  absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
-  if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
-  const graph::View& v = **view;
-  std::optional<graph::ViewIndex> chain = v.Find(ref.kind(), ref.key());
-  if (!chain.has_value()) {
-    return ToGrpcStatus(
-        FieldError(absl::StatusCode::kNotFound, target_field,
-                   absl::StrCat("no ", of_product ? "product" : "chain", " \"",
-                                ref.key(), "\"")),
-        kRpc);
+  absl::StatusOr<std::shared_ptr<const graph::View>> latest =
+      ViewFor(request->min_sequence(), *context);
+  if (!latest.ok()) return ToGrpcStatus(latest.status(), kRpc);
+  absl::StatusOr<graph::GapAnswer> answer = cache_.Gaps(
+      *latest, ref.kind(), ref.key(), options, request->min_sequence());
+  if (answer.status().code() == absl::StatusCode::kNotFound) {
+    return ToGrpcStatus(FieldError(absl::StatusCode::kNotFound, target_field,
+                                   answer.status().message()),
+                        kRpc);
   }
-  // The critical suppliers of local leaders (CHOKEPOINT) come from the
-  // networks and answers kept per view; only asked for when the chain has
-  // local leaders.
-  options.leader_critical_suppliers = [this, &view,
-                                       &options](graph::ViewIndex leader) {
-    return networks_.CriticalSuppliersOfFirm(*view, options.supply, leader,
-                                             options.limits);
-  };
-  std::shared_ptr<const graph::GapFirmFacts> facts = FirmFacts(*view, options);
-  options.firm_facts = facts.get();
-  absl::StatusOr<graph::GapReport> report = graph::Gaps(v, *chain, options);
-  if (!report.ok()) return ToGrpcStatus(report.status(), kRpc);
+  if (!answer.ok()) return ToGrpcStatus(answer.status(), kRpc);
+  const graph::View& v = *answer->view;
+  const graph::ViewIndex* chain = &answer->target;
+  const graph::GapReport* report = &answer->report;
   if (of_product) {
     response->set_product_key(std::string(v.key(*chain)));
     response->set_product_name(std::string(v.name(*chain)));
@@ -916,6 +916,7 @@ grpc::Status AnalysisServiceImpl::Gaps(grpc::ServerContext* context,
   response->set_hhi_threshold(options.hhi_threshold);
   response->set_outside_share_threshold(options.outside_share_threshold);
   response->set_sequence(v.sequence());
+  SetFreshness(v, response->mutable_freshness());
   return grpc::Status::OK;
 }
 
@@ -941,7 +942,8 @@ grpc::Status AnalysisServiceImpl::Stats(grpc::ServerContext* context,
     return ToGrpcStatus(status, kRpc);
   }
   query.as_of = graph::ParseDateNumber(request->as_of());
-  absl::StatusOr<std::shared_ptr<const graph::View>> view = views_.Current();
+  absl::StatusOr<std::shared_ptr<const graph::View>> view =
+      ViewFor(request->min_sequence(), *context);
   if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
   const graph::View& v = **view;
   graph::GraphStats stats = graph::ComputeStats(v, query);
@@ -972,6 +974,7 @@ grpc::Status AnalysisServiceImpl::Stats(grpc::ServerContext* context,
     }
   }
   response->set_sequence(v.sequence());
+  SetFreshness(v, response->mutable_freshness());
   return grpc::Status::OK;
 }
 

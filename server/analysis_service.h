@@ -2,28 +2,25 @@
 // validates, makes one graph/ call and maps the Status back.
 #pragma once
 
-#include <deque>
+#include <cstdint>
 #include <memory>
-#include <utility>
-
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 
 #include "chainkg/v1/analysis_service.grpc.pb.h"
-#include "graph/analysis/gaps.h"
+#include "graph/analysis/analysis_cache.h"
 #include "graph/analysis/supply_network.h"
-#include "graph/analysis/supply_network_cache.h"
-#include "graph/view/view_cache.h"
+#include "graph/view/live_view.h"
 #include "server/auth.h"
 #include "server/graph_service.h"
 
 namespace chainkg::server {
 
-// Thread-safe; borrows the view cache and the authorizer, which must outlive
-// it. Every answer is computed on one view.
+// Thread-safe; borrows the live view, the analysis cache and the
+// authorizer, which must outlive it. Every answer is computed on one view
+// and says which (sequence) and how current it is (freshness).
 class AnalysisServiceImpl final : public v1::AnalysisService::Service {
  public:
-  AnalysisServiceImpl(graph::ViewCache& views, const Authorizer& auth,
+  AnalysisServiceImpl(graph::LiveView& views, graph::AnalysisCache& cache,
+                      const Authorizer& auth,
                       const GraphServiceOptions& options);
 
   grpc::Status Stats(grpc::ServerContext* context,
@@ -53,23 +50,15 @@ class AnalysisServiceImpl final : public v1::AnalysisService::Service {
   // The deadline, and cancellation by the client or a shutdown.
   graph::AnalysisLimits LimitsOf(grpc::ServerContext& context) const;
 
-  // The firm facts for a gap report's region, home country and date on
-  // view: kept for the latest view (at most kFirmFacts of them), since
-  // planners ask about the same region again and again.
-  std::shared_ptr<const graph::GapFirmFacts> FirmFacts(
-      const std::shared_ptr<const graph::View>& view,
-      const graph::GapOptions& options);
+  // The newest view, or once one holds min_sequence (LiveView::Get under
+  // the call's deadline and cancellation; OUT_OF_RANGE names the field).
+  absl::StatusOr<std::shared_ptr<const graph::View>> ViewFor(
+      uint64_t min_sequence, grpc::ServerContext& context) const;
+  void SetFreshness(const graph::View& view, v1::Freshness* out) const;
 
-  static constexpr size_t kFirmFacts = 4;
-  graph::ViewCache& views_;
+  graph::LiveView& views_;
+  graph::AnalysisCache& cache_;
   const Authorizer& auth_;
-  graph::SupplyNetworkCache networks_;
-  absl::Mutex facts_mu_;
-  // Newest first; each holds its view, which only entries of the latest
-  // view do for long (FirmFacts drops the others).
-  std::deque<std::pair<std::shared_ptr<const graph::View>,
-                       std::shared_ptr<const graph::GapFirmFacts>>>
-      firm_facts_ ABSL_GUARDED_BY(facts_mu_);
   const GraphServiceOptions options_;
 };
 

@@ -95,11 +95,22 @@ absl::StatusOr<std::unique_ptr<ChainkgServer>> ChainkgServer::Start(
   }
   server->graph_service_ = std::make_unique<GraphServiceImpl>(
       *server->store_, *server->auth_, options.graph_service);
-  server->views_ = std::make_unique<graph::ViewCache>(*server->store_);
+  // The live view starts building the first view at once, so the first
+  // analysis does not wait for it; the log says when it is ready.
+  graph::LiveViewOptions view_options;
+  view_options.log = [](const std::string& line) {
+    std::cerr << "chainkg-server: " << line << std::endl;
+  };
+  server->views_ =
+      std::make_unique<graph::LiveView>(*server->store_, view_options);
+  graph::AnalysisCacheOptions cache_options;
+  cache_options.log = view_options.log;
+  server->analyses_ = std::make_unique<graph::AnalysisCache>(cache_options);
   server->admin_service_ = std::make_unique<AdminServiceImpl>(
       *server->store_, *server->auth_, options.backup_dir);
   server->analysis_service_ = std::make_unique<AnalysisServiceImpl>(
-      *server->views_, *server->auth_, options.graph_service);
+      *server->views_, *server->analyses_, *server->auth_,
+      options.graph_service);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -131,18 +142,12 @@ absl::StatusOr<std::unique_ptr<ChainkgServer>> ChainkgServer::Start(
   std::string host =
       options.listen_address.substr(0, options.listen_address.rfind(':'));
   server->address_ = absl::StrCat(host, ":", server->port_);
-  server->view_warmer_ = std::thread([views = server->views_.get()] {
-    // A failure here is reported again to the first query that needs the
-    // view; nothing to do with it now.
-    views->Current().IgnoreError();
-  });
   return server;
 }
 
 ChainkgServer::~ChainkgServer() {
   Shutdown(absl::Seconds(5));
   Wait();
-  if (view_warmer_.joinable()) view_warmer_.join();
 }
 
 void ChainkgServer::Shutdown(absl::Duration grace) {

@@ -5,13 +5,13 @@
 
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
+#include "graph/analysis/analysis_cache.h"
 #include "graph/store/store.h"
-#include "graph/view/view_cache.h"
+#include "graph/view/live_view.h"
 #include "server/admin_service.h"
 #include "server/analysis_service.h"
 #include "server/graph_service.h"
@@ -82,17 +82,17 @@ class ChainkgServer {
  private:
   ChainkgServer() = default;
 
-  // Declared in destruction order: the service and store outlive the server.
+  // Destroyed in reverse order: the gRPC server first, then the services,
+  // the analysis cache and the live view (stopping their threads), the
+  // store last.
   std::unique_ptr<graph::Store> store_;
   std::unique_ptr<Authorizer> auth_;
-  std::unique_ptr<graph::ViewCache> views_;
+  std::unique_ptr<graph::LiveView> views_;
+  std::unique_ptr<graph::AnalysisCache> analyses_;
   std::unique_ptr<GraphServiceImpl> graph_service_;
   std::unique_ptr<AnalysisServiceImpl> analysis_service_;
   std::unique_ptr<AdminServiceImpl> admin_service_;
   std::unique_ptr<grpc::Server> server_;
-  // Builds the first view of the store at start-up, so the first analysis
-  // does not wait for it; joined before anything it uses is destroyed.
-  std::thread view_warmer_;
   int port_ = 0;
   std::string address_;
 };

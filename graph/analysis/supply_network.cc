@@ -291,6 +291,7 @@ absl::StatusOr<SupplyNetwork> SupplyNetwork::Build(
         }
       },
       network.line_own_offsets_, network.line_own_slots_);
+  CHAINKG_ASSIGN_OR_RETURN(network.working_, network.BaseState({}, limits));
   return network;
 }
 
@@ -348,11 +349,15 @@ void SupplyNetwork::Restore(LineIndex l, State& state) const {
   }
 }
 
-void SupplyNetwork::Propagate(std::vector<LineIndex> stopped, State& state,
-                              std::vector<LineIndex>* changed) const {
+absl::Status SupplyNetwork::Propagate(std::vector<LineIndex> stopped,
+                                      State& state,
+                                      std::vector<LineIndex>* changed,
+                                      const AnalysisLimits& limits) const {
   // Each line stops at most once, and each stop withdraws it from its pools
   // and own slots once: O(lines + entries) over all calls from one state.
+  Poll poll(limits, "supply propagation");
   while (!stopped.empty()) {
+    CHAINKG_RETURN_IF_ERROR(poll.Tick());
     LineIndex l = stopped.back();
     stopped.pop_back();
     if (!state.works[l]) continue;
@@ -362,10 +367,11 @@ void SupplyNetwork::Propagate(std::vector<LineIndex> stopped, State& state,
       if (state.works[lost]) stopped.push_back(lost);
     });
   }
+  return absl::OkStatus();
 }
 
-SupplyNetwork::State SupplyNetwork::BaseState(
-    absl::Span<const ViewIndex> removed) const {
+absl::StatusOr<SupplyNetwork::State> SupplyNetwork::BaseState(
+    absl::Span<const ViewIndex> removed, const AnalysisLimits& limits) const {
   State state;
   state.pool_count.resize(pool_offsets_.size() - 1);
   for (size_t p = 0; p + 1 < pool_offsets_.size(); ++p) {
@@ -385,13 +391,16 @@ SupplyNetwork::State SupplyNetwork::BaseState(
   for (uint32_t s = 0; s < slots_.size(); ++s) {
     if (!SlotAlive(state, s)) stopped.push_back(slots_[s].line);
   }
-  Propagate(std::move(stopped), state, nullptr);
+  CHAINKG_RETURN_IF_ERROR(
+      Propagate(std::move(stopped), state, nullptr, limits));
   return state;
 }
 
 std::vector<bool> SupplyNetwork::Working(
     absl::Span<const ViewIndex> removed) const {
-  return BaseState(removed).works;
+  if (removed.empty()) return working_.works;
+  // Without limits, BaseState cannot fail.
+  return BaseState(removed, AnalysisLimits())->works;
 }
 
 absl::StatusOr<CriticalSuppliersResult> SupplyNetwork::CriticalSuppliers(
@@ -400,7 +409,7 @@ absl::StatusOr<CriticalSuppliersResult> SupplyNetwork::CriticalSuppliers(
     return absl::InvalidArgumentError(
         absl::StrCat("line ", target, " does not exist"));
   }
-  State state = BaseState({});
+  State state = working_;
   return CriticalSuppliersIn(target, state, limits);
 }
 
@@ -472,7 +481,14 @@ absl::StatusOr<CriticalSuppliersResult> SupplyNetwork::CriticalSuppliersIn(
     }
     ++result.candidates_tried;
     changed.clear();
-    Propagate(LinesOf(ViewIndex(firm)), state, &changed);
+    absl::Status propagated =
+        Propagate(LinesOf(ViewIndex(firm)), state, &changed, limits);
+    if (!propagated.ok()) {
+      return absl::Status(
+          propagated.code(),
+          absl::StrCat(propagated.message(), " after ", result.candidates_tried,
+                       " of ", candidates.size(), " candidate suppliers"));
+    }
     if (!state.works[target]) result.critical_firms.push_back(ViewIndex(firm));
     for (auto it = changed.rbegin(); it != changed.rend(); ++it) {
       Restore(*it, state);
@@ -486,7 +502,7 @@ SupplyNetwork::CriticalSuppliersOfFirm(ViewIndex firm,
                                        const AnalysisLimits& limits) const {
   std::vector<CriticalSuppliersResult> results;
   // One base fixpoint for all lines: each line's trials restore it.
-  State state = BaseState({});
+  State state = working_;
   for (LineIndex line : LinesOf(firm)) {
     absl::StatusOr<CriticalSuppliersResult> result =
         CriticalSuppliersIn(line, state, limits);
@@ -498,7 +514,7 @@ SupplyNetwork::CriticalSuppliersOfFirm(ViewIndex firm,
 
 absl::StatusOr<ImpactResult> SupplyNetwork::Impact(
     absl::Span<const ViewIndex> removed, const AnalysisLimits& limits) const {
-  State state = BaseState({});
+  State state = working_;
   ImpactResult result;
   for (bool w : state.works) result.lines_working_before += w ? 1 : 0;
   // Breadth-first by depth: a line stopped at depth d stops the lines that

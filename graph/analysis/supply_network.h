@@ -204,7 +204,10 @@ class SupplyNetwork {
     std::vector<bool> works;
   };
 
-  State BaseState(absl::Span<const ViewIndex> removed) const;
+  // The greatest fixpoint with the given firms removed. DEADLINE_EXCEEDED
+  // / CANCELLED from limits.
+  absl::StatusOr<State> BaseState(absl::Span<const ViewIndex> removed,
+                                  const AnalysisLimits& limits) const;
   bool SlotAlive(const State& state, uint32_t slot) const;
   template <typename Fn>
   void ForEachSupplier(uint32_t slot, Fn fn) const;
@@ -214,13 +217,19 @@ class SupplyNetwork {
   void Withdraw(LineIndex l, State& state, Fn lost) const;
   void Restore(LineIndex l, State& state) const;
   // Stops the given lines and what they starve, to the fixpoint; appends
-  // the lines it stopped to changed (for Restore).
-  void Propagate(std::vector<LineIndex> stopped, State& state,
-                 std::vector<LineIndex>* changed) const;
+  // the lines it stopped to changed (for Restore). DEADLINE_EXCEEDED /
+  // CANCELLED from limits, asked every few thousand lines: state is then
+  // half-propagated, for the caller to drop.
+  absl::Status Propagate(std::vector<LineIndex> stopped, State& state,
+                         std::vector<LineIndex>* changed,
+                         const AnalysisLimits& limits) const;
   absl::StatusOr<CriticalSuppliersResult> CriticalSuppliersIn(
       LineIndex target, State& state, const AnalysisLimits& limits) const;
 
   const View* view_ = nullptr;
+  // The fixpoint with nothing removed, found once by Build: every question
+  // starts from it (a copy costs far less than finding it again).
+  State working_;
   std::vector<ProductionLine> lines_;
   // Lines of each firm: firm_lines_[firm_offsets_[f] .. firm_offsets_[f+1]).
   std::vector<uint32_t> firm_offsets_;

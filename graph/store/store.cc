@@ -30,6 +30,7 @@
 
 #include "graph/store/background_errors.h"
 #include "graph/store/byte_arena.h"
+#include "graph/store/change_journal.h"
 #include "graph/store/db_options.h"
 #include "graph/store/info_log.h"
 #include "graph/store/key_codec.h"
@@ -319,6 +320,8 @@ struct Store::Impl {
   std::shared_ptr<internal::BackgroundErrorListener> background_errors;
   // What Open repaired (Store::recovery_note).
   std::string recovery_note;
+  // The changes of committed writes, for a live view (ChangesSince).
+  internal::ChangeJournal journal;
 };
 
 namespace {
@@ -592,6 +595,31 @@ absl::StatusOr<WriteResult> RunWrite(Store::Impl& impl, const AuditEntry& audit,
 
 }  // namespace
 
+namespace {
+
+// What a committed write did to vertices and out-edges, for the journal.
+internal::JournalWrite JournalWriteOf(const Commit& commit) {
+  internal::JournalWrite write;
+  write.first_sequence = commit.first_sequence;
+  write.last_sequence = commit.first_sequence + commit.batch.Count() - 1;
+  write.committed = absl::Now();
+  auto copy = [&write](const PendingFamily& family, auto* out) {
+    out->reserve(family.size());
+    for (const auto& [key, value] : family) {
+      out->emplace_back(std::string(key),
+                        value.has_value()
+                            ? std::optional<std::string>(std::string(*value))
+                            : std::nullopt);
+      write.bytes += key.size() + (value.has_value() ? value->size() : 0) + 64;
+    }
+  };
+  copy(commit.keys->families[kVertex], &write.vertices);
+  copy(commit.keys->families[kOutEdge], &write.edges);
+  return write;
+}
+
+}  // namespace
+
 void Store::Impl::RunCommitter() {
   rocksdb::WriteOptions write_options;
   write_options.sync = options.sync_writes;
@@ -624,6 +652,7 @@ void Store::Impl::RunCommitter() {
       uncommitted.clear();
     }
     if (status.ok()) {
+      if (journal.started()) journal.Record(JournalWriteOf(*commit));
       commit->done(std::move(commit->result));
       continue;
     }
@@ -1422,6 +1451,17 @@ const std::string& Store::recovery_note() const { return impl_->recovery_note; }
 
 uint64_t Store::LatestSequence() const {
   return impl_->db->GetLatestSequenceNumber();
+}
+
+void Store::KeepChanges(size_t max_bytes) { impl_->journal.Start(max_bytes); }
+
+absl::StatusOr<GraphChanges> Store::ChangesSince(uint64_t after,
+                                                 absl::Time wait_until) {
+  return impl_->journal.Take(after, wait_until);
+}
+
+absl::Time Store::FirstCommitAfter(uint64_t after) const {
+  return impl_->journal.FirstCommitAfter(after);
 }
 
 absl::StatusOr<uint64_t> Store::Checkpoint(const std::string& dir) const {

@@ -20,6 +20,7 @@
 #include "absl/types/span.h"
 
 #include "chainkg/v1/model.pb.h"
+#include "graph/store/graph_changes.h"
 #include "graph/store/vertex_id.h"
 #include "graph/store/write_request.h"
 
@@ -260,6 +261,28 @@ class Store {
 
   // The sequence number of the latest committed write.
   uint64_t LatestSequence() const;
+
+  // Starts keeping what the writes committed from now on do to vertices
+  // and edges, for ChangesSince: at most max_bytes of them wait to be
+  // taken; past that the oldest are dropped. A second call only changes
+  // the bound.
+  void KeepChanges(size_t max_bytes);
+
+  // The changes of the writes committed after sequence `after`, merged
+  // (GraphChanges), waiting until wait_until for a write when there is none
+  // yet (then an empty GraphChanges with sequence == after). Forgets the
+  // changes up to `after`: meant for one reader that moves forward, a live
+  // view. OUT_OF_RANGE when some of those changes are no longer kept (more
+  // than the bound waited, or they were committed before KeepChanges): read
+  // the whole store again (ScanAll). FAILED_PRECONDITION before
+  // KeepChanges; DATA_LOSS for a record that does not parse.
+  absl::StatusOr<GraphChanges> ChangesSince(uint64_t after,
+                                            absl::Time wait_until);
+
+  // When the oldest kept write after sequence `after` was committed
+  // (InfinitePast when none is kept): how long a view at `after` has been
+  // behind.
+  absl::Time FirstCommitAfter(uint64_t after) const;
 
   // What Open repaired to open the database, for the operator's log: the
   // incomplete last write a crash (or a full disk) left at the end of the

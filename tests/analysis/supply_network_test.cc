@@ -11,7 +11,6 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-#include "graph/analysis/supply_network_cache.h"
 #include "tests/testing/records.h"
 #include "tests/testing/status_matchers.h"
 
@@ -496,73 +495,6 @@ TEST(SupplyNetworkTest, BuildHonoursTheSizeBudgetAndCancellation) {
               StatusIs(absl::StatusCode::kCancelled));
   EXPECT_THAT(network.Impact({f}, cancelled).status(),
               StatusIs(absl::StatusCode::kCancelled));
-}
-
-TEST(SupplyNetworkCacheTest, KeepsCriticalSuppliersOfAFirmPerNetwork) {
-  std::shared_ptr<const View> view = DesignExample().Build();
-  SupplyNetworkCache cache;
-  SupplyOptions capability{SupplyMode::kCapability, "", ""};
-  ViewIndex f = *view->Find(v1::VERTEX_KIND_FIRM, "F");
-  ASSERT_OK_AND_ASSIGN(
-      std::shared_ptr<const std::vector<CriticalSuppliersResult>> first,
-      cache.CriticalSuppliersOfFirm(view, capability, f, {}));
-  ASSERT_EQ(first->size(), 1u);
-  EXPECT_THAT(Keys(*view, first->front().critical_firms),
-              UnorderedElementsAreArray({"C", "D", "R1"}));
-  ASSERT_OK_AND_ASSIGN(
-      std::shared_ptr<const std::vector<CriticalSuppliersResult>> again,
-      cache.CriticalSuppliersOfFirm(view, capability, f, {}));
-  EXPECT_EQ(first.get(), again.get());
-  // Another mode is another network, with its own answer (no recorded
-  // supplies: F's line does not work in observed mode).
-  ASSERT_OK_AND_ASSIGN(
-      std::shared_ptr<const std::vector<CriticalSuppliersResult>> observed,
-      cache.CriticalSuppliersOfFirm(view, SupplyOptions(), f, {}));
-  EXPECT_NE(first.get(), observed.get());
-  ASSERT_EQ(observed->size(), 1u);
-  EXPECT_FALSE(observed->front().works);
-  // A newer view computes afresh.
-  std::shared_ptr<const View> newer = DesignExample().Build();
-  ASSERT_OK_AND_ASSIGN(
-      std::shared_ptr<const std::vector<CriticalSuppliersResult>> fresh,
-      cache.CriticalSuppliersOfFirm(
-          newer, capability, *newer->Find(v1::VERTEX_KIND_FIRM, "F"), {}));
-  EXPECT_NE(first.get(), fresh.get());
-  EXPECT_THAT(Keys(*newer, fresh->front().critical_firms),
-              UnorderedElementsAreArray({"C", "D", "R1"}));
-}
-
-TEST(SupplyNetworkCacheTest, ServesOneNetworkPerOptionsOfTheNewestView) {
-  std::shared_ptr<const View> view = DesignExample().Build();
-  SupplyNetworkCache cache(2);
-  SupplyOptions observed;
-  SupplyOptions capability{SupplyMode::kCapability, "", ""};
-  absl::StatusOr<std::shared_ptr<const SupplyNetwork>> a =
-      cache.Get(view, observed, {});
-  ASSERT_OK(a.status());
-  absl::StatusOr<std::shared_ptr<const SupplyNetwork>> b =
-      cache.Get(view, observed, {});
-  ASSERT_OK(b.status());
-  EXPECT_EQ(a->get(), b->get());
-  absl::StatusOr<std::shared_ptr<const SupplyNetwork>> c =
-      cache.Get(view, capability, {});
-  ASSERT_OK(c.status());
-  EXPECT_NE(a->get(), c->get());
-  // A newer view replaces the older one's networks; a held network keeps
-  // its own view alive.
-  std::shared_ptr<const View> newer = DesignExample().Build();
-  const View* old_view = view.get();
-  view.reset();
-  absl::StatusOr<std::shared_ptr<const SupplyNetwork>> d =
-      cache.Get(newer, observed, {});
-  ASSERT_OK(d.status());
-  EXPECT_NE(a->get(), d->get());
-  EXPECT_EQ(&(*a)->view(), old_view);
-  EXPECT_EQ((*a)->line_count(), (*d)->line_count());
-  absl::StatusOr<std::shared_ptr<const SupplyNetwork>> e =
-      cache.Get(newer, observed, {});
-  ASSERT_OK(e.status());
-  EXPECT_EQ(d->get(), e->get());
 }
 
 }  // namespace

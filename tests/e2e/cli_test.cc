@@ -10,6 +10,7 @@
 #include <set>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
@@ -79,8 +80,27 @@ void ExpectSameDatabase(const std::string& streamed,
 
 class CliTest : public testing::ServerFixture {
  protected:
+  // Runs the CLI. An analysis verb sees every write made before it, as
+  // these tests expect: it gets --min-sequence of the latest write unless
+  // the test passes its own (analyses answer on the newest view ready,
+  // which may not hold a write made a moment ago).
   ProcessResult Cli(std::vector<std::string> args,
                     const std::string& stdin_text = "") {
+    static const std::set<std::string> kAnalyses = {
+        "critical",   "impact", "gaps",        "upstream",
+        "downstream", "path",   "substitutes", "stats"};
+    bool analysis = std::any_of(args.begin(), args.end(), [](const auto& a) {
+      return kAnalyses.count(a) > 0;
+    });
+    if (analysis &&
+        std::find(args.begin(), args.end(), "--min-sequence") == args.end()) {
+      args.insert(args.end(),
+                  {"--min-sequence", std::to_string(LatestSequence())});
+    }
+    return RawCli(std::move(args), stdin_text);
+  }
+  ProcessResult RawCli(std::vector<std::string> args,
+                       const std::string& stdin_text = "") {
     args.insert(args.begin(),
                 {CHAINKG_CLI_PATH, "--server", server_->address()});
     return RunProcess(args, stdin_text);
@@ -330,6 +350,45 @@ TEST_F(CliTest, BulkImportAndLoadCutTheSameBatchesAroundRefusedRows) {
             imported.err.substr(0, imported.err.find("chainkg-import:")));
   ExpectSameDatabase(dir_.Sub("db"), dir_.Sub("imported"));
   StartServer();  // for the fixture's teardown
+}
+
+// The what-if loop of a planner: add a second maker of an input, then ask
+// again with the write's sequence; the answer holds the write at once.
+TEST_F(CliTest, AWriteIsSeenByTheNextAnalysisThatAsksForItsSequence) {
+  ProcessResult loaded =
+      Cli({"load", std::string(CHAINKG_TEST_DATA_DIR) + "/design_example"});
+  ASSERT_EQ(loaded.exit_code, 0) << loaded.err;
+  EXPECT_THAT(loaded.out, HasSubstr("analyses see this load with "
+                                    "--min-sequence"));
+  ProcessResult before =
+      Cli({"critical", "--firm", "EXT:F", "--mode", "capability"});
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_THAT(before.out, HasSubstr("EXT:D"));
+  ASSERT_EQ(
+      RawCli({"upsert", "firm"}, R"({"key": "EXT:D2", "name": "D2 电机"})")
+          .exit_code,
+      0);
+  ProcessResult edges = RawCli({"upsert", "edge"}, R"([
+    {"kind": "EDGE_KIND_PRODUCES", "from": {"kind": "VERTEX_KIND_FIRM", "key": "EXT:D2"},
+     "to": {"kind": "VERTEX_KIND_PRODUCT", "key": "p2"}}])");
+  ASSERT_EQ(edges.exit_code, 0) << edges.err;
+  // "edges: created 1, updated 0, unchanged 0 (sequence N)"
+  size_t at = edges.out.rfind("(sequence ");
+  ASSERT_NE(at, std::string::npos) << edges.out;
+  std::string sequence = edges.out.substr(at + 10);
+  sequence = sequence.substr(0, sequence.find(')'));
+  ProcessResult after = RawCli({"critical", "--firm", "EXT:F", "--mode",
+                                "capability", "--min-sequence", sequence});
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_THAT(after.out, Not(HasSubstr("EXT:D ")));
+  EXPECT_THAT(after.out, HasSubstr("EXT:R1"));
+  EXPECT_THAT(after.out, HasSubstr(absl::StrCat("view ", sequence)))
+      << "the view holds exactly the writes up to the sequence asked for";
+  // A sequence no write has yet is refused, not waited for.
+  ProcessResult ahead = RawCli(
+      {"stats", "--min-sequence", absl::StrCat(std::stoull(sequence) + 100)});
+  EXPECT_EQ(ahead.exit_code, 1);
+  EXPECT_THAT(ahead.err, HasSubstr("OUT_OF_RANGE: min_sequence"));
 }
 
 TEST_F(CliTest, CriticalSuppliersOfTheDesignExampleAreCDAndR1) {

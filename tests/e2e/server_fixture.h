@@ -2,6 +2,7 @@
 // GraphService stub connected to it.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -38,6 +39,17 @@ class ServerFixture : public ::testing::Test {
     stub_.reset();
     channel_.reset();
     server_.reset();
+  }
+
+  // The sequence of the latest committed write (a listing's snapshot).
+  uint64_t LatestSequence() {
+    v1::ListVerticesRequest request;
+    request.set_kind(v1::VERTEX_KIND_FIRM);
+    request.set_page_size(1);
+    v1::ListVerticesResponse response;
+    grpc::Status status = stub_->ListVertices(Call().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.sequence();
   }
 
   std::unique_ptr<grpc::ClientContext> Call() {

@@ -1,0 +1,227 @@
+#include "graph/view/live_view.h"
+
+#include <malloc.h>
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace chainkg::graph {
+namespace {
+
+// How long the thread waits for a write before it looks at stopping_.
+constexpr absl::Duration kPoll = absl::Milliseconds(20);
+// How often a waiting Get asks whether its call was cancelled.
+constexpr absl::Duration kCancelPoll = absl::Milliseconds(5);
+
+std::string Describe(const View& view) {
+  return absl::StrCat(view.vertex_count(), " vertices, ", view.edge_count(),
+                      " edges, ", view.MemoryBytes() >> 20, " MiB");
+}
+
+}  // namespace
+
+LiveView::LiveView(Store& store, LiveViewOptions options)
+    : store_(store), options_(std::move(options)) {
+  // Before the first scan, so that every write after it is kept.
+  store_.KeepChanges(options_.journal_bytes);
+  thread_ = std::thread([this] { Run(); });
+}
+
+LiveView::~LiveView() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  thread_.join();
+}
+
+bool LiveView::Stopping() const {
+  absl::MutexLock lock(&mu_);
+  return stopping_;
+}
+
+void LiveView::Log(const std::string& line) const {
+  if (options_.log != nullptr) options_.log(line);
+}
+
+std::shared_ptr<const View> LiveView::Latest() const {
+  absl::MutexLock lock(&mu_);
+  return latest_;
+}
+
+LiveView::Counters LiveView::counters() const {
+  absl::MutexLock lock(&mu_);
+  return counters_;
+}
+
+void LiveView::Publish(std::shared_ptr<const View> view) {
+  absl::MutexLock lock(&mu_);
+  latest_ = std::move(view);
+  error_ = absl::OkStatus();
+  ++counters_.published;
+}
+
+std::shared_ptr<const View> LiveView::Scan() {
+  absl::Time start = absl::Now();
+  absl::StatusOr<std::shared_ptr<const View>> built =
+      View::Build(store_, [this] { return Stopping(); });
+  if (!built.ok()) {
+    if (!Stopping()) {
+      Log(absl::StrCat("view: build failed: ", built.status().ToString()));
+      absl::MutexLock lock(&mu_);
+      error_ = built.status();
+    }
+    return nullptr;
+  }
+  Log(absl::StrCat("view: built at sequence ", (*built)->sequence(), " in ",
+                   absl::FormatDuration(absl::Now() - start), " (",
+                   Describe(**built), ")"));
+  absl::MutexLock lock(&mu_);
+  ++counters_.scans;
+  return *built;
+}
+
+void LiveView::Run() {
+  std::shared_ptr<const View> view;
+  // The base replaced by the last fold or scan: once no query holds it,
+  // its memory goes back to the system (glibc keeps freed blocks of a
+  // large heap otherwise, and the RSS would grow with every fold).
+  std::optional<std::weak_ptr<const View>> replaced;
+  while (!Stopping()) {
+    if (replaced.has_value() && replaced->expired()) {
+      malloc_trim(0);
+      replaced.reset();
+    }
+    if (view == nullptr) {
+      view = Scan();
+      if (view == nullptr) {
+        // Try again later; a failure is kept for callers meanwhile.
+        absl::MutexLock lock(&mu_);
+        mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Seconds(1));
+        continue;
+      }
+      if (std::shared_ptr<const View> old = Latest(); old != nullptr) {
+        replaced = old;
+      }
+      Publish(view);
+      continue;
+    }
+    absl::StatusOr<GraphChanges> changes =
+        store_.ChangesSince(view->sequence(), absl::Now() + kPoll);
+    if (changes.ok() && changes->writes == 0) continue;
+    absl::StatusOr<std::shared_ptr<const View>> next =
+        changes.ok()
+            ? view->Apply(*changes)
+            : absl::StatusOr<std::shared_ptr<const View>>(changes.status());
+    if (!next.ok()) {
+      // The changes cannot be applied (dropped while the view was behind,
+      // or not matching it): read the whole store again, while queries go
+      // on with the published view.
+      Log(absl::StrCat("view: rebuilding from the store: ",
+                       next.status().ToString()));
+      view = nullptr;
+      continue;
+    }
+    view = *std::move(next);
+    {
+      absl::MutexLock lock(&mu_);
+      first_commits_.emplace_back(changes->after, changes->first_commit);
+      while (first_commits_.size() > kFirstCommits) first_commits_.pop_front();
+    }
+    View::DeltaSize delta = view->delta_size();
+    size_t base = view->base_vertex_count() + view->base_edge_count();
+    if (delta.vertices + delta.entries >
+        std::max<size_t>(options_.compact_min_entries,
+                         static_cast<size_t>(options_.compact_fraction *
+                                             static_cast<double>(base)))) {
+      absl::Time start = absl::Now();
+      absl::StatusOr<std::shared_ptr<const View>> compact =
+          view->Compact([this] { return Stopping(); });
+      if (!compact.ok()) {
+        if (!Stopping()) {
+          Log(absl::StrCat("view: fold failed: ", compact.status().ToString()));
+        }
+      } else {
+        replaced = view;
+        view = *std::move(compact);
+        Log(absl::StrCat("view: folded ", delta.vertices,
+                         " changed vertices at sequence ", view->sequence(),
+                         " in ", absl::FormatDuration(absl::Now() - start),
+                         " (", Describe(*view), ")"));
+        absl::MutexLock lock(&mu_);
+        ++counters_.compactions;
+      }
+    }
+    Publish(view);
+  }
+}
+
+absl::StatusOr<std::shared_ptr<const View>> LiveView::Get(
+    uint64_t min_sequence, absl::Time deadline,
+    const std::function<bool()>& cancelled) const {
+  uint64_t latest_write = store_.LatestSequence();
+  if (min_sequence > latest_write) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "min_sequence ", min_sequence,
+        " is ahead of the latest write (sequence ", latest_write, ")"));
+  }
+  auto ready = [this, min_sequence]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return stopping_ ||
+           (latest_ != nullptr && latest_->sequence() >= min_sequence) ||
+           (latest_ == nullptr && !error_.ok());
+  };
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (mu_.AwaitWithDeadline(
+              absl::Condition(&ready),
+              std::min(deadline, absl::Now() + kCancelPoll))) {
+        if (latest_ != nullptr && latest_->sequence() >= min_sequence) {
+          return latest_;
+        }
+        if (stopping_) return absl::UnavailableError("the server is stopping");
+        return error_;
+      }
+    }
+    if (absl::Now() >= deadline) {
+      std::shared_ptr<const View> latest = Latest();
+      return absl::DeadlineExceededError(
+          latest == nullptr
+              ? std::string("deadline passed while the first view of the "
+                            "graph is built")
+              : absl::StrCat("deadline passed waiting for sequence ",
+                             min_sequence, " (the view is at ",
+                             latest->sequence(), ")"));
+    }
+    if (cancelled != nullptr && cancelled()) {
+      return absl::CancelledError("cancelled while waiting for the view");
+    }
+  }
+}
+
+ViewLag LiveView::LagOf(const View& view) const {
+  ViewLag lag;
+  lag.latest_sequence = store_.LatestSequence();
+  if (lag.latest_sequence > view.sequence()) {
+    absl::Time first = absl::InfinitePast();
+    {
+      absl::MutexLock lock(&mu_);
+      for (const auto& [after, commit] : first_commits_) {
+        if (after == view.sequence()) first = commit;
+      }
+    }
+    if (first == absl::InfinitePast()) {
+      first = store_.FirstCommitAfter(view.sequence());
+    }
+    if (first != absl::InfinitePast()) {
+      lag.behind = std::max(absl::ZeroDuration(), absl::Now() - first);
+    }
+  }
+  return lag;
+}
+
+}  // namespace chainkg::graph
