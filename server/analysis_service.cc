@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
@@ -694,7 +695,8 @@ grpc::Status AnalysisServiceImpl::CriticalSuppliers(
   if (!latest.ok()) return ToGrpcStatus(latest.status(), kRpc);
   absl::StatusOr<graph::CriticalAnswer> answer = cache_.CriticalSuppliers(
       *latest, options, ref.key(), request->min_sequence(), LimitsOf(*context));
-  if (answer.status().code() == absl::StatusCode::kNotFound) {
+  if (answer.status().code() == absl::StatusCode::kNotFound &&
+      absl::StartsWith(answer.status().message(), "no ")) {
     return ToGrpcStatus(FieldError(absl::StatusCode::kNotFound, "firm_key",
                                    answer.status().message()),
                         kRpc);
@@ -825,7 +827,8 @@ grpc::Status AnalysisServiceImpl::Gaps(grpc::ServerContext* context,
   if (!latest.ok()) return ToGrpcStatus(latest.status(), kRpc);
   absl::StatusOr<graph::GapAnswer> answer = cache_.Gaps(
       *latest, ref.kind(), ref.key(), options, request->min_sequence());
-  if (answer.status().code() == absl::StatusCode::kNotFound) {
+  if (answer.status().code() == absl::StatusCode::kNotFound &&
+      absl::StartsWith(answer.status().message(), "no ")) {
     return ToGrpcStatus(FieldError(absl::StatusCode::kNotFound, target_field,
                                    answer.status().message()),
                         kRpc);

@@ -5,6 +5,7 @@
 #include <deque>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
@@ -14,12 +15,16 @@
 #include "absl/time/clock.h"
 
 #include "util/status_macros.h"
+#include "util/thread_priority.h"
 
 namespace chainkg::graph {
 namespace {
 
 // How often a waiting call asks whether it was cancelled.
 constexpr absl::Duration kCancelPoll = absl::Milliseconds(5);
+// Firms whose critical suppliers a new network answers in advance, because
+// they were asked of the network it replaces.
+constexpr size_t kCarriedFirms = 32;
 
 std::string NetworkKey(const SupplyOptions& options) {
   return absl::StrCat(
@@ -48,6 +53,8 @@ struct AnalysisCache::Impl {
     absl::flat_hash_map<
         uint32_t, std::shared_ptr<const std::vector<CriticalSuppliersResult>>>
         critical ABSL_GUARDED_BY(mu);
+    // Keys of firms asked about on the network this one replaced.
+    std::vector<std::string> carried;
   };
   struct FactsEntry {
     std::shared_ptr<const View> view;
@@ -66,9 +73,12 @@ struct AnalysisCache::Impl {
   };
   template <typename Entry>
   using Slots = absl::flat_hash_map<std::string, Slot<Entry>>;
+  // Builds the entry on a view; previous is the slot's newest entry on an
+  // older view, or null (a network carries over the questions asked of it).
   template <typename Entry>
   using BuildFn = std::function<absl::StatusOr<std::shared_ptr<Entry>>(
-      const std::shared_ptr<const View>&, const AnalysisLimits&)>;
+      const std::shared_ptr<const View>&,
+      const std::shared_ptr<Entry>& previous, const AnalysisLimits&)>;
 
   explicit Impl(AnalysisCacheOptions o) : options(std::move(o)) {}
 
@@ -134,13 +144,15 @@ void AnalysisCache::Impl::StartBuild(Slots<Entry>& slots,
                                      const std::string& key,
                                      std::shared_ptr<const View> view,
                                      BuildFn<Entry> build) {
-  slots[key].building = view;
-  tasks.push_back([this, &slots, key, view, build] {
+  Slot<Entry>& starting = slots[key];
+  starting.building = view;
+  tasks.push_back([this, &slots, key, view, build, previous = starting.ready] {
     AnalysisLimits limits;
     limits.cancelled = [this] { return stopping.load(); };
     limits.max_network_entries = options.max_network_entries;
     absl::Time start = absl::Now();
-    absl::StatusOr<std::shared_ptr<Entry>> built = build(view, limits);
+    absl::StatusOr<std::shared_ptr<Entry>> built =
+        build(view, previous, limits);
     absl::Duration took = absl::Now() - start;
     if (stopping.load()) return;
     Log(absl::StrCat(
@@ -157,7 +169,7 @@ void AnalysisCache::Impl::StartBuild(Slots<Entry>& slots,
     if (built.ok()) {
       if (slot.ready == nullptr ||
           slot.ready->view->sequence() < view->sequence()) {
-        slot.ready = *std::move(built);
+        slot.ready = *built;
       }
       slot.failed = absl::OkStatus();
     } else {
@@ -169,6 +181,20 @@ void AnalysisCache::Impl::StartBuild(Slots<Entry>& slots,
     } else {
       slot.wanted = nullptr;  // do not keep that view alive for nothing
     }
+    if constexpr (std::is_same_v<Entry, NetworkEntry>) {
+      if (built.ok() && !(*built)->carried.empty()) {
+        // Answered ahead of the callers, best effort: an answer that fails
+        // (a cone past max_candidates) is the caller's to meet.
+        tasks.push_back([this, entry = *built, limits] {
+          for (const std::string& firm_key : entry->carried) {
+            std::optional<ViewIndex> firm =
+                entry->view->Find(v1::VERTEX_KIND_FIRM, firm_key);
+            if (!firm.has_value() || stopping.load()) continue;
+            CriticalOf(*entry, *firm, limits).status().IgnoreError();
+          }
+        });
+      }
+    }
   });
 }
 
@@ -178,8 +204,13 @@ absl::StatusOr<std::shared_ptr<Entry>> AnalysisCache::Impl::Get(
     const std::shared_ptr<const View>& latest, uint64_t min_sequence,
     const AnalysisLimits& limits, BuildFn<Entry> build) {
   const uint64_t wanted_sequence = latest->sequence();
-  absl::MutexLock lock(&mu);
+  if (wanted_sequence < min_sequence) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "analysis cache: asked for sequence ", min_sequence, " with a view at ",
+        wanted_sequence, " (get the view first)"));
+  }
   {
+    absl::MutexLock lock(&mu);
     Slot<Entry>& slot = slots[key];
     slot.used = absl::Now();
     const bool stale =
@@ -195,8 +226,8 @@ absl::StatusOr<std::shared_ptr<Entry>> AnalysisCache::Impl::Get(
         slot.wanted = latest;  // built when the build under way ends
       }
     }
+    Evict(slots, max_slots, key);
   }
-  Evict(slots, max_slots, key);
   // Slots may move while the lock is released: look the slot up each time.
   auto done = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
     if (stopping.load()) return true;
@@ -208,31 +239,33 @@ absl::StatusOr<std::shared_ptr<Entry>> AnalysisCache::Impl::Get(
            (!slot.failed.ok() && slot.failed_sequence >= wanted_sequence);
   };
   while (true) {
-    mu.AwaitWithDeadline(absl::Condition(&done),
-                         std::min(limits.deadline, absl::Now() + kCancelPoll));
-    if (stopping.load())
-      return absl::UnavailableError("the server is stopping");
-    auto it = slots.find(key);
-    if (it == slots.end()) {
-      return absl::UnavailableError(
-          "too many different analyses at once: try again");
+    {
+      absl::MutexLock lock(&mu);
+      mu.AwaitWithDeadline(
+          absl::Condition(&done),
+          std::min(limits.deadline, absl::Now() + kCancelPoll));
+      if (stopping.load())
+        return absl::UnavailableError("the server is stopping");
+      auto it = slots.find(key);
+      if (it == slots.end()) {
+        return absl::UnavailableError(
+            "too many different analyses at once: try again");
+      }
+      const Slot<Entry>& slot = it->second;
+      if (slot.ready != nullptr &&
+          slot.ready->view->sequence() >= min_sequence) {
+        return slot.ready;
+      }
+      if (!slot.failed.ok() && slot.failed_sequence >= wanted_sequence) {
+        return slot.failed;
+      }
+      if (absl::Now() >= limits.deadline) {
+        return absl::DeadlineExceededError(absl::StrCat(
+            "deadline passed while ", key, " is built on sequence ",
+            wanted_sequence, " (kept for the next call)"));
+      }
     }
-    const Slot<Entry>& slot = it->second;
-    if (slot.ready != nullptr && slot.ready->view->sequence() >= min_sequence) {
-      return slot.ready;
-    }
-    if (!slot.failed.ok() && slot.failed_sequence >= wanted_sequence) {
-      return slot.failed;
-    }
-    if (absl::Now() >= limits.deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("deadline passed while ", key, " is built on sequence ",
-                       wanted_sequence, " (kept for the next call)"));
-    }
-    mu.Unlock();
-    const bool cancelled = limits.cancelled != nullptr && limits.cancelled();
-    mu.Lock();
-    if (cancelled) {
+    if (limits.cancelled != nullptr && limits.cancelled()) {
       return absl::CancelledError(absl::StrCat(
           "cancelled while ", key, " is built (kept for the next call)"));
     }
@@ -240,6 +273,8 @@ absl::StatusOr<std::shared_ptr<Entry>> AnalysisCache::Impl::Get(
 }
 
 void AnalysisCache::Impl::RunWorker() {
+  // Builds are for later calls: the calls being answered now come first.
+  LowerThisThreadsPriority();
   auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
     return !tasks.empty() || stopping.load();
   };
@@ -285,8 +320,9 @@ AnalysisCache::Impl::NetworkEntryFor(const std::shared_ptr<const View>& latest,
   return Get<NetworkEntry>(
       networks, options.max_networks, NetworkKey(supply), latest, min_sequence,
       limits,
-      [supply](const std::shared_ptr<const View>& view,
-               const AnalysisLimits& build_limits)
+      [this, supply](const std::shared_ptr<const View>& view,
+                     const std::shared_ptr<NetworkEntry>& previous,
+                     const AnalysisLimits& build_limits)
           -> absl::StatusOr<std::shared_ptr<NetworkEntry>> {
         auto built = std::make_shared<NetworkEntry>();
         built->view = view;
@@ -294,6 +330,16 @@ AnalysisCache::Impl::NetworkEntryFor(const std::shared_ptr<const View>& latest,
             SupplyNetwork network,
             SupplyNetwork::Build(*view, supply, build_limits));
         built->network.emplace(std::move(network));
+        // The firms asked about on the older network (chain leaders for gap
+        // reports, mostly) will be asked again: StartBuild has them
+        // answered once the network is kept.
+        if (previous != nullptr) {
+          absl::MutexLock lock(&previous->mu);
+          for (const auto& [firm, lines] : previous->critical) {
+            if (built->carried.size() >= kCarriedFirms) break;
+            built->carried.emplace_back(previous->view->key(ViewIndex(firm)));
+          }
+        }
         return built;
       });
 }
@@ -311,17 +357,27 @@ absl::StatusOr<std::shared_ptr<AnalysisCache::Impl::FactsEntry>>
 AnalysisCache::Impl::FactsEntryFor(const std::shared_ptr<const View>& latest,
                                    const GapOptions& gap, uint64_t min_sequence,
                                    const AnalysisLimits& limits) {
+  bool none = false;
+  {
+    absl::MutexLock lock(&mu);
+    auto it = facts.find(FactsKey(gap));
+    none = it == facts.end() || it->second.ready == nullptr;
+  }
+  // None kept for this region yet: one pass over the vertices, in the
+  // caller, rather than behind the network builds queued on the worker.
+  if (none) return FactsEntryOn(latest, gap);
   GapOptions key_options;
   key_options.region_prefix = gap.region_prefix;
   key_options.home_country = gap.home_country;
   key_options.as_of = gap.as_of;
-  return Get<FactsEntry>(facts, options.max_firm_facts, FactsKey(gap), latest,
-                         min_sequence, limits,
-                         [key_options](const std::shared_ptr<const View>& view,
-                                       const AnalysisLimits&)
-                             -> absl::StatusOr<std::shared_ptr<FactsEntry>> {
-                           return BuildFacts(view, key_options);
-                         });
+  return Get<FactsEntry>(
+      facts, options.max_firm_facts, FactsKey(gap), latest, min_sequence,
+      limits,
+      [key_options](const std::shared_ptr<const View>& view,
+                    const std::shared_ptr<FactsEntry>&, const AnalysisLimits&)
+          -> absl::StatusOr<std::shared_ptr<FactsEntry>> {
+        return BuildFacts(view, key_options);
+      });
 }
 
 std::shared_ptr<AnalysisCache::Impl::FactsEntry>
@@ -340,12 +396,13 @@ AnalysisCache::Impl::FactsEntryOn(const std::shared_ptr<const View>& view,
   // behind a network build on the worker.
   std::shared_ptr<FactsEntry> built = BuildFacts(view, gap);
   absl::MutexLock lock(&mu);
-  auto it = facts.find(key);
-  if (it != facts.end() &&
-      (it->second.ready == nullptr ||
-       it->second.ready->view->sequence() < view->sequence())) {
-    it->second.ready = built;
+  Slot<FactsEntry>& slot = facts[key];
+  slot.used = absl::Now();
+  if (slot.ready == nullptr ||
+      slot.ready->view->sequence() < view->sequence()) {
+    slot.ready = built;
   }
+  Evict(facts, options.max_firm_facts, key);
   return built;
 }
 

@@ -50,7 +50,10 @@ struct CriticalAnswer {
 };
 
 // Thread-safe. Owns one background thread, joined by the destructor, which
-// stops a build in progress.
+// stops a build in progress. The thread runs at a lower priority than the
+// calls being answered (nice +10): on a busy machine a build for a later
+// call yields to them, and a call waiting for one (min_sequence) waits
+// longer.
 //
 // Which view a call runs on: `latest` is the newest view the caller has;
 // min_sequence the oldest it accepts (0: any). A call gets the newest
@@ -75,10 +78,11 @@ class AnalysisCache {
       uint64_t min_sequence, const AnalysisLimits& limits);
 
   // SupplyNetwork::CriticalSuppliersOfFirm for the firm with this natural
-  // key, on the network Network gives; computed under limits in the
-  // calling thread once per network and firm (an answer that gave up is
-  // not kept). NOT_FOUND "no firm ..." when the network's view has no such
-  // firm.
+  // key, on the network Network gives; computed once per network and firm,
+  // under limits in the calling thread (an answer that gave up is not
+  // kept), or ahead of the call in the background when the firm was asked
+  // of the network this one replaced. NOT_FOUND "no firm ..." when the
+  // network's view has no such firm.
   absl::StatusOr<CriticalAnswer> CriticalSuppliers(
       const std::shared_ptr<const View>& latest, const SupplyOptions& options,
       absl::string_view firm_key, uint64_t min_sequence,

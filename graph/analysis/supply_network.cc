@@ -1,6 +1,7 @@
 #include "graph/analysis/supply_network.h"
 
 #include <algorithm>
+#include <cassert>
 #include <map>
 #include <set>
 #include <utility>
@@ -399,8 +400,10 @@ absl::StatusOr<SupplyNetwork::State> SupplyNetwork::BaseState(
 std::vector<bool> SupplyNetwork::Working(
     absl::Span<const ViewIndex> removed) const {
   if (removed.empty()) return working_.works;
-  // Without limits, BaseState cannot fail.
-  return BaseState(removed, AnalysisLimits())->works;
+  absl::StatusOr<State> state = BaseState(removed, AnalysisLimits());
+  // Without a deadline or a cancel check, BaseState cannot fail.
+  assert(state.ok());
+  return state->works;
 }
 
 absl::StatusOr<CriticalSuppliersResult> SupplyNetwork::CriticalSuppliers(

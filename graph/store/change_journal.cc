@@ -36,18 +36,18 @@ void ChangeJournal::Record(JournalWrite write) {
     complete_after_ = write.first_sequence - 1;
   }
   bytes_ += write.bytes;
-  writes_.push_back(std::move(write));
+  writes_.push_back(std::make_shared<const JournalWrite>(std::move(write)));
   while (bytes_ > max_bytes_ && !writes_.empty()) {
-    bytes_ -= writes_.front().bytes;
-    complete_after_ = writes_.front().last_sequence;
+    bytes_ -= writes_.front()->bytes;
+    complete_after_ = writes_.front()->last_sequence;
     writes_.pop_front();
   }
 }
 
 absl::Time ChangeJournal::FirstCommitAfter(uint64_t after) const {
   absl::MutexLock lock(&mu_);
-  for (const JournalWrite& write : writes_) {
-    if (write.last_sequence > after) return write.committed;
+  for (const auto& write : writes_) {
+    if (write->last_sequence > after) return write->committed;
   }
   return absl::InfinitePast();
 }
@@ -56,18 +56,20 @@ absl::StatusOr<GraphChanges> ChangeJournal::Take(uint64_t after,
                                                  absl::Time wait_until) {
   // The merged final state per key; std::map keeps key order, which is id
   // order for vertices and (from, kind, to, product) for edges.
-  std::map<std::string, std::optional<std::string>> vertices;
-  std::map<std::string, std::optional<std::string>> edges;
+  // (Views into the taken writes, which live until the function ends.)
+  std::map<absl::string_view, const std::optional<std::string>*> vertices;
+  std::map<absl::string_view, const std::optional<std::string>*> edges;
   GraphChanges changes;
   changes.after = after;
   changes.sequence = after;
+  std::vector<std::shared_ptr<const JournalWrite>> taken;
   {
     absl::MutexLock lock(&mu_);
     if (!started_) {
       return absl::FailedPreconditionError("the change journal is not started");
     }
-    while (!writes_.empty() && writes_.front().last_sequence <= after) {
-      bytes_ -= writes_.front().bytes;
+    while (!writes_.empty() && writes_.front()->last_sequence <= after) {
+      bytes_ -= writes_.front()->bytes;
       writes_.pop_front();
     }
     auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -82,16 +84,16 @@ absl::StatusOr<GraphChanges> ChangeJournal::Take(uint64_t after,
     if (complete_after_ == UINT64_MAX && !writes_.empty()) {
       return absl::InternalError("change journal: writes without a start");
     }
-    for (const JournalWrite& write : writes_) {
-      if (write.last_sequence <= after) continue;
-      if (changes.writes == 0) changes.first_commit = write.committed;
-      ++changes.writes;
-      changes.sequence = write.last_sequence;
-      for (const auto& [key, value] : write.vertices) vertices[key] = value;
-      for (const auto& [key, value] : write.edges) edges[key] = value;
-    }
+    taken.assign(writes_.begin(), writes_.end());
   }
-  // Parsing is done outside the lock: the commit thread keeps recording.
+  // Merged outside the lock: the commit thread keeps recording.
+  for (const auto& write : taken) {
+    if (changes.writes == 0) changes.first_commit = write->committed;
+    ++changes.writes;
+    changes.sequence = write->last_sequence;
+    for (const auto& [key, value] : write->vertices) vertices[key] = &value;
+    for (const auto& [key, value] : write->edges) edges[key] = &value;
+  }
   changes.vertices.reserve(vertices.size());
   for (auto& [key, value] : vertices) {
     std::optional<VertexId> id = ParseVertexKey(key);
@@ -100,9 +102,9 @@ absl::StatusOr<GraphChanges> ChangeJournal::Take(uint64_t after,
     }
     VertexChange change;
     change.id = *id;
-    if (value.has_value()) {
+    if (value->has_value()) {
       change.record.emplace();
-      if (!change.record->ParseFromString(*value)) {
+      if (!change.record->ParseFromString(**value)) {
         return absl::DataLossError(
             absl::StrCat("vertex ", id->value(), " does not parse"));
       }
@@ -120,9 +122,9 @@ absl::StatusOr<GraphChanges> ChangeJournal::Take(uint64_t after,
     change.kind = parts->kind;
     change.to = parts->far;
     change.product = VertexId(parts->qualifier);
-    if (value.has_value()) {
+    if (value->has_value()) {
       change.record.emplace();
-      if (!change.record->ParseFromString(*value)) {
+      if (!change.record->ParseFromString(**value)) {
         return absl::DataLossError(absl::StrCat("edge ", change.from.value(),
                                                 " -> ", change.to.value(),
                                                 " does not parse"));

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,7 +68,9 @@ class ChangeJournal {
   // The last sequence of a write that was dropped or not recorded: Take
   // cannot serve `after` below it.
   uint64_t complete_after_ ABSL_GUARDED_BY(mu_) = 0;
-  std::deque<JournalWrite> writes_ ABSL_GUARDED_BY(mu_);
+  // Shared with a Take that merges them outside the lock, so that the
+  // commit thread's Record never waits for a copy.
+  std::deque<std::shared_ptr<const JournalWrite>> writes_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace chainkg::graph::internal

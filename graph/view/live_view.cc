@@ -3,11 +3,17 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <atomic>
+#include <map>
 #include <optional>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+
+#include "util/thread_priority.h"
 
 namespace chainkg::graph {
 namespace {
@@ -16,6 +22,37 @@ namespace {
 constexpr absl::Duration kPoll = absl::Milliseconds(20);
 // How often a waiting Get asks whether its call was cancelled.
 constexpr absl::Duration kCancelPoll = absl::Milliseconds(5);
+// Records written during a fold past which it is given up.
+constexpr size_t kMaxRecordsDuringFold = 4'000'000;
+// The most the journal may keep after growing.
+constexpr size_t kMaxJournalBytes = size_t{4} << 30;
+
+// The changes of several consecutive GraphChanges as one: for each vertex
+// and edge the state the last left.
+GraphChanges Merge(std::vector<GraphChanges> all) {
+  if (all.size() == 1) return std::move(all.front());
+  GraphChanges merged;
+  merged.after = all.front().after;
+  merged.sequence = all.back().sequence;
+  merged.first_commit = all.front().first_commit;
+  std::map<uint64_t, VertexChange> vertices;
+  std::map<std::tuple<uint64_t, int, uint64_t, uint64_t>, EdgeChange> edges;
+  for (GraphChanges& changes : all) {
+    merged.writes += changes.writes;
+    for (VertexChange& change : changes.vertices) {
+      vertices[change.id.value()] = std::move(change);
+    }
+    for (EdgeChange& change : changes.edges) {
+      edges[{change.from.value(), change.kind, change.to.value(),
+             change.product.value()}] = std::move(change);
+    }
+  }
+  for (auto& [id, change] : vertices) {
+    merged.vertices.push_back(std::move(change));
+  }
+  for (auto& [key, change] : edges) merged.edges.push_back(std::move(change));
+  return merged;
+}
 
 std::string Describe(const View& view) {
   return absl::StrCat(view.vertex_count(), " vertices, ", view.edge_count(),
@@ -25,9 +62,11 @@ std::string Describe(const View& view) {
 }  // namespace
 
 LiveView::LiveView(Store& store, LiveViewOptions options)
-    : store_(store), options_(std::move(options)) {
+    : store_(store),
+      options_(std::move(options)),
+      journal_bytes_(options_.journal_bytes) {
   // Before the first scan, so that every write after it is kept.
-  store_.KeepChanges(options_.journal_bytes);
+  store_.KeepChanges(journal_bytes_);
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -91,12 +130,34 @@ void LiveView::Run() {
   // its memory goes back to the system (glibc keeps freed blocks of a
   // large heap otherwise, and the RSS would grow with every fold).
   std::optional<std::weak_ptr<const View>> replaced;
+  // A fold runs on a thread of its own, so that writes keep reaching the
+  // published view meanwhile; the changes applied since the view it folds
+  // are applied again to the folded one when it is done.
+  struct Fold {
+    std::thread thread;
+    std::atomic<bool> cancel{false};
+    absl::Mutex mu;
+    bool done ABSL_GUARDED_BY(mu) = false;
+    absl::StatusOr<std::shared_ptr<const View>> result ABSL_GUARDED_BY(mu);
+    absl::Time start;
+    View::DeltaSize delta;
+    std::vector<GraphChanges> since;
+    size_t since_records = 0;
+  };
+  std::unique_ptr<Fold> fold;
+  auto end_fold = [&fold] {
+    if (fold == nullptr) return;
+    fold->cancel = true;  // a no-op when it is done
+    if (fold->thread.joinable()) fold->thread.join();
+    fold = nullptr;
+  };
   while (!Stopping()) {
     if (replaced.has_value() && replaced->expired()) {
       malloc_trim(0);
       replaced.reset();
     }
     if (view == nullptr) {
+      end_fold();
       view = Scan();
       if (view == nullptr) {
         // Try again later; a failure is kept for callers meanwhile.
@@ -109,6 +170,35 @@ void LiveView::Run() {
       }
       Publish(view);
       continue;
+    }
+    if (fold != nullptr) {
+      bool done = false;
+      absl::StatusOr<std::shared_ptr<const View>> folded;
+      {
+        absl::MutexLock lock(&fold->mu);
+        done = fold->done;
+        if (done) folded = std::move(fold->result);
+      }
+      if (done) {
+        // The folded view, brought up to the published one.
+        if (folded.ok() && !fold->since.empty()) {
+          folded = (*folded)->Apply(Merge(std::move(fold->since)));
+        }
+        if (folded.ok()) {
+          replaced = view;
+          view = *std::move(folded);
+          Log(absl::StrCat(
+              "view: folded ", fold->delta.vertices, " changed vertices in ",
+              absl::FormatDuration(absl::Now() - fold->start), " (",
+              Describe(*view), "), at sequence ", view->sequence()));
+          Publish(view);
+          absl::MutexLock lock(&mu_);
+          ++counters_.compactions;
+        } else if (!Stopping()) {
+          Log(absl::StrCat("view: fold failed: ", folded.status().ToString()));
+        }
+        end_fold();
+      }
     }
     absl::StatusOr<GraphChanges> changes =
         store_.ChangesSince(view->sequence(), absl::Now() + kPoll);
@@ -123,14 +213,34 @@ void LiveView::Run() {
       // on with the published view.
       Log(absl::StrCat("view: rebuilding from the store: ",
                        next.status().ToString()));
+      if (next.status().code() == absl::StatusCode::kOutOfRange &&
+          journal_bytes_ < kMaxJournalBytes) {
+        // More was written during the last scan than the journal kept:
+        // keep more, or the next scan would miss the same way.
+        journal_bytes_ = std::min(kMaxJournalBytes, journal_bytes_ * 2);
+        store_.KeepChanges(journal_bytes_);
+      }
       view = nullptr;
       continue;
     }
     view = *std::move(next);
+    Publish(view);
     {
       absl::MutexLock lock(&mu_);
       first_commits_.emplace_back(changes->after, changes->first_commit);
       while (first_commits_.size() > kFirstCommits) first_commits_.pop_front();
+    }
+    if (fold != nullptr) {
+      fold->since_records += changes->vertices.size() + changes->edges.size();
+      fold->since.push_back(*std::move(changes));
+      if (fold->since_records > kMaxRecordsDuringFold) {
+        // Writes come faster than the fold ends: give it up, and fold
+        // again later from a newer view.
+        Log("view: a fold was given up (more writes came during it than "
+            "it saves)");
+        end_fold();
+      }
+      continue;
     }
     View::DeltaSize delta = view->delta_size();
     size_t base = view->base_vertex_count() + view->base_edge_count();
@@ -138,26 +248,22 @@ void LiveView::Run() {
         std::max<size_t>(options_.compact_min_entries,
                          static_cast<size_t>(options_.compact_fraction *
                                              static_cast<double>(base)))) {
-      absl::Time start = absl::Now();
-      absl::StatusOr<std::shared_ptr<const View>> compact =
-          view->Compact([this] { return Stopping(); });
-      if (!compact.ok()) {
-        if (!Stopping()) {
-          Log(absl::StrCat("view: fold failed: ", compact.status().ToString()));
-        }
-      } else {
-        replaced = view;
-        view = *std::move(compact);
-        Log(absl::StrCat("view: folded ", delta.vertices,
-                         " changed vertices at sequence ", view->sequence(),
-                         " in ", absl::FormatDuration(absl::Now() - start),
-                         " (", Describe(*view), ")"));
-        absl::MutexLock lock(&mu_);
-        ++counters_.compactions;
-      }
+      fold = std::make_unique<Fold>();
+      fold->start = absl::Now();
+      fold->delta = delta;
+      Fold* f = fold.get();
+      fold->thread = std::thread([this, f, folding = view] {
+        // Queries and the applying of writes come first.
+        LowerThisThreadsPriority();
+        absl::StatusOr<std::shared_ptr<const View>> result = folding->Compact(
+            [this, f] { return f->cancel.load() || Stopping(); });
+        absl::MutexLock lock(&f->mu);
+        f->result = std::move(result);
+        f->done = true;
+      });
     }
-    Publish(view);
   }
+  end_fold();
 }
 
 absl::StatusOr<std::shared_ptr<const View>> LiveView::Get(

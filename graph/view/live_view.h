@@ -46,9 +46,9 @@ struct ViewLag {
   absl::Duration behind = absl::ZeroDuration();
 };
 
-// Thread-safe. Borrows the store, which must outlive it. Owns one
-// background thread, joined by the destructor, which stops a build or fold
-// in progress within about a millisecond of work.
+// Thread-safe. Borrows the store, which must outlive it. Owns a background
+// thread, and a second one while it folds, joined by the destructor, which
+// stops a build or fold in progress within a pass over 65,536 vertices.
 class LiveView {
  public:
   // Starts following the store: builds the first view in the background.
@@ -92,6 +92,7 @@ class LiveView {
 
   Store& store_;
   const LiveViewOptions options_;
+  size_t journal_bytes_;  // the Run thread's; grows when a scan falls behind
   mutable absl::Mutex mu_;
   std::shared_ptr<const View> latest_ ABSL_GUARDED_BY(mu_);
   absl::Status error_ ABSL_GUARDED_BY(mu_);  // of the last failed build

@@ -12,6 +12,9 @@
 namespace chainkg::graph {
 namespace {
 
+// Vertices between two looks at a stop request in long passes.
+constexpr size_t kStopCheckInterval = 65536;
+
 std::string KindKey(v1::VertexKind kind, absl::string_view key) {
   std::string out(1, static_cast<char>(kind));
   out.append(key.data(), key.size());
@@ -133,6 +136,11 @@ bool InForce(const CredentialFact& credential, DateNumber as_of) {
 // A vertex's state replacing the base's (or, for an added vertex, its whole
 // state). A null list is the base's list (none for an added vertex).
 struct View::Patch {
+  // What Out and In give for the vertex: its own lists or the base's, set
+  // when the patch is made (the lists and the base do not change after),
+  // so that a walk reads one place.
+  std::array<absl::Span<const Adjacent>, kEdgeKinds> out_span;
+  std::array<absl::Span<const Adjacent>, kEdgeKinds> in_span;
   VertexId id;
   std::string text;  // a text record; kind byte 0 once deleted
   uint8_t subkind = 0;
@@ -143,22 +151,32 @@ struct View::Patch {
   std::shared_ptr<std::vector<SupplyFact>> supplies;
 };
 
+// The patch places of 4096 consecutive vertices (kNoSlot: no patch).
+struct View::SlotPage {
+  std::array<uint32_t, kSlotsPerPage> slots;
+};
+
 struct View::Delta {
-  // One bit per vertex index: set when the vertex has a patch.
+  // One bit per vertex index: set when the vertex has a patch (a quick
+  // test that stays in cache), and its patch's place in patches, in pages
+  // shared between versions (null: no patch in the page), so that a new
+  // version copies a pointer per 4096 vertices and the pages it changes.
   std::vector<uint64_t> bits;
-  absl::flat_hash_map<uint32_t, std::shared_ptr<const Patch>> patches;
+  std::vector<std::shared_ptr<SlotPage>> slot_pages;
+  std::vector<std::shared_ptr<const Patch>> patches;
   // Vertices added since the base (indexes from base_vertex_count()).
   absl::flat_hash_map<uint64_t, uint32_t> added_ids;
   absl::flat_hash_map<std::string, uint32_t> added_keys;  // KindKey
   // Segment names first seen since the base, numbered after the base's.
   std::vector<std::string> added_segments;
   absl::flat_hash_map<std::string, uint32_t> added_segment_ids;
-  // Adjacency and supply entries the patches copied (an upper bound).
+  // Adjacency and supply entries the patches hold.
   size_t entries = 0;
 };
 
 const View::Patch& View::patch(ViewIndex v) const {
-  return *delta_->patches.find(v.value())->second;
+  return *patches_[slot_pages_[v.value() / kSlotsPerPage]
+                       ->slots[v.value() % kSlotsPerPage]];
 }
 
 VertexId View::PatchedId(ViewIndex v) const { return patch(v).id; }
@@ -170,11 +188,7 @@ View::Texts View::PatchedTexts(ViewIndex v) const {
 absl::Span<const Adjacent> View::PatchedAdjacency(bool out, v1::EdgeKind kind,
                                                   ViewIndex v) const {
   const Patch& p = patch(v);
-  const std::shared_ptr<std::vector<Adjacent>>& list =
-      out ? p.out[kind] : p.in[kind];
-  if (list != nullptr) return absl::MakeConstSpan(*list);
-  if (v.value() >= base_->ids.size()) return {};
-  return Adjacency(out ? base_->out[kind] : base_->in[kind], v);
+  return out ? p.out_span[kind] : p.in_span[kind];
 }
 
 absl::Span<const CredentialFact> View::credentials(ViewIndex v) const {
@@ -270,7 +284,10 @@ size_t View::MemoryBytes() const {
   bytes += b.index_of_id.capacity() * (sizeof(uint64_t) + sizeof(uint32_t));
   bytes += b.index_of_key.capacity() * (sizeof(std::string) + sizeof(uint32_t));
   if (delta_ != nullptr) {
+    size_t pages = 0;
+    for (const auto& page : delta_->slot_pages) pages += page != nullptr;
     bytes += delta_->bits.capacity() * sizeof(uint64_t) +
+             pages * sizeof(SlotPage) +
              delta_->patches.size() * (sizeof(Patch) + 64) +
              delta_->entries * sizeof(Adjacent) +
              delta_->added_keys.size() * (sizeof(std::string) + 32);
@@ -409,7 +426,7 @@ absl::StatusOr<std::shared_ptr<const View>> View::Build(
   Builder builder;
   int64_t visits = 0;
   auto stopped = [&]() -> absl::Status {
-    if (stop != nullptr && ++visits % 65536 == 0 && stop()) {
+    if (stop != nullptr && ++visits % kStopCheckInterval == 0 && stop()) {
       return absl::CancelledError("view build stopped");
     }
     return absl::OkStatus();
@@ -441,7 +458,7 @@ class View::Editor {
     delta_ = current.delta_ != nullptr
                  ? std::make_shared<Delta>(*current.delta_)
                  : std::make_shared<Delta>();
-    delta_->bits.resize((current.vertex_count_ + 63) / 64, 0);
+    Resize(current.vertex_count_);
     next_->delta_ = delta_;
   }
 
@@ -464,7 +481,7 @@ class View::Editor {
             "a view holds at most 2^32-1 vertices");
       }
       auto added = static_cast<uint32_t>(next_->vertex_count_++);
-      delta_->bits.resize((next_->vertex_count_ + 63) / 64, 0);
+      Resize(next_->vertex_count_);
       delta_->added_ids[change.id.value()] = added;
       delta_->added_keys[KindKey(change.id.kind(), KeyOf(vertex))] = added;
       auto fresh = std::make_shared<Patch>();
@@ -530,8 +547,12 @@ class View::Editor {
           std::find_if(facts.begin(), facts.end(), [&](const SupplyFact& f) {
             return f.supplier.value() == *from && f.buyer.value() == *to;
           });
-      if (it != facts.end()) facts.erase(it);
+      if (it != facts.end()) {
+        facts.erase(it);
+        --delta_->entries;
+      }
       if (record != nullptr) {
+        ++delta_->entries;
         SupplyFact fact{ViewIndex(*from), ViewIndex(*to), ShareOf(record)};
         // Edge order, as a fresh build gives: supplier id, then buyer id.
         auto order = [this](const SupplyFact& a, const SupplyFact& b) {
@@ -547,18 +568,63 @@ class View::Editor {
   }
 
   std::shared_ptr<const View> Finish(uint64_t sequence) {
+    const ViewBase& base = *current_.base_;
+    for (auto& [index, p] : writable_) {
+      for (int k = 0; k < kEdgeKinds; ++k) {
+        for (bool out : {true, false}) {
+          const std::shared_ptr<std::vector<Adjacent>>& list =
+              out ? p->out[k] : p->in[k];
+          absl::Span<const Adjacent>& span =
+              out ? p->out_span[k] : p->in_span[k];
+          span =
+              list != nullptr ? absl::MakeConstSpan(*list)
+              : index < base.ids.size()
+                  ? Adjacency(out ? base.out[k] : base.in[k], ViewIndex(index))
+                  : absl::Span<const Adjacent>();
+        }
+      }
+    }
     next_->sequence_ = sequence;
     next_->patched_bits_ = delta_->bits.data();
+    next_->slot_pages_ = delta_->slot_pages.data();
+    next_->patches_ = delta_->patches.data();
     return std::shared_ptr<const View>(std::move(next_));
   }
 
  private:
+  void Resize(size_t vertices) {
+    delta_->bits.resize((vertices + 63) / 64, 0);
+    delta_->slot_pages.resize((vertices + kSlotsPerPage - 1) / kSlotsPerPage);
+  }
+
+  uint32_t SlotOf(uint32_t index) const {
+    const std::shared_ptr<SlotPage>& page =
+        delta_->slot_pages[index / kSlotsPerPage];
+    return page == nullptr ? kNoSlot : page->slots[index % kSlotsPerPage];
+  }
+
+  // The page of index copied on its first change in this round.
+  uint32_t& MutableSlot(uint32_t index) {
+    std::shared_ptr<SlotPage>& page = delta_->slot_pages[index / kSlotsPerPage];
+    if (page == nullptr || !fresh_pages_.contains(page.get())) {
+      auto copy = std::make_shared<SlotPage>();
+      if (page == nullptr) {
+        copy->slots.fill(kNoSlot);
+      } else {
+        copy->slots = page->slots;
+      }
+      page = std::move(copy);
+      fresh_pages_.insert(page.get());
+    }
+    return page->slots[index % kSlotsPerPage];
+  }
+
   // A vertex's id; ids never change, so a base vertex's is the base's.
   uint64_t IdOf(uint32_t index) const {
     if (index < current_.base_->ids.size()) {
       return current_.base_->ids[index].value();
     }
-    return delta_->patches.find(index)->second->id.value();
+    return delta_->patches[SlotOf(index)]->id.value();
   }
 
   // The index of a vertex in the next view, dead or alive.
@@ -577,7 +643,13 @@ class View::Editor {
   void SetPatch(uint32_t index, std::shared_ptr<Patch> p) {
     delta_->bits[index >> 6] |= uint64_t{1} << (index & 63);
     writable_[index] = p.get();
-    delta_->patches[index] = std::move(p);
+    uint32_t& slot = MutableSlot(index);
+    if (slot == kNoSlot) {
+      slot = static_cast<uint32_t>(delta_->patches.size());
+      delta_->patches.push_back(std::move(p));
+    } else {
+      delta_->patches[slot] = std::move(p);
+    }
   }
 
   Patch& Mutable(uint32_t index) {
@@ -585,8 +657,8 @@ class View::Editor {
       return *it->second;
     }
     std::shared_ptr<Patch> p;
-    if (auto it = delta_->patches.find(index); it != delta_->patches.end()) {
-      p = std::make_shared<Patch>(*it->second);  // lists still shared
+    if (uint32_t slot = SlotOf(index); slot != kNoSlot) {
+      p = std::make_shared<Patch>(*delta_->patches[slot]);  // lists shared
     } else {
       // A base vertex's first patch: its texts and attributes copied,
       // its lists still the base's (null).
@@ -619,9 +691,10 @@ class View::Editor {
                     out ? current_.base_->out[kind] : current_.base_->in[kind],
                     ViewIndex(index))
               : absl::Span<const Adjacent>();
+      if (list != nullptr) delta_->entries -= list->size();
       list = std::make_shared<std::vector<Adjacent>>(now.begin(), now.end());
       fresh_lists_.insert(list.get());
-      delta_->entries += list->size() + 1;
+      delta_->entries += list->size();
     }
     return *list;
   }
@@ -634,10 +707,11 @@ class View::Editor {
           : index < current_.base_->ids.size()
               ? current_.SuppliesOf(ViewIndex(index))
               : absl::Span<const SupplyFact>();
+      if (p.supplies != nullptr) delta_->entries -= p.supplies->size();
       p.supplies =
           std::make_shared<std::vector<SupplyFact>>(now.begin(), now.end());
       fresh_supplies_.insert(p.supplies.get());
-      delta_->entries += p.supplies->size() + 1;
+      delta_->entries += p.supplies->size();
     }
     return *p.supplies;
   }
@@ -650,8 +724,12 @@ class View::Editor {
             const Adjacent& entry, bool supplies) {
     auto it = std::find_if(list.begin(), list.end(), match);
     bool existed = it != list.end();
-    if (existed) list.erase(it);
+    if (existed) {
+      list.erase(it);
+      --delta_->entries;
+    }
     if (!put) return existed;
+    ++delta_->entries;
     auto order_key = [this, supplies](const Adjacent& a) {
       return std::make_pair(IdOf(a.other.value()), supplies && a.attribute != 0
                                                        ? IdOf(a.attribute - 1)
@@ -684,6 +762,7 @@ class View::Editor {
   // Patches and lists made in this round, which may still change.
   absl::flat_hash_map<uint32_t, Patch*> writable_;
   absl::flat_hash_set<const void*> fresh_lists_;
+  absl::flat_hash_set<const void*> fresh_pages_;
   absl::flat_hash_set<const void*> fresh_supplies_;
 };
 
@@ -693,6 +772,13 @@ absl::StatusOr<std::shared_ptr<const View>> View::Apply(
     return absl::FailedPreconditionError(
         absl::StrCat("changes after sequence ", changes.after,
                      " do not follow a view at sequence ", sequence_));
+  }
+  if (changes.vertices.empty() && changes.edges.empty()) {
+    // Writes that touched no vertex or edge (an audit record alone): the
+    // same graph at a later sequence.
+    std::shared_ptr<View> same(new View(*this));
+    same->sequence_ = changes.sequence;
+    return std::shared_ptr<const View>(std::move(same));
   }
   Editor editor(*this);
   // Vertices first: the edges of the same changes may name added ones.
@@ -718,22 +804,23 @@ absl::StatusOr<std::shared_ptr<const View>> View::Compact(
     return absl::OkStatus();
   };
   // Live vertices in id order: the base's are in id order already, the
-  // added ones are sorted and merged in.
-  std::vector<uint32_t> base_live, added;
+  // added ones are sorted and merged in (ids looked up once each).
+  std::vector<std::pair<uint64_t, uint32_t>> base_live, added;
   const size_t base_n = base_->ids.size();
   for (uint32_t v = 0; v < vertex_count_; ++v) {
     if (kind(ViewIndex(v)) == v1::VERTEX_KIND_UNSPECIFIED) continue;
-    (v < base_n ? base_live : added).push_back(v);
+    (v < base_n ? base_live : added).emplace_back(id(ViewIndex(v)).value(), v);
   }
-  auto by_id = [this](uint32_t a, uint32_t b) {
-    return id(ViewIndex(a)) < id(ViewIndex(b));
-  };
-  std::sort(added.begin(), added.end(), by_id);
-  std::vector<uint32_t> order(base_live.size() + added.size());
+  std::sort(added.begin(), added.end());
+  std::vector<std::pair<uint64_t, uint32_t>> merged(base_live.size() +
+                                                    added.size());
   std::merge(base_live.begin(), base_live.end(), added.begin(), added.end(),
-             order.begin(), by_id);
+             merged.begin());
   base_live = {};
   added = {};
+  std::vector<uint32_t> order(merged.size());
+  for (size_t i = 0; i < merged.size(); ++i) order[i] = merged[i].second;
+  merged = {};
   const size_t n = order.size();
   std::vector<uint32_t> renumber(vertex_count_, UINT32_MAX);
   for (size_t i = 0; i < n; ++i) renumber[order[i]] = static_cast<uint32_t>(i);
@@ -757,6 +844,7 @@ absl::StatusOr<std::shared_ptr<const View>> View::Compact(
   b.index_of_id.reserve(n);
   b.index_of_key.reserve(n);
   for (size_t i = 0; i < n; ++i) {
+    if (i % kStopCheckInterval == 0) CHAINKG_RETURN_IF_ERROR(check());
     ViewIndex v(order[i]);
     VertexId vertex_id = id(v);
     Texts t = texts(v);
@@ -785,6 +873,7 @@ absl::StatusOr<std::shared_ptr<const View>> View::Compact(
       FillCsr(n, list_of, &csr);
       size_t at = 0;
       for (size_t i = 0; i < n; ++i) {
+        if (i % kStopCheckInterval == 0) CHAINKG_RETURN_IF_ERROR(check());
         for (const Adjacent& a : list_of(i)) {
           uint32_t attribute = a.attribute;
           if (supplies && attribute != 0) {

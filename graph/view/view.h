@@ -172,8 +172,9 @@ class View {
   };
 
   // This view with the changes of the writes after it applied: the view at
-  // changes.sequence. Shares this view's base; copies its delta (O(delta))
-  // and adds the changed vertices to it. FAILED_PRECONDITION when
+  // changes.sequence. Shares this view's base; copies its delta (the
+  // patches' pointers and one pointer per 4096 vertices) and adds the
+  // changed vertices to it. FAILED_PRECONDITION when
   // changes.after is not this view's sequence; INTERNAL when a change
   // names a vertex neither this view nor the changes hold (the changes do
   // not follow this view: build it again from the store).
@@ -304,8 +305,14 @@ class View {
  private:
   struct Patch;
   struct Delta;
+  struct SlotPage;
   class Editor;
+  static constexpr uint32_t kNoSlot = UINT32_MAX;
+  static constexpr uint32_t kSlotsPerPage = 4096;
   View() = default;
+  // For Apply: a version that shares the base and the delta.
+  View(const View&) = default;
+  View& operator=(const View&) = delete;
 
   static absl::Span<const Adjacent> Adjacency(const ViewCsr& csr, ViewIndex v) {
     return absl::MakeConstSpan(
@@ -343,8 +350,13 @@ class View {
   size_t edge_count_ = 0;
   // Shared by every view made from it by Apply.
   std::shared_ptr<const ViewBase> base_;
-  std::shared_ptr<const Delta> delta_;      // null: none
-  const uint64_t* patched_bits_ = nullptr;  // delta_'s, or null
+  std::shared_ptr<const Delta> delta_;  // null: none
+  // delta_'s bits, slot pages and patches, or null: set with delta_ and
+  // only valid with it (which is why a View is not copied or moved but by
+  // Apply, which shares the delta).
+  const uint64_t* patched_bits_ = nullptr;
+  const std::shared_ptr<SlotPage>* slot_pages_ = nullptr;
+  const std::shared_ptr<const Patch>* patches_ = nullptr;
 };
 
 }  // namespace chainkg::graph
