@@ -320,9 +320,9 @@ AnalysisCache::Impl::NetworkEntryFor(const std::shared_ptr<const View>& latest,
   return Get<NetworkEntry>(
       networks, options.max_networks, NetworkKey(supply), latest, min_sequence,
       limits,
-      [this, supply](const std::shared_ptr<const View>& view,
-                     const std::shared_ptr<NetworkEntry>& previous,
-                     const AnalysisLimits& build_limits)
+      [supply](const std::shared_ptr<const View>& view,
+               const std::shared_ptr<NetworkEntry>& previous,
+               const AnalysisLimits& build_limits)
           -> absl::StatusOr<std::shared_ptr<NetworkEntry>> {
         auto built = std::make_shared<NetworkEntry>();
         built->view = view;

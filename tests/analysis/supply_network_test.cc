@@ -498,4 +498,70 @@ TEST(SupplyNetworkTest, BuildHonoursTheSizeBudgetAndCancellation) {
 }
 
 }  // namespace
+// The calls that can run long ask for cancellation (and the deadline)
+// every few thousand steps all through, the propagation of one removal
+// included: a layered chain where one source feeds everything, so that
+// removing it stops every line in one long propagation. Issue #15: a call
+// stops within 50 ms of its deadline or cancellation.
+TEST(SupplyNetworkTest, CancellationIsPolledThroughoutLongCalls) {
+  GraphSpec spec;
+  constexpr int kLayers = 160, kFirmsPerLayer = 160;
+  spec.Produces("R", "p0");
+  for (int layer = 1; layer <= kLayers; ++layer) {
+    std::string product = absl::StrCat("p", layer);
+    spec.Input(absl::StrCat("p", layer - 1), product);
+    for (int f = 0; f < kFirmsPerLayer; ++f) {
+      spec.Produces(absl::StrCat("F", layer, "_", f), product);
+    }
+  }
+  spec.Produces("T", "top");
+  spec.Input(absl::StrCat("p", kLayers), "top");
+  std::shared_ptr<const View> view = spec.Build();
+  SupplyNetwork network =
+      BuildNetwork(*view, {SupplyMode::kCapability, "", ""});
+  ViewIndex target = *view->Find(v1::VERTEX_KIND_FIRM, "T");
+  ViewIndex source = *view->Find(v1::VERTEX_KIND_FIRM, "R");
+  std::vector<absl::Time> polls;
+  AnalysisLimits watched;
+  watched.cancelled = [&polls] {
+    polls.push_back(absl::Now());
+    return false;
+  };
+  auto longest_gap = [&](absl::Time start, absl::Time end) {
+    absl::Duration longest = absl::ZeroDuration();
+    absl::Time last = start;
+    for (absl::Time poll : polls) {
+      longest = std::max(longest, poll - last);
+      last = poll;
+    }
+    return std::max(longest, end - last);
+  };
+  absl::Time start = absl::Now();
+  ASSERT_OK_AND_ASSIGN(std::vector<CriticalSuppliersResult> lines,
+                       network.CriticalSuppliersOfFirm(target, watched));
+  absl::Time end = absl::Now();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_THAT(Keys(*view, lines[0].critical_firms), ElementsAre("R"));
+  EXPECT_GT(polls.size(), 10u);
+  EXPECT_LT(longest_gap(start, end), absl::Milliseconds(20));
+  polls.clear();
+  start = absl::Now();
+  ASSERT_OK_AND_ASSIGN(ImpactResult impact, network.Impact({source}, watched));
+  end = absl::Now();
+  EXPECT_EQ(impact.stopped.size(), 1u + kLayers * kFirmsPerLayer + 1u);
+  EXPECT_GT(polls.size(), 0u);
+  EXPECT_LT(longest_gap(start, end), absl::Milliseconds(20));
+  // Cancelled at the first poll: every call ends with CANCELLED.
+  AnalysisLimits cancelled;
+  cancelled.cancelled = [] { return true; };
+  EXPECT_THAT(network.CriticalSuppliersOfFirm(target, cancelled).status(),
+              StatusIs(absl::StatusCode::kCancelled));
+  EXPECT_THAT(network.Impact({source}, cancelled).status(),
+              StatusIs(absl::StatusCode::kCancelled));
+  EXPECT_THAT(
+      SupplyNetwork::Build(*view, {SupplyMode::kCapability, "", ""}, cancelled)
+          .status(),
+      StatusIs(absl::StatusCode::kCancelled));
+}
+
 }  // namespace chainkg::graph
