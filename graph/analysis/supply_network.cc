@@ -52,14 +52,16 @@ std::vector<ViewIndex> VariantsOf(const View& view, ViewIndex p) {
   return variants;
 }
 
-// Deadline and cancellation, polled every 4096 steps.
+// Deadline and cancellation, polled every 256 steps: a step may touch a
+// whole pool of suppliers (hundreds of lines in capability mode), and a
+// call must stop within 50 ms of its deadline even on a slow build.
 class Poll {
  public:
   Poll(const AnalysisLimits& limits, absl::string_view what)
       : limits_(limits), what_(what) {}
   absl::Status Tick() {
     if (--countdown_ > 0) return absl::OkStatus();
-    countdown_ = 4096;
+    countdown_ = 256;
     return Now();
   }
   absl::Status Now() const {

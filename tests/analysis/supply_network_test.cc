@@ -543,14 +543,14 @@ TEST(SupplyNetworkTest, CancellationIsPolledThroughoutLongCalls) {
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_THAT(Keys(*view, lines[0].critical_firms), ElementsAre("R"));
   EXPECT_GT(polls.size(), 10u);
-  EXPECT_LT(longest_gap(start, end), absl::Milliseconds(20));
+  EXPECT_LT(longest_gap(start, end), absl::Milliseconds(50));
   polls.clear();
   start = absl::Now();
   ASSERT_OK_AND_ASSIGN(ImpactResult impact, network.Impact({source}, watched));
   end = absl::Now();
   EXPECT_EQ(impact.stopped.size(), 1u + kLayers * kFirmsPerLayer + 1u);
   EXPECT_GT(polls.size(), 0u);
-  EXPECT_LT(longest_gap(start, end), absl::Milliseconds(20));
+  EXPECT_LT(longest_gap(start, end), absl::Milliseconds(50));
   // Cancelled at the first poll: every call ends with CANCELLED.
   AnalysisLimits cancelled;
   cancelled.cancelled = [] { return true; };
