@@ -708,7 +708,7 @@ grpc::Status AnalysisServiceImpl::CriticalSuppliers(
   const std::vector<graph::CriticalSuppliersResult>* results =
       answer->lines.get();
   Summarize(v, *firm, response->mutable_firm());
-  graph::SupplyStructure structure = network.Structure(*firm);
+  const graph::SupplyStructure& structure = *answer->structure;
   for (graph::ViewIndex dominator : structure.dominators) {
     Summarize(v, dominator, response->add_dominators());
   }

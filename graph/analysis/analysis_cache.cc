@@ -53,6 +53,8 @@ struct AnalysisCache::Impl {
     absl::flat_hash_map<
         uint32_t, std::shared_ptr<const std::vector<CriticalSuppliersResult>>>
         critical ABSL_GUARDED_BY(mu);
+    absl::flat_hash_map<uint32_t, std::shared_ptr<const SupplyStructure>>
+        structures ABSL_GUARDED_BY(mu);
     // Keys of firms asked about on the network this one replaced.
     std::vector<std::string> carried;
   };
@@ -108,6 +110,8 @@ struct AnalysisCache::Impl {
       const std::shared_ptr<const View>& view, const GapOptions& gap);
   absl::StatusOr<std::shared_ptr<const std::vector<CriticalSuppliersResult>>>
   CriticalOf(NetworkEntry& entry, ViewIndex firm, const AnalysisLimits& limits);
+  absl::StatusOr<std::shared_ptr<const SupplyStructure>> StructureOf(
+      NetworkEntry& entry, ViewIndex firm, const AnalysisLimits& limits);
   void RunWorker();
   void Log(const std::string& line) const {
     if (options.log != nullptr) options.log(line);
@@ -429,6 +433,28 @@ AnalysisCache::Impl::CriticalOf(NetworkEntry& entry, ViewIndex firm,
   return lines;
 }
 
+absl::StatusOr<std::shared_ptr<const SupplyStructure>>
+AnalysisCache::Impl::StructureOf(NetworkEntry& entry, ViewIndex firm,
+                                 const AnalysisLimits& limits) {
+  {
+    absl::MutexLock lock(&entry.mu);
+    auto it = entry.structures.find(firm.value());
+    if (it != entry.structures.end()) return it->second;
+  }
+  // As CriticalOf: in the caller, under its limits (in capability mode the
+  // cone's edges are every maker of every input: seconds on a national
+  // graph, so worth keeping).
+  CHAINKG_ASSIGN_OR_RETURN(SupplyStructure computed,
+                           entry.network->Structure(firm, limits));
+  auto structure = std::make_shared<const SupplyStructure>(std::move(computed));
+  absl::MutexLock lock(&entry.mu);
+  if (entry.structures.size() >= options.max_critical_firms) {
+    entry.structures.clear();
+  }
+  entry.structures[firm.value()] = structure;
+  return structure;
+}
+
 absl::StatusOr<std::shared_ptr<const SupplyNetwork>> AnalysisCache::Network(
     const std::shared_ptr<const View>& latest, const SupplyOptions& options,
     uint64_t min_sequence, const AnalysisLimits& limits) {
@@ -452,9 +478,11 @@ absl::StatusOr<CriticalAnswer> AnalysisCache::CriticalSuppliers(
   }
   CHAINKG_ASSIGN_OR_RETURN(auto lines,
                            impl_->CriticalOf(*entry, *firm, limits));
+  CHAINKG_ASSIGN_OR_RETURN(auto structure,
+                           impl_->StructureOf(*entry, *firm, limits));
   return CriticalAnswer{
       std::shared_ptr<const SupplyNetwork>(entry, &*entry->network), *firm,
-      std::move(lines)};
+      std::move(lines), std::move(structure)};
 }
 
 absl::StatusOr<GapAnswer> AnalysisCache::Gaps(

@@ -47,6 +47,8 @@ struct CriticalAnswer {
   std::shared_ptr<const SupplyNetwork> network;  // network->view()
   ViewIndex firm;
   std::shared_ptr<const std::vector<CriticalSuppliersResult>> lines;
+  // The classic measures for comparison (SupplyNetwork::Structure).
+  std::shared_ptr<const SupplyStructure> structure;
 };
 
 // Thread-safe. Owns one background thread, joined by the destructor, which
@@ -77,8 +79,9 @@ class AnalysisCache {
       const std::shared_ptr<const View>& latest, const SupplyOptions& options,
       uint64_t min_sequence, const AnalysisLimits& limits);
 
-  // SupplyNetwork::CriticalSuppliersOfFirm for the firm with this natural
-  // key, on the network Network gives; computed once per network and firm,
+  // SupplyNetwork::CriticalSuppliersOfFirm and Structure for the firm with
+  // this natural key, on the network Network gives; computed once per
+  // network and firm,
   // under limits in the calling thread (an answer that gave up is not
   // kept), or ahead of the call in the background when the firm was asked
   // of the network this one replaced. NOT_FOUND "no firm ..." when the

@@ -670,7 +670,9 @@ ImpactSummary SupplyNetwork::Summarize(
   return summary;
 }
 
-SupplyStructure SupplyNetwork::Structure(ViewIndex firm) const {
+absl::StatusOr<SupplyStructure> SupplyNetwork::Structure(
+    ViewIndex firm, const AnalysisLimits& limits) const {
+  Poll poll(limits, "supply structure");
   // Cone firms get dense numbers; the target is 0.
   absl::flat_hash_map<uint32_t, uint32_t> number = {{firm.value(), 0}};
   std::vector<ViewIndex> firms = {firm};
@@ -684,23 +686,45 @@ SupplyStructure SupplyNetwork::Structure(ViewIndex firm) const {
   std::vector<LineIndex> frontier = LinesOf(firm);
   for (LineIndex l : frontier) seen[l] = true;
   std::vector<DirectedEdge> edges;
-  while (!frontier.empty()) {
+  // A pool (capability mode: every maker of an input) gives the same edges
+  // to every line of one buyer firm that needs the input: walk it once per
+  // buyer. The deadline is asked every 256 suppliers walked.
+  absl::flat_hash_set<uint64_t> walked;
+  absl::Status polled;
+  auto visit = [&](LineIndex supplier, uint32_t buyer) {
+    if (!polled.ok()) return;
+    polled = poll.Tick();
+    uint32_t from = number_of(lines_[supplier].firm);
+    if (from != buyer) edges.push_back({from, buyer});
+    if (!seen[supplier]) {
+      seen[supplier] = true;
+      frontier.push_back(supplier);
+    }
+  };
+  while (!frontier.empty() && polled.ok()) {
     LineIndex l = frontier.back();
     frontier.pop_back();
     uint32_t buyer = number_of(lines_[l].firm);
     for (uint32_t s = line_slots_[l]; s < line_slots_[l + 1]; ++s) {
-      ForEachSupplier(s, [&](LineIndex supplier) {
-        uint32_t from = number_of(lines_[supplier].firm);
-        if (from != buyer) edges.push_back({from, buyer});
-        if (!seen[supplier]) {
-          seen[supplier] = true;
-          frontier.push_back(supplier);
-        }
-      });
+      const Slot& slot = slots_[s];
+      for (uint32_t i = slot.own_begin; i < slot.own_end; ++i) {
+        visit(own_lines_[i], buyer);
+      }
+      if (slot.pool == kNoPool ||
+          !walked.insert(uint64_t{buyer} << 32 | slot.pool).second) {
+        continue;
+      }
+      for (uint32_t i = pool_offsets_[slot.pool];
+           i < pool_offsets_[slot.pool + 1]; ++i) {
+        visit(pool_lines_[i], buyer);
+      }
     }
   }
+  CHAINKG_RETURN_IF_ERROR(polled);
+  CHAINKG_RETURN_IF_ERROR(poll.Now());
   std::sort(edges.begin(), edges.end());
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  CHAINKG_RETURN_IF_ERROR(poll.Now());
   auto n = static_cast<uint32_t>(firms.size());
   SupplyStructure structure;
   structure.cone_firms = n - 1;

@@ -179,7 +179,10 @@ class SupplyNetwork {
                           absl::Span<const ViewIndex> removed) const;
 
   // The plain supply graph's dominators and articulation points for firm.
-  SupplyStructure Structure(ViewIndex firm) const;
+  // In capability mode the cone's edges are every maker of every input:
+  // DEADLINE_EXCEEDED / CANCELLED from limits.
+  absl::StatusOr<SupplyStructure> Structure(ViewIndex firm,
+                                            const AnalysisLimits& limits) const;
 
   // CriticalSuppliers for every line of a firm, in product order. Errors as
   // CriticalSuppliers; limits apply to each line.

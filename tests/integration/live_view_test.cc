@@ -207,10 +207,12 @@ std::string CriticalText(const SupplyNetwork& network, ViewIndex firm) {
     }
     out += "\n";
   }
-  SupplyStructure structure = network.Structure(firm);
-  absl::StrAppend(&out, "cone ", structure.cone_firms, " dom [",
-                  Keys(view, structure.dominators, false), "] art [",
-                  Keys(view, structure.articulation_points, true), "]");
+  absl::StatusOr<SupplyStructure> structure =
+      network.Structure(firm, AnalysisLimits());
+  if (!structure.ok()) return structure.status().ToString();
+  absl::StrAppend(&out, "cone ", structure->cone_firms, " dom [",
+                  Keys(view, structure->dominators, false), "] art [",
+                  Keys(view, structure->articulation_points, true), "]");
   return out;
 }
 
