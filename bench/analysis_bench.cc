@@ -3,12 +3,18 @@
 // supplier closure of the chain leaders by a plain CSR BFS and by
 // graph::Traverse over the same edges; critical suppliers of a chain leader
 // by incremental propagation and by the brute-force baseline (remove each
-// candidate, recompute the fixpoint); the gap report of one chain.
+// candidate, recompute the fixpoint); critical suppliers as a first call on a
+// view (supply network built, then the leader asked) in both modes; the gap
+// report of one chain. --write-supplies FILE writes the SUPPLIES edges and
+// the leader so that another library (analysis_bench.sh: python3-igraph's
+// dominator tree) can be timed on the same graph.
 //
 // Usage: analysis_bench --db DIR [--chain EIT] [--region 4419]
-//                       [--brute-force-sample 20] [benchmark flags]
+//                       [--brute-force-sample 20] [--write-supplies FILE]
+//                       [benchmark flags]
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -31,6 +37,7 @@ struct Flags {
   std::string chain = "EIT";
   std::string region = "4419";
   int brute_force_sample = 20;
+  std::string write_supplies;
 };
 
 Flags& TheFlags() {
@@ -55,6 +62,26 @@ struct Fixture {
   std::vector<uint32_t> suppliers;
   std::unique_ptr<SupplyNetwork> observed;
 };
+
+// The target of the critical-suppliers benchmarks: the chain leader with the
+// lowest view index.
+ViewIndex CriticalTarget(const Fixture& f) { return f.leaders.front(); }
+
+// One "supplier buyer" line per SUPPLIES edge, in view indexes, to FILE, and
+// "vertices leader" to FILE.leader.
+void WriteSupplies(const Fixture& f) {
+  const std::string& path = TheFlags().write_supplies;
+  std::ofstream leader(path + ".leader");
+  leader << f.view->vertex_count() << " " << CriticalTarget(f).value() << "\n";
+  if (!leader.flush()) Die("cannot write " + path + ".leader");
+  std::ofstream out(path);
+  for (uint32_t buyer = 0; buyer < f.view->vertex_count(); ++buyer) {
+    for (uint32_t k = f.offsets[buyer]; k < f.offsets[buyer + 1]; ++k) {
+      out << f.suppliers[k] << " " << buyer << "\n";
+    }
+  }
+  if (!out.flush()) Die("cannot write " + path);
+}
 
 Fixture& TheFixture() {
   static Fixture* fixture = [] {
@@ -92,6 +119,7 @@ Fixture& TheFixture() {
         SupplyNetwork::Build(v, SupplyOptions(), AnalysisLimits());
     if (!network.ok()) Die(std::string(network.status().message()));
     f->observed = std::make_unique<SupplyNetwork>(*std::move(network));
+    if (!TheFlags().write_supplies.empty()) WriteSupplies(*f);
     return f;
   }();
   return *fixture;
@@ -211,9 +239,6 @@ void BM_SupplyNetworkBuild(benchmark::State& state) {
 }
 BENCHMARK(BM_SupplyNetworkBuild)->Unit(benchmark::kMillisecond)->Iterations(3);
 
-// The chain leader with the most lines among the first few: a real target.
-ViewIndex CriticalTarget(const Fixture& f) { return f.leaders.front(); }
-
 void BM_CriticalSuppliers(benchmark::State& state) {
   Fixture& f = TheFixture();
   int64_t tried = 0;
@@ -230,6 +255,30 @@ void BM_CriticalSuppliers(benchmark::State& state) {
   state.counters["candidates"] = static_cast<double>(tried);
 }
 BENCHMARK(BM_CriticalSuppliers)->Unit(benchmark::kMillisecond);
+
+// The first critical-suppliers call on a view: the supply network of the mode
+// is built, then the leader is asked (what AnalysisCache does on a new view).
+void BM_CriticalFirstCall(benchmark::State& state) {
+  Fixture& f = TheFixture();
+  SupplyOptions options;
+  options.mode =
+      state.range(0) == 0 ? SupplyMode::kObserved : SupplyMode::kCapability;
+  for (auto _ : state) {
+    absl::StatusOr<SupplyNetwork> network =
+        SupplyNetwork::Build(*f.view, options, AnalysisLimits());
+    if (!network.ok()) Die(std::string(network.status().message()));
+    absl::StatusOr<std::vector<CriticalSuppliersResult>> results =
+        network->CriticalSuppliersOfFirm(CriticalTarget(f), AnalysisLimits());
+    if (!results.ok()) Die(std::string(results.status().message()));
+    benchmark::DoNotOptimize(results->size());
+  }
+}
+BENCHMARK(BM_CriticalFirstCall)
+    ->ArgName("capability")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 
 // Brute force: for each candidate (the firms of the leader's upstream
 // supplier closure), recompute the whole fixpoint without it and look at
@@ -295,6 +344,8 @@ int main(int argc, char** argv) {
       flags.chain = value();
     } else if (arg == "--region") {
       flags.region = value();
+    } else if (arg == "--write-supplies") {
+      flags.write_supplies = value();
     } else if (arg == "--brute-force-sample") {
       flags.brute_force_sample = std::atoi(value().c_str());
     } else {

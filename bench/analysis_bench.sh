@@ -5,6 +5,9 @@
 #   - critical suppliers of a chain leader: incremental propagation vs the
 #     brute-force baseline that recomputes the fixpoint per candidate
 #     (goal >= 100x);
+#   - critical suppliers as the first call on a view (network built, then the
+#     leader asked), observed and capability mode, against python3-igraph's
+#     dominator tree of the same leader over the same SUPPLIES edges;
 #   - the gap report of one chain (~200 products), view build time and
 #     bytes per edge.
 # Usage: bench/analysis_bench.sh [SCALE] [BUILD_DIR]   (SCALE: city | national)
@@ -27,11 +30,16 @@ echo "== generating and importing the $scale demo"
 "$build/loaders/chainkg-import" --db "$work/db" "$work/demo" | tail -1
 echo "== analysis_bench"
 "$build/bench/analysis_bench" --db "$work/db" --chain EIT --region 4419 \
+  --write-supplies "$work/supplies.txt" \
   --benchmark_format=console --benchmark_out="$work/bench.json" \
   --benchmark_out_format=json 2>&1 | grep -E '^(BM_|Benchmark|-)'
-/usr/bin/python3 - "$work/bench.json" <<'PY'
-import json, sys
-runs = {b["name"].split("/")[0]: b for b in json.load(open(sys.argv[1]))["benchmarks"]}
+/usr/bin/python3 - "$work/bench.json" "$work/supplies.txt" <<'PY'
+import json, statistics, sys, time
+runs = {}
+for b in json.load(open(sys.argv[1]))["benchmarks"]:
+    parts = [p for p in b["name"].split("/")
+             if not p.startswith("iterations:") and p != "manual_time"]
+    runs["/".join(parts)] = b
 def ms(name):
     b = runs[name]
     scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b["time_unit"]]
@@ -55,6 +63,34 @@ print("view: %d vertices, %d edges, built in %.2f s, %.0f bytes per edge"
       % (view["vertices"], view["edges"], view["build_seconds"], view["bytes_per_edge"]))
 print("supply network (observed): %d lines, built in %.0f ms"
       % (runs["BM_SupplyNetworkBuild"]["lines"], ms("BM_SupplyNetworkBuild")))
+first = {"observed": ms("BM_CriticalFirstCall/capability:0"),
+         "capability": ms("BM_CriticalFirstCall/capability:1")}
+try:
+    import igraph
+except ImportError:
+    print("critical suppliers, first call on a view: observed %.0f ms, capability %.0f ms "
+          "(python3-igraph missing: apt-get install python3-igraph for the comparison)"
+          % (first["observed"], first["capability"]))
+    sys.exit(0)
+supplies = sys.argv[2]
+vertices, leader = map(int, open(supplies + ".leader").read().split())
+start = time.perf_counter()
+g = igraph.Graph.Read_Edgelist(supplies, directed=True)
+if g.vcount() < vertices:
+    g.add_vertices(vertices - g.vcount())
+load = time.perf_counter() - start
+rounds = []
+for _ in range(3):
+    start = time.perf_counter()
+    g.dominator(leader, mode="in")
+    rounds.append(time.perf_counter() - start)
+dominator = statistics.median(rounds) * 1e3
+print("igraph %s dominator tree of the leader over %d SUPPLIES edges: %.0f ms "
+      "(median of 3; reading the edge list %.0f ms more)"
+      % (igraph.__version__, g.ecount(), dominator, load * 1e3))
+for mode, t in first.items():
+    print("critical suppliers, first call on a view, %s mode: %.0f ms = %.2fx igraph's "
+          "dominator tree (goal <= 1x)" % (mode, t, t / dominator))
 PY
 
 echo "== deadline: a 20-hop downstream walk with paths from a supernode"

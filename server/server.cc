@@ -1,15 +1,19 @@
 #include "server/server.h"
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/support/server_interceptor.h"
 
 namespace chainkg::server {
 namespace {
@@ -63,6 +67,39 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   }
   return grpc::SslServerCredentials(ssl);
 }
+
+// Counts the calls the server is handling: gRPC creates one interceptor per
+// call and destroys it when the call is done.
+class CallCounter
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit CallCounter(std::shared_ptr<std::atomic<int64_t>> count)
+      : count_(std::move(count)) {}
+
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* /*info*/) override {
+    return new Counted(count_);
+  }
+
+ private:
+  class Counted : public grpc::experimental::Interceptor {
+   public:
+    explicit Counted(std::shared_ptr<std::atomic<int64_t>> count)
+        : count_(std::move(count)) {
+      count_->fetch_add(1);
+    }
+    ~Counted() override { count_->fetch_sub(1); }
+    void Intercept(
+        grpc::experimental::InterceptorBatchMethods* methods) override {
+      methods->Proceed();
+    }
+
+   private:
+    std::shared_ptr<std::atomic<int64_t>> count_;
+  };
+
+  std::shared_ptr<std::atomic<int64_t>> count_;
+};
 
 }  // namespace
 
@@ -133,6 +170,11 @@ absl::StatusOr<std::unique_ptr<ChainkgServer>> ChainkgServer::Start(
   builder.RegisterService(server->graph_service_.get());
   builder.RegisterService(server->analysis_service_.get());
   builder.RegisterService(server->admin_service_.get());
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(std::make_unique<CallCounter>(server->calls_));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
@@ -151,9 +193,27 @@ ChainkgServer::~ChainkgServer() {
 }
 
 void ChainkgServer::Shutdown(absl::Duration grace) {
-  if (server_ != nullptr) {
-    server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
-  }
+  if (server_ == nullptr) return;
+  // gRPC's shutdown also waits for every client connection to close, idle
+  // ones included, until the grace has passed. Once no call is in flight
+  // (seen twice, 20 ms apart, so that a call being started is not cut),
+  // close the connections at once instead.
+  std::atomic<bool> done{false};
+  absl::Time deadline = absl::Now() + grace;
+  std::thread closer([&] {
+    int idle_polls = 0;
+    while (!done.load() && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(20));
+      idle_polls = calls_->load() == 0 ? idle_polls + 1 : 0;
+      if (idle_polls == 2) {
+        grpc_server_cancel_all_calls(server_->c_server());
+        return;
+      }
+    }
+  });
+  server_->Shutdown(absl::ToChronoTime(deadline));
+  done.store(true);
+  closer.join();
 }
 
 void ChainkgServer::Wait() {

@@ -1,8 +1,11 @@
-// ChainkgServer: opens the Store and serves GraphService, the standard
-// health service and server reflection (v1alpha) on one gRPC server. Used by
-// chainkg-server's main and by the end-to-end tests.
+// ChainkgServer: opens the Store and serves GraphService, AnalysisService,
+// AdminService, the standard health service and server reflection (v1alpha)
+// on one gRPC server. Used by chainkg-server's main and by the end-to-end
+// tests.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -74,7 +77,8 @@ class ChainkgServer {
   const std::string& address() const { return address_; }
 
   // Stops accepting calls, lets in-flight calls finish until grace has
-  // passed, then cancels the rest. Idempotent.
+  // passed, then cancels the rest. Returns as soon as no call is in flight:
+  // idle client connections are closed, not waited for. Idempotent.
   void Shutdown(absl::Duration grace);
   // Blocks until the server has shut down.
   void Wait();
@@ -93,6 +97,9 @@ class ChainkgServer {
   std::unique_ptr<AnalysisServiceImpl> analysis_service_;
   std::unique_ptr<AdminServiceImpl> admin_service_;
   std::unique_ptr<grpc::Server> server_;
+  // Calls being handled (counted by an interceptor).
+  std::shared_ptr<std::atomic<int64_t>> calls_ =
+      std::make_shared<std::atomic<int64_t>>(0);
   int port_ = 0;
   std::string address_;
 };

@@ -1,6 +1,12 @@
 // Transport limits of a real server: an oversized message, an oversized
 // header, a client that pings too often, and a stream the client cancels
-// mid-batch; after each the server keeps serving others.
+// mid-batch; after each the server keeps serving others. Shutdown: idle
+// connections are not waited for, in-flight calls are.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -165,6 +171,62 @@ TEST_F(LimitsTest, CancelledStreamLeavesWholeBatchesOnly) {
     }
   }
   ExpectStillServing();
+}
+
+// A TCP connection to the server's port that sends nothing: a client that
+// connected and went idle (or never finished its handshake).
+class IdleSocket {
+ public:
+  explicit IdleSocket(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address),
+                         sizeof(address)) == 0;
+  }
+  ~IdleSocket() { close(fd_); }
+  bool connected() const { return connected_; }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+};
+
+TEST_F(LimitsTest, ShutdownDoesNotWaitForIdleConnections) {
+  // stub_'s channel is connected and idle; so is a raw socket.
+  IdleSocket idle(server_->port());
+  ASSERT_TRUE(idle.connected());
+  ExpectStillServing();
+  auto start = std::chrono::steady_clock::now();
+  server_->Shutdown(absl::Seconds(60));
+  server_->Wait();
+  // gRPC alone would wait the whole grace for the idle connections.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+}
+
+TEST_F(LimitsTest, ShutdownLetsAnInFlightCallFinish) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(30));
+  auto stream = stub_->Ingest(context.get());
+  v1::IngestRequest request;
+  *request.add_vertices() = Firm("EXT:before-shutdown");
+  ASSERT_TRUE(stream->Write(request));
+  v1::IngestResponse ack;
+  ASSERT_TRUE(stream->Read(&ack));
+  std::thread stopper([&] { server_->Shutdown(absl::Seconds(60)); });
+  // Longer than the shutdown's idle checks (2 x 20 ms): the open stream must
+  // keep the server from closing connections meanwhile.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  request.clear_vertices();
+  *request.add_vertices() = Firm("EXT:during-shutdown");
+  ASSERT_TRUE(stream->Write(request));
+  EXPECT_TRUE(stream->Read(&ack));
+  stream->WritesDone();
+  grpc::Status status = stream->Finish();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  stopper.join();
 }
 
 }  // namespace
