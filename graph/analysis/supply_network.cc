@@ -444,25 +444,48 @@ absl::StatusOr<CriticalSuppliersResult> SupplyNetwork::CriticalSuppliersIn(
   if (!result.works) return result;
 
   // The upstream cone: working lines that (transitively) supply the target.
-  // Only their firms can stop it.
+  // Only their firms can stop it, and only a firm whose lines are all the
+  // working lines of some pool of the cone: removing any other firm stops
+  // its own lines and nothing more, since every pool keeps a working line
+  // (and a slot's own lines are its line's firm's). Each pool is walked
+  // once, however many slots share it.
   Poll poll(limits, "critical suppliers");
   std::vector<bool> in_cone(lines_.size(), false);
+  std::vector<bool> pool_seen(pool_offsets_.size() - 1, false);
   std::vector<LineIndex> frontier = {target};
   in_cone[target] = true;
   absl::flat_hash_set<uint32_t> candidate_set;
+  auto reach = [&](LineIndex supplier) {
+    if (!state.works[supplier] || in_cone[supplier]) return;
+    in_cone[supplier] = true;
+    frontier.push_back(supplier);
+  };
   while (!frontier.empty()) {
     CHAINKG_RETURN_IF_ERROR(poll.Tick());
     LineIndex l = frontier.back();
     frontier.pop_back();
     for (uint32_t s = line_slots_[l]; s < line_slots_[l + 1]; ++s) {
-      ForEachSupplier(s, [&](LineIndex supplier) {
-        if (!state.works[supplier] || in_cone[supplier]) return;
-        in_cone[supplier] = true;
-        frontier.push_back(supplier);
-        if (lines_[supplier].firm != target_firm) {
-          candidate_set.insert(lines_[supplier].firm.value());
-        }
-      });
+      const Slot& slot = slots_[s];
+      for (uint32_t i = slot.own_begin; i < slot.own_end; ++i) {
+        reach(own_lines_[i]);
+      }
+      if (slot.pool == kNoPool || pool_seen[slot.pool]) continue;
+      pool_seen[slot.pool] = true;
+      // The one firm of the pool's working lines, if there is one.
+      constexpr uint32_t kNone = UINT32_MAX;
+      constexpr uint32_t kSeveral = UINT32_MAX - 1;
+      uint32_t sole = kNone;
+      for (uint32_t i = pool_offsets_[slot.pool];
+           i < pool_offsets_[slot.pool + 1]; ++i) {
+        LineIndex supplier = pool_lines_[i];
+        if (!state.works[supplier]) continue;
+        uint32_t firm = lines_[supplier].firm.value();
+        sole = sole == kNone || sole == firm ? firm : kSeveral;
+        reach(supplier);
+      }
+      if (sole != kNone && sole != kSeveral && sole != target_firm.value()) {
+        candidate_set.insert(sole);
+      }
     }
   }
   std::vector<uint32_t> candidates(candidate_set.begin(), candidate_set.end());
@@ -470,7 +493,8 @@ absl::StatusOr<CriticalSuppliersResult> SupplyNetwork::CriticalSuppliersIn(
   if (static_cast<int64_t>(candidates.size()) > limits.max_candidates) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "max_candidates: the upstream cone has ", candidates.size(),
-        " firms, the limit is ", limits.max_candidates));
+        " firms that are the only working supplier of an input, the limit is ",
+        limits.max_candidates));
   }
 
   // Remove each candidate alone, propagate from the unremoved fixpoint,

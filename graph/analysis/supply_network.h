@@ -54,7 +54,8 @@ struct AnalysisLimits {
   absl::Time deadline = absl::InfiniteFuture();
   // Polled with the deadline; true ends the call with CANCELLED.
   std::function<bool()> cancelled;
-  // Lines whose removal is tried (the upstream cone of the target).
+  // Firms whose removal is tried: those of the target's upstream cone that
+  // are the only working supplier firm of some input there.
   int64_t max_candidates = 1'000'000;
   // Lines, slots and supplier entries a supply network may hold.
   int64_t max_network_entries = 200'000'000;

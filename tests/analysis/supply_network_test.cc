@@ -403,7 +403,7 @@ TEST(SupplyNetworkTest, ImpactCountsOnlyLinesThatWorkedBefore) {
 
 TEST(SupplyNetworkTest, RandomGraphsMatchTheBruteForceOracle) {
   std::mt19937 random(4242);
-  for (int round = 0; round < 60; ++round) {
+  for (int round = 0; round < 200; ++round) {
     GraphSpec g;
     int firms = 3 + static_cast<int>(random() % 8);
     int products = 3 + static_cast<int>(random() % 8);
