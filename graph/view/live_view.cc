@@ -22,7 +22,8 @@ namespace {
 constexpr absl::Duration kPoll = absl::Milliseconds(20);
 // How often a waiting Get asks whether its call was cancelled.
 constexpr absl::Duration kCancelPoll = absl::Milliseconds(5);
-// Records written during a fold past which it is given up.
+// Records written during a fold and not yet applied to it past which it is
+// given up.
 constexpr size_t kMaxRecordsDuringFold = 4'000'000;
 // The most the journal may keep after growing.
 constexpr size_t kMaxJournalBytes = size_t{4} << 30;
@@ -131,18 +132,20 @@ void LiveView::Run() {
   // large heap otherwise, and the RSS would grow with every fold).
   std::optional<std::weak_ptr<const View>> replaced;
   // A fold runs on a thread of its own, so that writes keep reaching the
-  // published view meanwhile; the changes applied since the view it folds
-  // are applied again to the folded one when it is done.
+  // published view meanwhile. The changes applied since the view it folds
+  // are queued for it: the folding thread applies them to the folded view
+  // (publishing never waits for that), and the applying thread the last few
+  // before it publishes the folded view.
   struct Fold {
     std::thread thread;
     std::atomic<bool> cancel{false};
+    absl::Time start;
+    View::DeltaSize delta;
     absl::Mutex mu;
     bool done ABSL_GUARDED_BY(mu) = false;
     absl::StatusOr<std::shared_ptr<const View>> result ABSL_GUARDED_BY(mu);
-    absl::Time start;
-    View::DeltaSize delta;
-    std::vector<GraphChanges> since;
-    size_t since_records = 0;
+    std::vector<GraphChanges> since ABSL_GUARDED_BY(mu);
+    size_t since_records ABSL_GUARDED_BY(mu) = 0;
   };
   std::unique_ptr<Fold> fold;
   auto end_fold = [&fold] {
@@ -174,15 +177,19 @@ void LiveView::Run() {
     if (fold != nullptr) {
       bool done = false;
       absl::StatusOr<std::shared_ptr<const View>> folded;
+      std::vector<GraphChanges> rest;
       {
         absl::MutexLock lock(&fold->mu);
         done = fold->done;
-        if (done) folded = std::move(fold->result);
+        if (done) {
+          folded = std::move(fold->result);
+          rest = std::move(fold->since);
+        }
       }
       if (done) {
         // The folded view, brought up to the published one.
-        if (folded.ok() && !fold->since.empty()) {
-          folded = (*folded)->Apply(Merge(std::move(fold->since)));
+        if (folded.ok() && !rest.empty()) {
+          folded = (*folded)->Apply(Merge(std::move(rest)));
         }
         if (folded.ok()) {
           replaced = view;
@@ -231,11 +238,16 @@ void LiveView::Run() {
       while (first_commits_.size() > kFirstCommits) first_commits_.pop_front();
     }
     if (fold != nullptr) {
-      fold->since_records += changes->vertices.size() + changes->edges.size();
-      fold->since.push_back(*std::move(changes));
-      if (fold->since_records > kMaxRecordsDuringFold) {
-        // Writes come faster than the fold ends: give it up, and fold
-        // again later from a newer view.
+      bool give_up = false;
+      {
+        absl::MutexLock lock(&fold->mu);
+        fold->since_records += changes->vertices.size() + changes->edges.size();
+        fold->since.push_back(*std::move(changes));
+        give_up = fold->since_records > kMaxRecordsDuringFold;
+      }
+      if (give_up) {
+        // Writes come faster than the fold takes them in: give it up, and
+        // fold again later from a newer view.
         Log("view: a fold was given up (more writes came during it than "
             "it saves)");
         end_fold();
@@ -255,8 +267,23 @@ void LiveView::Run() {
       fold->thread = std::thread([this, f, folding = view] {
         // Queries and the applying of writes come first.
         LowerThisThreadsPriority();
-        absl::StatusOr<std::shared_ptr<const View>> result = folding->Compact(
-            [this, f] { return f->cancel.load() || Stopping(); });
+        auto stop = [this, f] { return f->cancel.load() || Stopping(); };
+        absl::StatusOr<std::shared_ptr<const View>> result =
+            folding->Compact(stop);
+        while (result.ok() && !stop()) {
+          std::vector<GraphChanges> since;
+          {
+            absl::MutexLock lock(&f->mu);
+            if (f->since.empty() ||
+                f->since_records < options_.fold_hand_over_records) {
+              break;
+            }
+            since = std::move(f->since);
+            f->since.clear();
+            f->since_records = 0;
+          }
+          result = (*result)->Apply(Merge(std::move(since)));
+        }
         absl::MutexLock lock(&f->mu);
         f->result = std::move(result);
         f->done = true;
