@@ -13,6 +13,7 @@ packages=(
   build-essential cmake pkg-config
   librocksdb-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev
   protobuf-compiler libabsl-dev libicu-dev libssl-dev openssl
+  libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev
   python3 python3-grpcio python3-protobuf python3-networkx
 )

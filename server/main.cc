@@ -1,6 +1,7 @@
-// chainkg-server: serves a chainkg database over gRPC.
+// chainkg-server: serves a chainkg database over gRPC (and HTTP/JSON).
 //
-//   chainkg-server --db DIR [--listen 127.0.0.1:50051] [--tokens FILE]
+//   chainkg-server --db DIR [--listen 127.0.0.1:50051]
+//                  [--http-listen 127.0.0.1:8080] [--tokens FILE]
 //   chainkg-server token new --tokens FILE --role ROLE --name NAME
 //
 // SIGTERM or SIGINT stops accepting calls, lets in-flight calls finish (up to
@@ -28,12 +29,19 @@ constexpr char kUsage[] =
 
 Serves the chainkg graph in DIR (an embedded RocksDB, created if missing)
 over gRPC: chainkg.v1.GraphService, AnalysisService, AdminService,
-grpc.health.v1.Health and server reflection.
+grpc.health.v1.Health and server reflection; with --http-listen, the same
+services as HTTP/JSON (POST /api/<package.Service>/<Method>, docs/api.md).
 
 options:
   --db DIR                    database directory (required)
   --listen HOST:PORT          address to listen on (default 127.0.0.1:50051;
                               port 0 picks a free port)
+  --http-listen HOST:PORT     also serve HTTP/JSON there (off unless given;
+                              loopback only without --tokens)
+  --http-allow-origin ORIGIN  the one other web origin allowed to call the
+                              HTTP API from a browser (CORS; none by default)
+  --http-max-body-bytes N     largest HTTP request body (default 16777216)
+  --web-root DIR              serve the files of DIR at / on the HTTP port
   --default-deadline-ms N     deadline for calls that set none (default 30000)
   --max-message-bytes N       largest request or response (default 67108864)
   --shutdown-grace-ms N       time in-flight calls get on SIGTERM (default 10000)
@@ -103,6 +111,10 @@ int main(int argc, char** argv) {
   absl::StatusOr<chainkg::CommandLine> flags =
       chainkg::CommandLine::Parse(args, {{"db"},
                                          {"listen"},
+                                         {"http-listen"},
+                                         {"http-allow-origin"},
+                                         {"http-max-body-bytes"},
+                                         {"web-root"},
                                          {"default-deadline-ms"},
                                          {"max-message-bytes"},
                                          {"shutdown-grace-ms"},
@@ -133,6 +145,9 @@ int main(int argc, char** argv) {
   chainkg::server::ServerOptions options;
   options.db_path = flags->Get("db", "");
   options.listen_address = flags->Get("listen", "127.0.0.1:50051");
+  options.http.listen_address = flags->Get("http-listen", "");
+  options.http.allow_origin = flags->Get("http-allow-origin", "");
+  options.http.web_root = flags->Get("web-root", "");
   options.tokens_file = flags->Get("tokens", "");
   options.tls_cert_file = flags->Get("tls-cert", "");
   options.tls_key_file = flags->Get("tls-key", "");
@@ -144,7 +159,10 @@ int main(int argc, char** argv) {
       flags->GetInt("max-message-bytes", 64 << 20);
   absl::StatusOr<long long> grace_ms =
       flags->GetInt("shutdown-grace-ms", 10000);
-  for (const auto* value : {&deadline_ms, &max_bytes, &grace_ms}) {
+  absl::StatusOr<long long> max_body_bytes =
+      flags->GetInt("http-max-body-bytes", 16 << 20);
+  for (const auto* value :
+       {&deadline_ms, &max_bytes, &grace_ms, &max_body_bytes}) {
     if (!value->ok()) return Fail(std::string(value->status().message()));
     if (**value <= 0) return Fail("numeric flags must be positive");
   }
@@ -153,6 +171,7 @@ int main(int argc, char** argv) {
   options.graph_service.default_deadline = absl::Milliseconds(*deadline_ms);
   options.max_receive_message_bytes = static_cast<int>(*max_bytes);
   options.max_send_message_bytes = static_cast<int>(*max_bytes);
+  options.http.max_body_bytes = static_cast<size_t>(*max_body_bytes);
 
   // Block the stop signals in every thread (gRPC's included, which inherit
   // this mask) so that only the waiter below receives them.
@@ -186,6 +205,12 @@ int main(int argc, char** argv) {
                     ? "open access: no --tokens, every caller may write"
                     : absl::StrCat("tokens from ", options.tokens_file))
             << ")" << std::endl;
+  if (std::string http = (*server)->http_address(); !http.empty()) {
+    std::cout << "chainkg-server: HTTP/JSON on http://" << http
+              << "/api/ (plaintext; for TLS put nginx in front, "
+                 "docs/operations.md)"
+              << std::endl;
+  }
 
   absl::Duration grace = absl::Milliseconds(*grace_ms);
   std::thread waiter([&] {

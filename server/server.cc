@@ -107,11 +107,14 @@ absl::StatusOr<std::unique_ptr<ChainkgServer>> ChainkgServer::Start(
     const ServerOptions& options) {
   std::unique_ptr<ChainkgServer> server(new ChainkgServer());
   if (options.tokens_file.empty()) {
-    if (!IsLoopback(options.listen_address)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "refusing to serve ", options.listen_address,
-          " without --tokens: anyone who can reach it could change the graph "
-          "(docs/operations.md)"));
+    for (const std::string& address :
+         {options.listen_address, options.http.listen_address}) {
+      if (!address.empty() && !IsLoopback(address)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "refusing to serve ", address,
+            " without --tokens: anyone who can reach it could change the "
+            "graph (docs/operations.md)"));
+      }
     }
     server->auth_ = std::make_unique<Authorizer>(Authorizer::Open());
   } else {
@@ -184,6 +187,17 @@ absl::StatusOr<std::unique_ptr<ChainkgServer>> ChainkgServer::Start(
   std::string host =
       options.listen_address.substr(0, options.listen_address.rfind(':'));
   server->address_ = absl::StrCat(host, ":", server->port_);
+  if (!options.http.listen_address.empty()) {
+    // HTTP calls go through the same services, on the server's own
+    // in-process channel (no socket, no second copy of any rule).
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(options.max_send_message_bytes);
+    args.SetMaxSendMessageSize(options.max_receive_message_bytes);
+    absl::StatusOr<std::unique_ptr<HttpGateway>> http = HttpGateway::Start(
+        options.http, server->server_->InProcessChannel(args));
+    if (!http.ok()) return http.status();
+    server->http_ = std::move(*http);
+  }
   return server;
 }
 
@@ -194,6 +208,11 @@ ChainkgServer::~ChainkgServer() {
 
 void ChainkgServer::Shutdown(absl::Duration grace) {
   if (server_ == nullptr) return;
+  // The HTTP gateway stops taking requests at once; those it is handling
+  // are gRPC calls, which the gRPC shutdown below lets finish or cancels.
+  std::thread http_stopper([this] {
+    if (http_ != nullptr) http_->Stop();
+  });
   // gRPC's shutdown also waits for every client connection to close, idle
   // ones included, until the grace has passed. Once no call is in flight
   // (seen twice, 20 ms apart, so that a call being started is not cut),
@@ -214,6 +233,7 @@ void ChainkgServer::Shutdown(absl::Duration grace) {
   server_->Shutdown(absl::ToChronoTime(deadline));
   done.store(true);
   closer.join();
+  http_stopper.join();
 }
 
 void ChainkgServer::Wait() {

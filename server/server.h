@@ -1,7 +1,8 @@
 // ChainkgServer: opens the Store and serves GraphService, AnalysisService,
 // AdminService, the standard health service and server reflection (v1alpha)
-// on one gRPC server. Used by chainkg-server's main and by the end-to-end
-// tests.
+// on one gRPC server, and, when asked, the same services as HTTP/JSON
+// (server/http_gateway.h). Used by chainkg-server's main and by the
+// end-to-end tests.
 #pragma once
 
 #include <atomic>
@@ -18,6 +19,7 @@
 #include "server/admin_service.h"
 #include "server/analysis_service.h"
 #include "server/graph_service.h"
+#include "server/http_gateway.h"
 
 namespace grpc {
 class Server;
@@ -52,6 +54,9 @@ struct ServerOptions {
   // connection (GOAWAY too_many_pings).
   int min_ping_interval_ms = 60'000;
   int max_ping_strikes = 2;
+  // The HTTP/JSON gateway and console; off when http.listen_address is
+  // empty. Like the gRPC address, it must be loopback without tokens.
+  HttpGatewayOptions http;
 };
 
 // A running server. Thread-safe. Destroying it shuts the gRPC server down
@@ -75,6 +80,10 @@ class ChainkgServer {
   int port() const { return port_; }
   // "host:port" as bound.
   const std::string& address() const { return address_; }
+  // The HTTP gateway's "host:port" as bound; empty when it is off.
+  std::string http_address() const {
+    return http_ == nullptr ? std::string() : http_->address();
+  }
 
   // Stops accepting calls, lets in-flight calls finish until grace has
   // passed, then cancels the rest. Returns as soon as no call is in flight:
@@ -86,7 +95,8 @@ class ChainkgServer {
  private:
   ChainkgServer() = default;
 
-  // Destroyed in reverse order: the gRPC server first, then the services,
+  // Destroyed in reverse order: the HTTP gateway and the gRPC server first
+  // (Shutdown stops both), then the services,
   // the analysis cache and the live view (stopping their threads), the
   // store last.
   std::unique_ptr<graph::Store> store_;
@@ -97,6 +107,7 @@ class ChainkgServer {
   std::unique_ptr<AnalysisServiceImpl> analysis_service_;
   std::unique_ptr<AdminServiceImpl> admin_service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<HttpGateway> http_;
   // Calls being handled (counted by an interceptor).
   std::shared_ptr<std::atomic<int64_t>> calls_ =
       std::make_shared<std::atomic<int64_t>>(0);
