@@ -13,8 +13,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
-#include "util/thread_priority.h"
-
 namespace chainkg::graph {
 namespace {
 
@@ -265,19 +263,24 @@ void LiveView::Run() {
       fold->delta = delta;
       Fold* f = fold.get();
       fold->thread = std::thread([this, f, folding = view] {
-        // Queries and the applying of writes come first.
-        LowerThisThreadsPriority();
         auto stop = [this, f] { return f->cancel.load() || Stopping(); };
         absl::StatusOr<std::shared_ptr<const View>> result =
             folding->Compact(stop);
+        // Take in the writes made meanwhile while that converges (each
+        // round shorter than the last); the rest, however much, goes to
+        // the publishing thread, so that a fold always ends even when
+        // writes come faster than this thread applies them.
+        size_t last_round = SIZE_MAX;
         while (result.ok() && !stop()) {
           std::vector<GraphChanges> since;
           {
             absl::MutexLock lock(&f->mu);
             if (f->since.empty() ||
-                f->since_records < options_.fold_hand_over_records) {
+                f->since_records < options_.fold_hand_over_records ||
+                f->since_records >= last_round) {
               break;
             }
+            last_round = f->since_records;
             since = std::move(f->since);
             f->since.clear();
             f->since_records = 0;

@@ -33,8 +33,9 @@ struct LiveViewOptions {
   double compact_fraction = 0.02;
   size_t compact_min_entries = 4096;
   // The writes made during a fold are applied to the folded view by the
-  // folding thread until fewer than this many records are left, the rest by
-  // the thread that publishes it (which publishes nothing meanwhile).
+  // folding thread while fewer are left after each round, until fewer than
+  // this many records are left; the rest by the thread that publishes it
+  // (which publishes nothing meanwhile).
   size_t fold_hand_over_records = 20'000;
   // Receives one line per event worth an operator's log: a view built or
   // folded (with its time and size), a failure. May be empty. Called from
