@@ -134,6 +134,15 @@ options:
 
 namespace {
 
+// "广东拓斯达科技股份有限公司 (SZSE:300607), ..." for a chain's leaders.
+std::string LeadersText(const v1::ChainStats& chain) {
+  std::vector<std::string> leaders;
+  for (const v1::FirmSummary& leader : chain.leaders()) {
+    leaders.push_back(absl::StrCat(leader.name(), " (", leader.key(), ")"));
+  }
+  return absl::StrJoin(leaders, ", ");
+}
+
 using google::protobuf::EnumDescriptor;
 
 // Calls rpc page after page until `limit` items (0: no limit) or the end,
@@ -533,8 +542,8 @@ absl::Status CmdCritical(const CommandLine& flags, Context& context) {
     return absl::OkStatus();
   }
   Rows rows;
-  rows.header = {"product",       "works",   "critical_key",
-                 "critical_name", "country", "region"};
+  rows.header = {"product", "works",  "critical_key", "critical_name",
+                 "country", "region", "region_name"};
   for (const v1::LineCriticality& line : response.lines()) {
     std::string product =
         absl::StrCat(line.product_name(), " (", line.product_key(), ")");
@@ -543,15 +552,16 @@ absl::Status CmdCritical(const CommandLine& flags, Context& context) {
           {product,
            absl::StrCat("no: no working supplier of ",
                         absl::StrJoin(line.unsupplied_input_keys(), ", ")),
-           "", "", "", ""});
+           "", "", "", "", ""});
       continue;
     }
     if (line.critical_firms().empty()) {
-      rows.cells.push_back({product, "yes", "(none)", "", "", ""});
+      rows.cells.push_back({product, "yes", "(none)", "", "", "", ""});
     }
     for (const v1::FirmSummary& firm : line.critical_firms()) {
       rows.cells.push_back({product, "yes", firm.key(), firm.name(),
-                            firm.country(), firm.region_code()});
+                            firm.country(), firm.region_code(),
+                            firm.region_name()});
     }
   }
   if (context.format == Format::kCsv) {
@@ -617,12 +627,13 @@ absl::Status CmdSubstitutes(const CommandLine& flags, Context& context) {
     return absl::OkStatus();
   }
   Rows rows;
-  rows.header = {"#", "key", "name", "country", "region", "reason"};
+  rows.header = {"#",      "key",         "name",  "country",
+                 "region", "region_name", "reason"};
   int rank = 0;
   for (const v1::SubstituteFirm& s : response.substitutes()) {
     rows.cells.push_back({absl::StrCat(++rank), s.firm().key(), s.firm().name(),
                           s.firm().country(), s.firm().region_code(),
-                          s.reason()});
+                          s.firm().region_name(), s.reason()});
   }
   if (context.format == Format::kCsv) {
     WriteCsv(rows, *context.out);
@@ -742,11 +753,11 @@ absl::Status CmdImpact(const CommandLine& flags, Context& context) {
     return absl::OkStatus();
   }
   Rows firms;
-  firms.header = {"depth", "key", "name", "country", "region"};
+  firms.header = {"depth", "key", "name", "country", "region", "region_name"};
   for (const v1::FirmHit& hit : response.firms_hit()) {
     firms.cells.push_back({absl::StrCat(hit.depth()), hit.firm().key(),
                            hit.firm().name(), hit.firm().country(),
-                           hit.firm().region_code()});
+                           hit.firm().region_code(), hit.firm().region_name()});
   }
   if (context.format == Format::kCsv) {
     WriteCsv(firms, *context.out);
@@ -824,20 +835,22 @@ absl::Status CmdStats(const CommandLine& flags, Context& context) {
       "chain",  "name", "products", "made_in_region", "producers_in_region",
       "leaders"};
   for (const v1::ChainStats& chain : response.chains()) {
-    chains.cells.push_back({chain.chain_key(), chain.name(),
-                            absl::StrCat(chain.products()),
-                            absl::StrCat(chain.products_made_in_region()),
-                            absl::StrCat(chain.producers_in_region()),
-                            absl::StrJoin(chain.leader_keys(), " ")});
+    chains.cells.push_back(
+        {chain.chain_key(), chain.name(), absl::StrCat(chain.products()),
+         absl::StrCat(chain.products_made_in_region()),
+         absl::StrCat(chain.producers_in_region()), LeadersText(chain)});
   }
   Rows regions;
-  regions.header = {"region", "firms"};
+  regions.header = {"region", "region_name", "firms"};
   for (const v1::RegionCount& count : response.regions()) {
-    regions.cells.push_back({count.region_code(), absl::StrCat(count.firms())});
+    regions.cells.push_back({count.region_code(), count.region_name(),
+                             absl::StrCat(count.firms())});
   }
   *context.out << "region "
-               << (response.region_prefix().empty() ? "(all)"
-                                                    : response.region_prefix())
+               << (response.region_prefix().empty()
+                       ? std::string("(all)")
+                       : absl::StrCat(response.region_prefix(), " ",
+                                      response.region_name()))
                << ", as of "
                << (response.as_of().empty() ? "(any date, not revoked)"
                                             : response.as_of())

@@ -52,12 +52,15 @@ std::string StageLabel(v1::Stage stage) {
 }
 
 std::string FirmText(const v1::FirmSummary& firm) {
-  std::string where =
-      firm.country() == "CN" || firm.country().empty()
+  std::string region =
+      firm.region_name().empty()
           ? firm.region_code()
-          : (firm.region_code().empty()
-                 ? firm.country()
-                 : absl::StrCat(firm.country(), " ", firm.region_code()));
+          : absl::StrCat(firm.region_name(), " ", firm.region_code());
+  std::string where = firm.country() == "CN" || firm.country().empty()
+                          ? region
+                          : (firm.region_code().empty()
+                                 ? firm.country()
+                                 : absl::StrCat(firm.country(), " ", region));
   return absl::StrCat(firm.name(), " (", firm.key(),
                       where.empty() ? "" : absl::StrCat(", ", where), ")");
 }
@@ -89,8 +92,11 @@ std::string TargetText(const v1::GapsResponse& response) {
 }
 
 std::string RegionText(const v1::GapsResponse& response) {
-  return response.region_prefix().empty() ? response.home_country()
-                                          : response.region_prefix();
+  if (response.region_prefix().empty()) return response.home_country();
+  return response.region_name().empty()
+             ? response.region_prefix()
+             : absl::StrCat(response.region_name(), " (",
+                            response.region_prefix(), ")");
 }
 
 Rows CsvRows(const v1::GapsResponse& response) {

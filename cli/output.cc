@@ -350,12 +350,53 @@ void WriteTable(const Rows& rows, std::ostream& out) {
   for (const auto& row : clipped) write_row(row);
 }
 
+namespace {
+
+bool StartsLikeAFormula(absl::string_view cell) {
+  if (cell.empty()) return false;
+  switch (cell[0]) {
+    case '=':
+    case '+':
+    case '-':
+    case '@':
+    case '\t':
+    case '\r':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// All digits, and 12 or more of them or a leading zero (not "0" alone).
+bool IsDigitCode(absl::string_view cell) {
+  if (cell.size() < 2) return false;
+  for (char c : cell) {
+    if (c < '0' || c > '9') return false;
+  }
+  return cell.size() >= 12 || cell[0] == '0';
+}
+
+}  // namespace
+
+bool CsvCellNeedsGuard(absl::string_view cell) {
+  return StartsLikeAFormula(cell) || (!cell.empty() && cell[0] >= '0' &&
+                                      cell[0] <= '9' && IsDigitCode(cell));
+}
+
 void AppendCsvCell(absl::string_view cell, std::string* out) {
-  if (!CsvNeedsQuotes(cell)) {
+  if (IsDigitCode(cell)) {
+    out->append("\"=\"\"");
+    out->append(cell.data(), cell.size());
+    out->append("\"\"\"");
+    return;
+  }
+  const bool formula = StartsLikeAFormula(cell);
+  if (!formula && !CsvNeedsQuotes(cell)) {
     out->append(cell.data(), cell.size());
     return;
   }
   out->push_back('"');
+  if (formula) out->push_back('\'');
   for (char c : cell) {
     if (c == '"') out->push_back('"');
     out->push_back(c);

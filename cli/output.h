@@ -42,13 +42,24 @@ std::string ViewText(uint64_t sequence, const v1::Freshness& freshness);
 
 // Writes rows as a table whose columns are aligned by display width.
 void WriteTable(const Rows& rows, std::ostream& out);
-// Writes rows as RFC 4180 CSV preceded by a UTF-8 BOM.
+// Writes rows as RFC 4180 CSV preceded by a UTF-8 BOM, each cell as
+// AppendCsvCell writes it.
 void WriteCsv(const Rows& rows, std::ostream& out);
-// Appends one cell as WriteCsv writes it (quoted when it holds a comma, a
-// quote or a line break).
+// Appends one cell as WriteCsv writes it: quoted when it holds a comma, a
+// quote or a line break; guarded (CsvCellNeedsGuard) so that a spreadsheet
+// shows what the cell says:
+//  - a cell a spreadsheet would evaluate (starting with = + - @, a tab or a
+//    CR: a firm named =HYPERLINK(...)) gets a leading ' and is quoted;
+//  - a code of 12 or more digits (an all-digit USCC) or with a leading zero
+//    is written ="914419008118813448", which Excel and LibreOffice show as
+//    that text, every digit kept (as a number they would round it to 15
+//    significant digits and show 9.14419E+17).
 void AppendCsvCell(absl::string_view cell, std::string* out);
-// Whether AppendCsvCell would quote text (or any cell cut from it).
+// Whether AppendCsvCell would quote text (or any cell cut from it) for what
+// it holds; the guards are decided per cell, by CsvCellNeedsGuard.
 bool CsvNeedsQuotes(absl::string_view text);
+// Whether AppendCsvCell guards the cell (see there).
+bool CsvCellNeedsGuard(absl::string_view cell);
 // Writes one record as "field  value" lines (for a single `get`).
 void WriteRecord(const Rows& rows, std::ostream& out);
 // "链主 chain leader", "国家级 national": labels for tables.

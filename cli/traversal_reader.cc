@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 
+#include "util/region_names.h"
+
 namespace chainkg::cli {
 namespace {
 
@@ -35,6 +37,8 @@ void ToRow(const TraversalRowView& view, v1::TraversalRow* row) {
   row->set_name(std::string(view.name));
   row->set_country(std::string(view.country));
   row->set_region_code(std::string(view.region_code));
+  // The columns carry no names of regions; the same table as the server's.
+  row->set_region_name(RegionName(view.region_code));
   row->set_depth(view.depth);
   row->set_parent_key(std::string(view.parent_key));
   row->set_via(static_cast<v1::EdgeKind>(view.via));

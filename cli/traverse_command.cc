@@ -103,7 +103,11 @@ class TraversalCsv {
                                        row.region_code, row.parent_key};
     size_t most = kIntChars + kind.size() + via.size() + 9;  // , and \r\n
     for (absl::string_view cell : cells) most += cell.size();
-    if (!plain || most > kBlockBytes) {
+    bool guarded = false;
+    for (absl::string_view cell : cells) {
+      guarded = guarded || CsvCellNeedsGuard(cell);
+    }
+    if (!plain || guarded || most > kBlockBytes) {
       line_.clear();
       absl::StrAppend(&line_, row.depth, ",", kind, ",");
       for (absl::string_view cell : cells) {

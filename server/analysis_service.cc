@@ -19,6 +19,7 @@
 #include "server/grpc_status.h"
 #include "util/codes.h"
 #include "util/field_error.h"
+#include "util/region_names.h"
 #include "util/throttled_check.h"
 
 namespace chainkg::server {
@@ -152,6 +153,7 @@ void Describe(const graph::View::Texts& texts, v1::TraversalRow* out) {
   out->set_name(std::string(texts.name));
   out->set_country(std::string(texts.country));
   out->set_region_code(std::string(texts.region));
+  out->set_region_name(RegionName(texts.region));
 }
 
 void Describe(const graph::View& view, graph::ViewIndex v,
@@ -797,33 +799,11 @@ grpc::Status AnalysisServiceImpl::Stats(grpc::ServerContext* context,
       ViewFor(request->min_sequence(), *context);
   if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
   const graph::View& v = **view;
-  graph::GraphStats stats = graph::ComputeStats(v, query);
+  absl::StatusOr<graph::GraphStats> stats = graph::ComputeStats(v, query);
+  if (!stats.ok()) return ToGrpcStatus(stats.status(), kRpc);
   response->set_region_prefix(request->region_prefix());
   response->set_as_of(request->as_of());
-  response->set_firms(stats.firms);
-  for (const auto& tally : stats.credentials) {
-    v1::CredentialCount* count = response->add_credentials();
-    count->set_kind(tally.kind);
-    count->set_level(tally.level);
-    count->set_firms(tally.firms);
-  }
-  for (const auto& [region, firms] : stats.regions) {
-    v1::RegionCount* count = response->add_regions();
-    count->set_region_code(region);
-    count->set_firms(firms);
-  }
-  for (const auto& tally : stats.chains) {
-    v1::ChainStats* chain = response->add_chains();
-    chain->set_chain_key(std::string(v.key(tally.chain)));
-    chain->set_name(std::string(v.name(tally.chain)));
-    chain->set_category(static_cast<v1::ChainCategory>(v.subkind(tally.chain)));
-    chain->set_products(tally.products);
-    chain->set_products_made_in_region(tally.products_made_in_region);
-    chain->set_producers_in_region(tally.producers_in_region);
-    for (graph::ViewIndex leader : tally.leaders) {
-      chain->add_leader_keys(std::string(v.key(leader)));
-    }
-  }
+  StatsToWire(v, *stats, response);
   response->set_sequence(v.sequence());
   SetFreshness(v, response->mutable_freshness());
   return grpc::Status::OK;

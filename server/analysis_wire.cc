@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "util/region_names.h"
+
 namespace chainkg::server {
 
 void Summarize(const graph::View& view, graph::ViewIndex firm,
@@ -10,6 +12,38 @@ void Summarize(const graph::View& view, graph::ViewIndex firm,
   out->set_name(std::string(view.name(firm)));
   out->set_country(std::string(view.country(firm)));
   out->set_region_code(std::string(view.region(firm)));
+  out->set_region_name(RegionName(view.region(firm)));
+}
+
+void StatsToWire(const graph::View& v, const graph::GraphStats& stats,
+                 v1::StatsResponse* response) {
+  response->set_region_name(RegionName(response->region_prefix()));
+  response->set_firms(stats.firms);
+  for (const auto& tally : stats.credentials) {
+    v1::CredentialCount* count = response->add_credentials();
+    count->set_kind(tally.kind);
+    count->set_level(tally.level);
+    count->set_firms(tally.firms);
+  }
+  for (const auto& [region, firms] : stats.regions) {
+    v1::RegionCount* count = response->add_regions();
+    count->set_region_code(region);
+    count->set_region_name(RegionName(region));
+    count->set_firms(firms);
+  }
+  for (const auto& tally : stats.chains) {
+    v1::ChainStats* chain = response->add_chains();
+    chain->set_chain_key(std::string(v.key(tally.chain)));
+    chain->set_name(std::string(v.name(tally.chain)));
+    chain->set_category(static_cast<v1::ChainCategory>(v.subkind(tally.chain)));
+    chain->set_products(tally.products);
+    chain->set_products_made_in_region(tally.products_made_in_region);
+    chain->set_producers_in_region(tally.producers_in_region);
+    for (graph::ViewIndex leader : tally.leaders) {
+      chain->add_leader_keys(std::string(v.key(leader)));
+      Summarize(v, leader, chain->add_leaders());
+    }
+  }
 }
 
 void GapsToWire(const graph::GapAnswer& answer,
@@ -26,6 +60,7 @@ void GapsToWire(const graph::GapAnswer& answer,
     response->set_chain_name(std::string(v.name(*chain)));
   }
   response->set_region_prefix(options.region_prefix);
+  response->set_region_name(RegionName(options.region_prefix));
   response->set_home_country(options.home_country);
   for (graph::ViewIndex leader : report->local_leaders) {
     Summarize(v, leader, response->add_local_leaders());
@@ -171,6 +206,7 @@ void ImpactToWire(const graph::View& v, const graph::ImpactSummary& summary,
     }
     v1::RegionCount* count = response->add_firms_hit_by_region();
     count->set_region_code(region);
+    count->set_region_name(RegionName(region));
     count->set_firms(firms);
   }
   for (const graph::ImpactSummary::TierCount& tier :

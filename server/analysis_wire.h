@@ -7,6 +7,7 @@
 #include "chainkg/v1/analysis_service.pb.h"
 #include "graph/analysis/analysis_cache.h"
 #include "graph/analysis/gaps.h"
+#include "graph/analysis/stats.h"
 #include "graph/analysis/supply_network.h"
 #include "graph/view/view.h"
 
@@ -26,6 +27,11 @@ void GapsToWire(const graph::GapAnswer& answer,
 // classic measures; not the sequence and freshness.
 void CriticalToWire(const graph::CriticalAnswer& answer,
                     v1::CriticalSuppliersResponse* response);
+
+// The counts by tier, region (with names) and chain (with its leaders); not
+// the sequence and freshness.
+void StatsToWire(const graph::View& v, const graph::GraphStats& stats,
+                 v1::StatsResponse* response);
 
 // The counts, and at most max_rows of each list.
 void ImpactToWire(const graph::View& v, const graph::ImpactSummary& summary,

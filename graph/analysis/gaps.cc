@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 
 #include "graph/analysis/firm_rank.h"
+#include "graph/analysis/stats.h"
 #include "util/status_macros.h"
 
 namespace chainkg::graph {
@@ -608,6 +609,20 @@ absl::StatusOr<GapReport> Gaps(const View& view, ViewIndex chain,
   if (options.max_candidates < 0) {
     return absl::InvalidArgumentError("max_candidates: must not be negative");
   }
+  if (!options.region_prefix.empty()) {
+    int64_t local = 0;
+    if (options.firm_facts != nullptr &&
+        options.firm_facts->Fits(view, options)) {
+      local = options.firm_facts->local_firms();
+    } else {
+      for (uint32_t i = 0; i < view.vertex_count() && local == 0; ++i) {
+        ViewIndex v(i);
+        local += view.kind(v) == v1::VERTEX_KIND_FIRM &&
+                 PlaceIn(view, v, options) == Place::kLocal;
+      }
+    }
+    if (local == 0) return NoFirmInRegion(options.region_prefix);
+  }
   GapCalculator calculator(view, chain, options);
   return calculator.Run();
 }
@@ -622,7 +637,11 @@ GapFirmFacts GapFirmFacts::Build(const View& view, const GapOptions& options) {
   facts.ranks_.resize(view.vertex_count());
   for (uint32_t i = 0; i < view.vertex_count(); ++i) {
     ViewIndex v(i);
-    facts.places_[i] = static_cast<int8_t>(PlaceIn(view, v, options));
+    Place place = PlaceIn(view, v, options);
+    facts.places_[i] = static_cast<int8_t>(place);
+    if (place == Place::kLocal && view.kind(v) == v1::VERTEX_KIND_FIRM) {
+      ++facts.local_firms_;
+    }
     facts.ranks_[i] = static_cast<int8_t>(
         CredentialRank(BestCredential(view, v, options.as_of)));
   }

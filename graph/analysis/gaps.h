@@ -83,6 +83,8 @@ class GapFirmFacts {
   // Place as Gaps numbers it, and CredentialRank of BestCredential, by
   // vertex index.
   const std::vector<int8_t>& places() const { return places_; }
+  // Firms in the region (home country, under region_prefix).
+  int64_t local_firms() const { return local_firms_; }
   const std::vector<int8_t>& ranks() const { return ranks_; }
 
  private:
@@ -93,6 +95,7 @@ class GapFirmFacts {
   DateNumber as_of_ = 0;
   std::vector<int8_t> places_;
   std::vector<int8_t> ranks_;
+  int64_t local_firms_ = 0;
 };
 
 // A firm outside the region that makes the product.

@@ -6,10 +6,21 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+#include "util/field_error.h"
+#include "util/region_names.h"
 
 namespace chainkg::graph {
 
-GraphStats ComputeStats(const View& view, const StatsQuery& query) {
+absl::Status NoFirmInRegion(absl::string_view region_prefix) {
+  return FieldError(absl::StatusCode::kNotFound, "region_prefix",
+                    absl::StrCat("no firm of the graph is in ",
+                                 DescribeRegion(region_prefix)));
+}
+
+absl::StatusOr<GraphStats> ComputeStats(const View& view,
+                                        const StatsQuery& query) {
   GraphStats stats;
   const auto n = static_cast<uint32_t>(view.vertex_count());
   std::vector<bool> in_region(n, false);
@@ -82,6 +93,9 @@ GraphStats ComputeStats(const View& view, const StatsQuery& query) {
       tally.leaders.push_back(leader.other);
     }
     stats.chains.push_back(std::move(tally));
+  }
+  if (!query.region_prefix.empty() && stats.firms == 0) {
+    return NoFirmInRegion(query.region_prefix);
   }
   return stats;
 }

@@ -7,6 +7,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
 #include "graph/view/view.h"
 
 namespace chainkg::graph {
@@ -41,6 +45,13 @@ struct GraphStats {
   std::vector<ChainTally> chains;  // every chain, by key
 };
 
-GraphStats ComputeStats(const View& view, const StatsQuery& query);
+// NOT_FOUND (field region_prefix) when query.region_prefix is set and no
+// firm is under it: a typo (99 for 4419) must not read as an empty region.
+absl::StatusOr<GraphStats> ComputeStats(const View& view,
+                                        const StatsQuery& query);
+
+// The error of an analysis asked about a region no firm is in, naming the
+// region ("4419 (广东省 东莞市)") or saying that no region has that code.
+absl::Status NoFirmInRegion(absl::string_view region_prefix);
 
 }  // namespace chainkg::graph

@@ -60,6 +60,8 @@ TEST(OutputTest, CsvCellIsQuotedExactlyWhenItHoldsASpecialByte) {
       std::string out;
       AppendCsvCell(cell, &out);
       std::string expected = "\"";
+      // A CR first is also a formula guard (see the test below).
+      if (cell[0] == '\r') expected.push_back('\'');
       for (char c : cell) {
         if (c == '"') expected.push_back('"');
         expected.push_back(c);
@@ -74,6 +76,38 @@ TEST(OutputTest, CsvCellIsQuotedExactlyWhenItHoldsASpecialByte) {
     std::string out;
     AppendCsvCell(plain, &out);
     EXPECT_EQ(out, plain);
+  }
+}
+
+// Issue 16: what a spreadsheet would evaluate is shown as text, and long or
+// zero-led digit codes keep every digit.
+TEST(OutputTest, CsvGuardsFormulasAndDigitCodes) {
+  struct Case {
+    std::string cell;
+    std::string csv;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"=HYPERLINK(\"http://x\",\"y\")",
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
+           {"+86 769", "\"'+86 769\""},
+           {"-1", "\"'-1\""},
+           {"@SUM(A1)", "\"'@SUM(A1)\""},
+           {"\tx", "\"'\tx\""},
+           {"914419008118813448", "\"=\"\"914419008118813448\"\"\""},
+           {"012345", "\"=\"\"012345\"\"\""},
+           // Left alone: short numbers, region codes, mixed codes, a dash
+           // inside a cell.
+           {"0", "0"},
+           {"236", "236"},
+           {"441900", "441900"},
+           {"91441900708017879M", "91441900708017879M"},
+           {"锂电-隔膜", "锂电-隔膜"},
+       }) {
+    std::string out;
+    AppendCsvCell(c.cell, &out);
+    EXPECT_EQ(out, c.csv) << c.cell;
+    bool guarded = out.rfind("\"'", 0) == 0 || out.rfind("\"=", 0) == 0;
+    EXPECT_EQ(CsvCellNeedsGuard(c.cell), guarded) << c.cell;
   }
 }
 

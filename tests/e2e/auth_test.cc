@@ -493,7 +493,7 @@ class TlsTest : public ::testing::Test {
                                      absl::StrCat("localhost:", server.port()),
                                      "--timeout-ms", "5000"};
     args.insert(args.end(), tls.begin(), tls.end());
-    args.insert(args.end(), {"stats", "--region", "4419"});
+    args.insert(args.end(), {"stats"});
     return RunProcess(args);
   }
 

@@ -767,6 +767,48 @@ std::vector<std::map<std::string, std::string>> ReadCsv(
   return rows;
 }
 
+// Issue 16: regions carry their names, a region with no firm is an error
+// naming it, and CSV cells a spreadsheet would mangle are guarded.
+TEST_F(CliTest, RegionsAreNamedAndAnEmptyRegionIsAnError) {
+  std::string demo = ::testing::TempDir() + "/names-demo";
+  ASSERT_EQ(
+      Cli({"demo", "generate", "--out", demo, "--scale", "small"}).exit_code,
+      0);
+  ASSERT_EQ(Cli({"load", demo}).exit_code, 0);
+  ProcessResult stats = Cli({"stats", "--region", "4419"});
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_THAT(stats.out, HasSubstr("region 4419 广东省 东莞市"));
+  ProcessResult gaps = Cli({"gaps", "--chain", "EIT", "--region", "4419"});
+  ASSERT_EQ(gaps.exit_code, 0) << gaps.err;
+  EXPECT_THAT(gaps.out, HasSubstr("广东省 东莞市 (4419)"));
+  for (const char* verb : {"gaps", "stats"}) {
+    std::vector<std::string> args = {verb, "--region", "99"};
+    if (std::string(verb) == "gaps")
+      args.insert(args.end(), {"--chain", "EIT"});
+    ProcessResult typo = Cli(args);
+    EXPECT_EQ(typo.exit_code, 1) << verb << ": " << typo.out;
+    EXPECT_THAT(typo.err,
+                HasSubstr("NOT_FOUND: region_prefix: no firm of the graph is "
+                          "in 99 (not a GB/T 2260 region code)"))
+        << verb;
+  }
+  ProcessResult empty = Cli({"stats", "--region", "6501"});
+  EXPECT_EQ(empty.exit_code, 1);
+  EXPECT_THAT(empty.err, HasSubstr("6501 (新疆维吾尔自治区 乌鲁木齐市)"));
+
+  // A firm whose name a spreadsheet would run, and an all-digit USCC.
+  ProcessResult upserted = Cli(
+      {"upsert", "firm"},
+      R"json({"key":"914419008118813448","name":"=HYPERLINK(\"http://x\")",)json"
+      R"json("region_code":"441900"})json");
+  ASSERT_EQ(upserted.exit_code, 0) << upserted.err;
+  ProcessResult csv = Cli(
+      {"--format", "csv", "firm", "search", "HYPERLINK", "--region", "4419"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_THAT(csv.out, HasSubstr("\"=\"\"914419008118813448\"\"\""));
+  EXPECT_THAT(csv.out, HasSubstr("\"'=HYPERLINK(\"\"http://x\"\")\""));
+}
+
 TEST_F(CliTest, StatsOfTheDemoMatchACountOfItsFiles) {
   std::string demo = ::testing::TempDir() + "/stats-demo";
   ASSERT_EQ(

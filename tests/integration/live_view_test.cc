@@ -172,7 +172,9 @@ std::string PathText(const View& view, ViewIndex from, ViewIndex to) {
 std::string StatsText(const View& view, const std::string& region) {
   StatsQuery query;
   query.region_prefix = region;
-  GraphStats stats = ComputeStats(view, query);
+  absl::StatusOr<GraphStats> computed = ComputeStats(view, query);
+  if (!computed.ok()) return computed.status().ToString();
+  const GraphStats& stats = *computed;
   std::string out = absl::StrCat("firms ", stats.firms, "\n");
   for (const auto& c : stats.credentials) {
     absl::StrAppend(&out, c.kind, "/", c.level, "=", c.firms, " ");
