@@ -119,7 +119,8 @@ options:
   --format table|json|csv       json: proto3 JSON of the response; csv: UTF-8
                                 with BOM (opens in Excel); gaps also dot|svg
   --limit N                     at most N results, following pages (default
-                                100; 0 = all)
+                                100 in a table, all in csv or json; 0 = all;
+                                a cut list says so on stderr)
   --timeout-ms N                per-call deadline (default 30000)
   --min-sequence N              analyses: answer on data that holds the write
                                 with this sequence (upsert, delete and load
@@ -222,6 +223,19 @@ absl::Status CmdGet(v1::VertexKind kind, const std::string& key,
   return absl::OkStatus();
 }
 
+bool IsFileFormat(const Context& context) {
+  return context.format == Format::kCsv || context.format == Format::kJson;
+}
+
+// A listing that stopped at --limit says so on stderr, in every format.
+void SayIfCut(const std::string& next_page_token, int rows,
+              const Context& context) {
+  if (next_page_token.empty()) return;
+  *context.err << "chainkg: cut at " << rows
+               << " rows: there are more; raise --limit, or --limit 0 for "
+                  "all\n";
+}
+
 absl::Status CmdSearch(v1::VertexKind kind, const std::string& text,
                        const CommandLine& flags, Context& context) {
   v1::SearchVerticesRequest request;
@@ -248,7 +262,7 @@ absl::Status CmdSearch(v1::VertexKind kind, const std::string& text,
   request.set_as_of(flags.Get("as-of", ""));
   request.set_region_prefix(flags.Get("region", ""));
   request.set_country(absl::AsciiStrToUpper(flags.Get("country", "")));
-  CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags));
+  CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags, IsFileFormat(context)));
 
   v1::SearchVerticesResponse merged;
   CHAINKG_RETURN_IF_ERROR(FetchPages(
@@ -262,15 +276,13 @@ absl::Status CmdSearch(v1::VertexKind kind, const std::string& text,
   std::vector<v1::Vertex> vertices(merged.vertices().begin(),
                                    merged.vertices().end());
   PrintVertices(vertices, merged, context, /*single=*/false);
-  if (context.format == Format::kTable && !merged.next_page_token().empty()) {
-    *context.err << "(more results; raise --limit, or --limit 0 for all)\n";
-  }
+  SayIfCut(merged.next_page_token(), merged.vertices_size(), context);
   return absl::OkStatus();
 }
 
 absl::Status CmdList(v1::VertexKind kind, const CommandLine& flags,
                      Context& context) {
-  CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags));
+  CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags, IsFileFormat(context)));
   v1::ListVerticesRequest request;
   request.set_kind(kind);
   v1::ListVerticesResponse merged;
@@ -285,6 +297,7 @@ absl::Status CmdList(v1::VertexKind kind, const CommandLine& flags,
   std::vector<v1::Vertex> vertices(merged.vertices().begin(),
                                    merged.vertices().end());
   PrintVertices(vertices, merged, context, /*single=*/false);
+  SayIfCut(merged.next_page_token(), merged.vertices_size(), context);
   return absl::OkStatus();
 }
 
@@ -307,7 +320,7 @@ absl::Status CmdEdges(v1::VertexKind kind, const std::string& key,
                                  flags.Get("edge-kind", ""), "--edge-kind"));
     request.set_kind(static_cast<v1::EdgeKind>(edge_kind));
   }
-  CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags));
+  CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags, IsFileFormat(context)));
   v1::ListEdgesResponse merged;
   CHAINKG_RETURN_IF_ERROR(FetchPages(
       request, limit, context,
@@ -334,6 +347,7 @@ absl::Status CmdEdges(v1::VertexKind kind, const std::string& key,
       }
       break;
   }
+  SayIfCut(merged.next_page_token(), merged.edges_size(), context);
   return absl::OkStatus();
 }
 
@@ -698,7 +712,7 @@ absl::Status CmdAdmin(const CommandLine& flags, Context& context) {
   }
   if (args.size() == 2 && args[1] == "audit") {
     v1::ListAuditRequest request;
-    CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags));
+    CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags, IsFileFormat(context)));
     request.set_limit(std::min(limit == 0 ? 10000 : limit, 10000));
     v1::ListAuditResponse response;
     auto call = CallContext(context);
@@ -740,7 +754,7 @@ absl::Status CmdImpact(const CommandLine& flags, Context& context) {
   std::string mode = flags.Get("mode", "observed");
   CHAINKG_ASSIGN_OR_RETURN(v1::SupplyMode supply_mode, ParseSupplyMode(mode));
   request.set_mode(supply_mode);
-  CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags));
+  CHAINKG_ASSIGN_OR_RETURN(int limit, Limit(flags, IsFileFormat(context)));
   request.set_max_rows(limit == 0 ? 1000000 : limit);
   CHAINKG_ASSIGN_OR_RETURN(uint64_t min_sequence, MinSequence(flags));
   request.set_min_sequence(min_sequence);
@@ -824,12 +838,6 @@ absl::Status CmdStats(const CommandLine& flags, Context& context) {
                                  LevelLabel(count.level()),
                                  absl::StrCat(count.firms())});
   }
-  if (context.format == Format::kCsv) {
-    // CSV carries the credential counts, the figures planners paste into
-    // reports; --format json has everything.
-    WriteCsv(credentials, *context.out);
-    return absl::OkStatus();
-  }
   Rows chains;
   chains.header = {
       "chain",  "name", "products", "made_in_region", "producers_in_region",
@@ -845,6 +853,13 @@ absl::Status CmdStats(const CommandLine& flags, Context& context) {
   for (const v1::RegionCount& count : response.regions()) {
     regions.cells.push_back({count.region_code(), count.region_name(),
                              absl::StrCat(count.firms())});
+  }
+  if (context.format == Format::kCsv) {
+    WriteCsvTables({{"credentials", &credentials},
+                    {"chains", &chains},
+                    {"regions", &regions}},
+                   *context.out);
+    return absl::OkStatus();
   }
   *context.out << "region "
                << (response.region_prefix().empty()

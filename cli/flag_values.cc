@@ -67,8 +67,9 @@ absl::StatusOr<v1::Level> ParseLevel(absl::string_view text) {
   return static_cast<v1::Level>(value);
 }
 
-absl::StatusOr<int> Limit(const CommandLine& flags) {
-  CHAINKG_ASSIGN_OR_RETURN(long long limit, flags.GetInt("limit", 100));
+absl::StatusOr<int> Limit(const CommandLine& flags, bool file_format) {
+  CHAINKG_ASSIGN_OR_RETURN(long long limit,
+                           flags.GetInt("limit", file_format ? 0 : 100));
   if (limit < 0) return Usage("--limit must not be negative");
   return static_cast<int>(std::min<long long>(limit, 1 << 30));
 }

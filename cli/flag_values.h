@@ -25,8 +25,10 @@ absl::StatusOr<v1::CredentialKind> ParseCredential(absl::string_view text);
 absl::StatusOr<v1::Level> ParseLevel(absl::string_view text);
 absl::StatusOr<v1::EdgeKind> ParseEdgeKind(absl::string_view text);
 
-// --limit N (default 100, 0 = no limit).
-absl::StatusOr<int> Limit(const CommandLine& flags);
+// --limit N (0 = no limit). Without the flag: 100 rows for a table on a
+// terminal, no limit for a file format (csv, json), so that a file holds
+// every row unless asked otherwise.
+absl::StatusOr<int> Limit(const CommandLine& flags, bool file_format);
 
 // --min-sequence N (default 0: the newest view, without waiting): the
 // sequence a write printed, for an analysis that must see it.

@@ -404,8 +404,9 @@ void AppendCsvCell(absl::string_view cell, std::string* out) {
   out->push_back('"');
 }
 
-void WriteCsv(const Rows& rows, std::ostream& out) {
-  out << "\xEF\xBB\xBF";  // UTF-8 BOM: Excel then reads the file as UTF-8
+namespace {
+
+void WriteCsvRows(const Rows& rows, std::ostream& out) {
   std::string line;
   auto write_row = [&](const std::vector<std::string>& row) {
     line.clear();
@@ -418,6 +419,28 @@ void WriteCsv(const Rows& rows, std::ostream& out) {
   };
   write_row(rows.header);
   for (const auto& row : rows.cells) write_row(row);
+}
+
+constexpr char kBom[] = "\xEF\xBB\xBF";  // Excel then reads UTF-8
+
+}  // namespace
+
+void WriteCsv(const Rows& rows, std::ostream& out) {
+  out << kBom;
+  WriteCsvRows(rows, out);
+}
+
+void WriteCsvTables(
+    const std::vector<std::pair<std::string, const Rows*>>& tables,
+    std::ostream& out) {
+  out << kBom;
+  for (size_t i = 0; i < tables.size(); ++i) {
+    if (i > 0) out << "\r\n";
+    std::string title;
+    AppendCsvCell(tables[i].first, &title);
+    out << title << "\r\n";
+    WriteCsvRows(*tables[i].second, out);
+  }
 }
 
 void WriteRecord(const Rows& rows, std::ostream& out) {

@@ -5,6 +5,7 @@
 
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -45,6 +46,11 @@ void WriteTable(const Rows& rows, std::ostream& out);
 // Writes rows as RFC 4180 CSV preceded by a UTF-8 BOM, each cell as
 // AppendCsvCell writes it.
 void WriteCsv(const Rows& rows, std::ostream& out);
+// Several tables in one CSV file (one BOM): each preceded by a line with its
+// title and followed by an empty line.
+void WriteCsvTables(
+    const std::vector<std::pair<std::string, const Rows*>>& tables,
+    std::ostream& out);
 // Appends one cell as WriteCsv writes it: quoted when it holds a comma, a
 // quote or a line break; guarded (CsvCellNeedsGuard) so that a spreadsheet
 // shows what the cell says:

@@ -219,7 +219,7 @@ absl::Status RunTraverse(const CommandLine& flags, Context& context) {
   // --limit the server's default budget applies, not the listing default.
   int limit = 0;
   if (flags.Has("limit")) {
-    CHAINKG_ASSIGN_OR_RETURN(limit, Limit(flags));
+    CHAINKG_ASSIGN_OR_RETURN(limit, Limit(flags, /*file_format=*/false));
   }
   request.set_max_results(limit);
   CHAINKG_ASSIGN_OR_RETURN(long long max_visited,

@@ -809,6 +809,45 @@ TEST_F(CliTest, RegionsAreNamedAndAnEmptyRegionIsAnError) {
   EXPECT_THAT(csv.out, HasSubstr("\"'=HYPERLINK(\"\"http://x\"\")\""));
 }
 
+// Issue 16: a file holds every row unless --limit says otherwise, a cut
+// listing says so in every format, and stats writes every table.
+TEST_F(CliTest, FilesHoldEveryRowAndEveryTableOrSayTheyAreCut) {
+  std::string demo = ::testing::TempDir() + "/files-demo";
+  ASSERT_EQ(
+      Cli({"demo", "generate", "--out", demo, "--scale", "small"}).exit_code,
+      0);
+  ASSERT_EQ(Cli({"load", demo}).exit_code, 0);
+  ProcessResult json = Cli({"--format", "json", "stats"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  v1::StatsResponse stats;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(json.out, &stats).ok());
+  ASSERT_GT(stats.firms(), 100);
+
+  ProcessResult all = Cli({"--format", "csv", "list", "firm"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  std::vector<std::string> lines =
+      absl::StrSplit(all.out, "\r\n", absl::SkipEmpty());
+  EXPECT_EQ(static_cast<int64_t>(lines.size()) - 1, stats.firms());
+  EXPECT_THAT(all.err, Not(HasSubstr("cut at")));
+
+  ProcessResult five = Cli({"--format", "csv", "--limit", "5", "list", "firm"});
+  ASSERT_EQ(five.exit_code, 0) << five.err;
+  lines = absl::StrSplit(five.out, "\r\n", absl::SkipEmpty());
+  EXPECT_EQ(lines.size(), 6u);
+  EXPECT_THAT(five.err, HasSubstr("cut at 5 rows"));
+  ProcessResult table = Cli({"list", "firm"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.err, HasSubstr("cut at 100 rows"));
+
+  ProcessResult csv = Cli({"--format", "csv", "stats", "--region", "4419"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_THAT(csv.out, HasSubstr("credentials\r\ncredential,level,firms\r\n"));
+  EXPECT_THAT(csv.out, HasSubstr("\r\n\r\nchains\r\nchain,name,"));
+  EXPECT_THAT(csv.out, HasSubstr("\r\n\r\nregions\r\nregion,region_name,"
+                                 "firms\r\n441900,广东省 东莞市,"));
+}
+
 TEST_F(CliTest, StatsOfTheDemoMatchACountOfItsFiles) {
   std::string demo = ::testing::TempDir() + "/stats-demo";
   ASSERT_EQ(
