@@ -76,6 +76,8 @@ verbs:
       --region PREFIX           our region (default: the whole home country)
       --home-country CC (CN), --as-of YYYY-MM-DD, --candidates N (5)
       --hhi X (0.25), --outside-share X (0.5), --mode observed|capability
+      --lang zh|en              evidence and reasons in Chinese (default) or
+                                English
   upstream|downstream           breadth-first from a firm or product: its
       --firm KEY | --product KEY  suppliers and inputs (upstream) or customers
                                 and uses (downstream), by depth
@@ -95,7 +97,7 @@ verbs:
                                 other makers of one of the firm's inputs,
                                 nearest first (same city, province, country,
                                 abroad), then by credential and maturity
-      --as-of YYYY-MM-DD, --limit N (20)
+      --as-of YYYY-MM-DD, --limit N (20), --lang zh|en (reasons)
   impact                        what stops if firms, a region or a country are
                                 cut off (same AND/OR rule, from the world as
                                 it is), with the propagation depth
@@ -630,6 +632,7 @@ absl::Status CmdSubstitutes(const CommandLine& flags, Context& context) {
   CHAINKG_ASSIGN_OR_RETURN(long long limit, flags.GetInt("limit", 20));
   if (limit < 1 || limit > 1000) return Usage("--limit must be within 1..1000");
   request.set_max_results(static_cast<int>(limit));
+  request.set_lang(flags.Get("lang", ""));
   CHAINKG_ASSIGN_OR_RETURN(uint64_t min_sequence, MinSequence(flags));
   request.set_min_sequence(min_sequence);
   v1::SubstitutesResponse response;
@@ -882,27 +885,49 @@ absl::Status CmdStats(const CommandLine& flags, Context& context) {
 
 std::vector<FlagSpec> CommandFlags() {
   return {
-      {"server"},        {"format"},
-      {"timeout-ms"},    {"credential"},
-      {"level"},         {"region"},
-      {"country"},       {"as-of"},
-      {"match"},         {"limit"},
-      {"file"},          {"replace", false},
-      {"direction"},     {"edge-kind"},
-      {"help", false},   {"as"},
-      {"strict", false}, {"batch-size"},
-      {"out"},           {"scale"},
-      {"seed"},          {"firm"},
-      {"mode"},          {"remove-firm"},
-      {"remove-region"}, {"remove-country"},
-      {"chain"},         {"home-country"},
-      {"hhi"},           {"outside-share"},
-      {"candidates"},    {"product"},
-      {"depth"},         {"paths", false},
-      {"encoding"},      {"max-visited"},
-      {"kind"},          {"undirected", false},
-      {"token"},         {"tls-ca"},
-      {"tls-cert"},      {"tls-key"},
+      {"server"},
+      {"format"},
+      {"timeout-ms"},
+      {"credential"},
+      {"level"},
+      {"region"},
+      {"country"},
+      {"as-of"},
+      {"match"},
+      {"limit"},
+      {"file"},
+      {"replace", false},
+      {"direction"},
+      {"edge-kind"},
+      {"help", false},
+      {"as"},
+      {"strict", false},
+      {"batch-size"},
+      {"out"},
+      {"scale"},
+      {"seed"},
+      {"firm"},
+      {"mode"},
+      {"remove-firm"},
+      {"remove-region"},
+      {"remove-country"},
+      {"chain"},
+      {"home-country"},
+      {"hhi"},
+      {"outside-share"},
+      {"candidates"},
+      {"product"},
+      {"lang"},
+      {"depth"},
+      {"paths", false},
+      {"encoding"},
+      {"max-visited"},
+      {"kind"},
+      {"undirected", false},
+      {"token"},
+      {"tls-ca"},
+      {"tls-cert"},
+      {"tls-key"},
       {"min-sequence"},
   };
 }

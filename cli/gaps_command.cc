@@ -385,6 +385,7 @@ absl::Status RunGaps(const CommandLine& flags, Context& context) {
     }
     request.set_max_candidates(candidates);
   }
+  request.set_lang(flags.Get("lang", ""));
   CHAINKG_ASSIGN_OR_RETURN(v1::SupplyMode mode,
                            ParseSupplyMode(flags.Get("mode", "observed")));
   request.set_mode(mode);

@@ -20,6 +20,7 @@
 #include "util/codes.h"
 #include "util/field_error.h"
 #include "util/region_names.h"
+#include "util/status_macros.h"
 #include "util/throttled_check.h"
 
 namespace chainkg::server {
@@ -92,6 +93,14 @@ absl::Status CheckOptional(absl::string_view field, absl::string_view value,
 // The gap report's options from a request: defaults filled in, every
 // field checked (INVALID_ARGUMENT naming it). The target is checked by the
 // handler, the limits are the call's.
+// The language of a request's sentences: "zh" or empty Chinese, "en".
+absl::StatusOr<graph::Language> LanguageOf(const std::string& lang) {
+  if (lang.empty() || lang == "zh") return graph::Language::kChinese;
+  if (lang == "en") return graph::Language::kEnglish;
+  return InvalidField("lang",
+                      absl::StrCat("must be zh or en, got \"", lang, "\""));
+}
+
 absl::StatusOr<graph::GapOptions> GapOptionsOf(const v1::GapsRequest& request) {
   if (request.upstream_depth() < 0 || request.upstream_depth() > 20) {
     return InvalidField("upstream_depth", "must be within 0..20");
@@ -100,6 +109,7 @@ absl::StatusOr<graph::GapOptions> GapOptionsOf(const v1::GapsRequest& request) {
     return InvalidField("mode", "unknown value");
   }
   graph::GapOptions options;
+  CHAINKG_ASSIGN_OR_RETURN(options.language, LanguageOf(request.lang()));
   options.upstream_depth =
       request.upstream_depth() == 0 ? 2 : request.upstream_depth();
   options.region_prefix = request.region_prefix();
@@ -525,6 +535,9 @@ grpc::Status AnalysisServiceImpl::Substitutes(
       Limit(request->max_results(), 20, 1000, "max_results");
   if (!rows.ok()) return ToGrpcStatus(rows.status(), kRpc);
   options.max_results = static_cast<int>(*rows);
+  absl::StatusOr<graph::Language> language = LanguageOf(request->lang());
+  if (!language.ok()) return ToGrpcStatus(language.status(), kRpc);
+  options.language = *language;
   absl::StatusOr<std::shared_ptr<const graph::View>> view =
       ViewFor(request->min_sequence(), *context);
   if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);

@@ -1,5 +1,9 @@
 #include "graph/analysis/firm_rank.h"
 
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
 namespace chainkg::graph {
 
 int CredentialRank(const CredentialFact& credential) {
@@ -36,48 +40,62 @@ int CredentialRank(const CredentialFact& credential) {
   return kind * 4 + level;
 }
 
-absl::string_view CredentialLabel(v1::CredentialKind kind) {
+namespace {
+
+absl::string_view KindLabel(v1::CredentialKind kind, Language language) {
+  const bool zh = language == Language::kChinese;
   switch (kind) {
     case v1::CREDENTIAL_KIND_CHAIN_LEADER:
-      return "chain leader 链主";
+      return zh ? "链主" : "chain leader 链主";
     case v1::CREDENTIAL_KIND_SINGLE_ITEM_CHAMPION:
-      return "single-item champion 单项冠军";
+      return zh ? "单项冠军" : "single-item champion 单项冠军";
     case v1::CREDENTIAL_KIND_LITTLE_GIANT:
-      return "little giant 小巨人";
+      return zh ? "专精特新小巨人" : "little giant 小巨人";
     case v1::CREDENTIAL_KIND_SPECIALIZED_SME:
-      return "specialized SME 专精特新";
+      return zh ? "专精特新中小企业" : "specialized SME 专精特新";
     case v1::CREDENTIAL_KIND_INNOVATIVE_SME:
-      return "innovative SME 创新型中小企业";
+      return zh ? "创新型中小企业" : "innovative SME 创新型中小企业";
     case v1::CREDENTIAL_KIND_HIGH_TECH_ENTERPRISE:
-      return "high-tech enterprise 高新技术企业";
+      return zh ? "高新技术企业" : "high-tech enterprise 高新技术企业";
     case v1::CREDENTIAL_KIND_SMART_FACTORY:
-      return "smart factory 智能工厂";
+      return zh ? "智能工厂" : "smart factory 智能工厂";
     default:
       return "";
   }
 }
 
-absl::string_view LevelLabel(v1::Level level) {
+absl::string_view LevelLabel(v1::Level level, Language language) {
+  const bool zh = language == Language::kChinese;
   switch (level) {
     case v1::LEVEL_NATIONAL:
-      return "national ";
+      return zh ? "国家级" : "national ";
     case v1::LEVEL_PROVINCIAL:
-      return "provincial ";
+      return zh ? "省级" : "provincial ";
     case v1::LEVEL_MUNICIPAL:
-      return "municipal ";
+      return zh ? "市级" : "municipal ";
     default:
       return "";
   }
 }
 
-absl::string_view MaturityLabel(int maturity) {
+}  // namespace
+
+std::string CredentialText(const CredentialFact& credential,
+                           Language language) {
+  absl::string_view kind = KindLabel(credential.kind, language);
+  if (kind.empty()) return "";
+  return absl::StrCat(LevelLabel(credential.level, language), kind);
+}
+
+absl::string_view MaturityLabel(int maturity, Language language) {
+  const bool zh = language == Language::kChinese;
   switch (maturity) {
     case v1::MATURITY_MASS:
-      return "mass production 量产";
+      return zh ? "量产" : "mass production 量产";
     case v1::MATURITY_PILOT:
-      return "pilot 中试";
+      return zh ? "中试" : "pilot 中试";
     case v1::MATURITY_RD:
-      return "R&D 研发";
+      return zh ? "研发" : "R&D 研发";
     default:
       return "";
   }

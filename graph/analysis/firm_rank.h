@@ -3,9 +3,12 @@
 // Internal to graph/analysis.
 #pragma once
 
+#include <string>
+
 #include "absl/strings/string_view.h"
 
 #include "chainkg/v1/model.pb.h"
+#include "graph/analysis/language.h"
 #include "graph/view/view.h"
 
 namespace chainkg::graph {
@@ -20,10 +23,10 @@ int CredentialRank(const CredentialFact& credential);
 CredentialFact BestCredential(const View& view, ViewIndex firm,
                               DateNumber as_of);
 
-// "single-item champion 单项冠军", "national ", "mass production 量产";
-// empty for UNSPECIFIED.
-absl::string_view CredentialLabel(v1::CredentialKind kind);
-absl::string_view LevelLabel(v1::Level level);
-absl::string_view MaturityLabel(int maturity);
+// A credential with its level as a reason reads it: "国家级小巨人" or
+// "national little giant 小巨人"; empty for UNSPECIFIED.
+std::string CredentialText(const CredentialFact& credential, Language language);
+// "量产" or "mass production 量产"; empty for UNSPECIFIED.
+absl::string_view MaturityLabel(int maturity, Language language);
 
 }  // namespace chainkg::graph

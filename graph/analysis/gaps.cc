@@ -11,6 +11,7 @@
 
 #include "graph/analysis/firm_rank.h"
 #include "graph/analysis/stats.h"
+#include "util/region_names.h"
 #include "util/status_macros.h"
 
 namespace chainkg::graph {
@@ -37,14 +38,22 @@ std::string Percent(double share) {
 }
 
 // Per-report state: the place of every firm met, scratch stamps.
+// "广东省 东莞市" for region 4419 (the prefix itself when the table does not
+// know it), the home country for no region.
+std::string RegionLabel(const GapOptions& options) {
+  if (options.region_prefix.empty()) return options.home_country;
+  std::string name = RegionName(options.region_prefix);
+  return name.empty() ? options.region_prefix : name;
+}
+
 class GapCalculator {
  public:
   GapCalculator(const View& view, ViewIndex chain, const GapOptions& options)
       : view_(view),
         chain_(chain),
         options_(options),
-        region_label_(options.region_prefix.empty() ? options.home_country
-                                                    : options.region_prefix),
+        zh_(options.language == Language::kChinese),
+        region_label_(RegionLabel(options)),
         in_chain_(view.vertex_count(), false),
         producer_slot_(view.vertex_count(), -1),
         visit_stamp_(view.vertex_count(), 0),
@@ -115,6 +124,8 @@ class GapCalculator {
   const View& view_;
   ViewIndex chain_;
   const GapOptions& options_;
+  // Chinese sentences (else English).
+  bool zh_;
   std::string region_label_;
   std::vector<bool> in_chain_;
   std::vector<int32_t> producer_slot_;
@@ -249,30 +260,43 @@ absl::Status GapCalculator::FindForeignCriticalSuppliers(
 }
 
 void GapCalculator::Explain(GapCandidate& candidate, bool makes) const {
+  const Language language = options_.language;
   std::vector<std::string> reasons;
-  if (candidate.best_credential.kind != v1::CREDENTIAL_KIND_UNSPECIFIED) {
-    reasons.push_back(
-        absl::StrCat(LevelLabel(candidate.best_credential.level),
-                     CredentialLabel(candidate.best_credential.kind)));
+  if (std::string credential =
+          CredentialText(candidate.best_credential, language);
+      !credential.empty()) {
+    reasons.push_back(std::move(credential));
   }
-  if (!MaturityLabel(candidate.maturity).empty()) {
-    reasons.emplace_back(MaturityLabel(candidate.maturity));
+  if (!MaturityLabel(candidate.maturity, language).empty()) {
+    reasons.emplace_back(MaturityLabel(candidate.maturity, language));
   }
-  if (!makes) reasons.emplace_back("known from an observed supply");
+  if (!makes) {
+    reasons.emplace_back(zh_ ? "据已观测的供货关系"
+                             : "known from an observed supply");
+  }
   if (candidate.chain_products > 1) {
-    reasons.push_back(absl::StrCat("makes ", candidate.chain_products,
-                                   " products of this chain"));
+    reasons.push_back(
+        zh_ ? absl::StrCat("生产本链 ", candidate.chain_products, " 种产品")
+            : absl::StrCat("makes ", candidate.chain_products,
+                           " products of this chain"));
   }
   if (candidate.local_buyers > 0) {
-    reasons.push_back(absl::StrCat("already supplies ", candidate.local_buyers,
-                                   " firm(s) in ", region_label_));
+    reasons.push_back(zh_ ? absl::StrCat("已向", region_label_, " ",
+                                         candidate.local_buyers, " 家企业供货")
+                          : absl::StrCat("already supplies ",
+                                         candidate.local_buyers, " firm(s) in ",
+                                         region_label_));
   }
   const absl::string_view region = view_.region(candidate.firm);
-  reasons.push_back(
-      candidate.domestic
-          ? absl::StrCat("in ", region.empty() ? "CN" : region)
-          : absl::StrCat("abroad (", view_.country(candidate.firm), ")"));
-  candidate.reason = absl::StrJoin(reasons, "; ");
+  const std::string place = region.empty()
+                                ? std::string(options_.home_country)
+                                : absl::StrCat(RegionName(region), " ", region);
+  reasons.push_back(candidate.domestic
+                        ? absl::StrCat(zh_ ? "位于 " : "in ", place)
+                        : absl::StrCat(zh_ ? "境外（" : "abroad (",
+                                       view_.country(candidate.firm),
+                                       zh_ ? "）" : ")"));
+  candidate.reason = absl::StrJoin(reasons, zh_ ? "；" : "; ");
 }
 
 absl::Status GapCalculator::Classify(GapRow& row,
@@ -361,39 +385,60 @@ absl::Status GapCalculator::Classify(GapRow& row,
   // CHOKEPOINT
   if (domestic == 0 && row.foreign_producers > 0) {
     row.classes.push_back(GapClass::kChokepoint);
-    row.evidence.push_back(absl::StrCat(
-        "no producer in ", options_.home_country, "; ", row.foreign_producers,
-        " abroad (", absl::StrJoin(row.foreign_countries, ", "), ")",
-        row.unknown_country_producers > 0
-            ? absl::StrCat(", ", row.unknown_country_producers,
-                           " of unknown country")
-            : ""));
+    row.evidence.push_back(
+        zh_ ? absl::StrCat(
+                  "国内（", options_.home_country, "）无生产企业；境外 ",
+                  row.foreign_producers, " 家（",
+                  absl::StrJoin(row.foreign_countries, "、"), "）",
+                  row.unknown_country_producers > 0
+                      ? absl::StrCat("，另有 ", row.unknown_country_producers,
+                                     " 家国别不明")
+                      : "")
+            : absl::StrCat(
+                  "no producer in ", options_.home_country, "; ",
+                  row.foreign_producers, " abroad (",
+                  absl::StrJoin(row.foreign_countries, ", "), ")",
+                  row.unknown_country_producers > 0
+                      ? absl::StrCat(", ", row.unknown_country_producers,
+                                     " of unknown country")
+                      : ""));
   }
   if (!row.foreign_critical.empty()) {
     if (row.classes.empty()) row.classes.push_back(GapClass::kChokepoint);
     const ForeignCriticalSupplier& first = row.foreign_critical.front();
-    row.evidence.push_back(absl::StrCat(
-        "foreign maker ", view_.name(first.firm), " (",
-        view_.country(first.firm),
-        ") is a critical supplier of local chain "
-        "leader ",
-        view_.name(first.leader),
-        row.foreign_critical.size() > 1
-            ? absl::StrCat(" (and ", row.foreign_critical.size() - 1,
-                           " more such pair(s))")
-            : ""));
+    const size_t more = row.foreign_critical.size() - 1;
+    row.evidence.push_back(
+        zh_ ? absl::StrCat(
+                  "境外企业", view_.name(first.firm), "（",
+                  view_.country(first.firm), "）是本地链主",
+                  view_.name(first.leader), "的关键供应商",
+                  more > 0 ? absl::StrCat("（另有 ", more, " 对）") : "")
+            : absl::StrCat(
+                  "foreign maker ", view_.name(first.firm), " (",
+                  view_.country(first.firm),
+                  ") is a critical supplier of local chain leader ",
+                  view_.name(first.leader),
+                  more > 0 ? absl::StrCat(" (and ", more, " more such pair(s))")
+                           : ""));
   }
   // MISSING
   if (row.local_producers == 0) {
     row.classes.push_back(GapClass::kMissing);
-    row.evidence.push_back(
-        total_producers == 0
-            ? std::string("no producer recorded anywhere")
-            : absl::StrCat("no producer in ", region_label_, "; ",
-                           row.domestic_producers, " elsewhere in ",
-                           options_.home_country, ", ", row.foreign_producers,
-                           " abroad; needed by ", row.local_users,
-                           " local firm(s) downstream"));
+    if (total_producers == 0) {
+      row.evidence.emplace_back(zh_ ? "尚无任何生产企业的记录"
+                                    : "no producer recorded anywhere");
+    } else {
+      row.evidence.push_back(
+          zh_ ? absl::StrCat(region_label_, "无生产企业；国内其他地区 ",
+                             row.domestic_producers, " 家，境外 ",
+                             row.foreign_producers, " 家；本地下游 ",
+                             row.local_users, " 家企业需要")
+              : absl::StrCat("no producer in ", region_label_, "; ",
+                             row.domestic_producers, " elsewhere in ",
+                             options_.home_country, ", ", row.foreign_producers,
+                             " abroad; needed by ", row.local_users,
+                             " local firm(s) downstream"));
+    }
   }
   // BREAK_RISK
   bool break_risk = false;
@@ -401,34 +446,48 @@ absl::Status GapCalculator::Classify(GapRow& row,
       *row.outside_share >= options_.outside_share_threshold) {
     break_risk = true;
     row.evidence.push_back(
-        absl::StrCat(Percent(*row.outside_share),
-                     " of observed supply to local buyers comes from outside ",
-                     region_label_, " (threshold ",
-                     Percent(options_.outside_share_threshold), ")"));
+        zh_ ? absl::StrCat("本地采购方已观测的供货中 ",
+                           Percent(*row.outside_share), " 来自", region_label_,
+                           "以外（阈值 ",
+                           Percent(options_.outside_share_threshold), "）")
+            : absl::StrCat(
+                  Percent(*row.outside_share),
+                  " of observed supply to local buyers comes from outside ",
+                  region_label_, " (threshold ",
+                  Percent(options_.outside_share_threshold), ")"));
   }
   if (!outside.empty() && row.domestic_producers == 0 &&
       row.unknown_country_producers == 0 && row.foreign_countries.size() == 1) {
     break_risk = true;
-    row.evidence.push_back(absl::StrCat("every producer outside ",
-                                        region_label_, " is in ",
-                                        row.foreign_countries.front()));
+    row.evidence.push_back(
+        zh_ ? absl::StrCat(region_label_, "以外的生产企业全部在",
+                           row.foreign_countries.front())
+            : absl::StrCat("every producer outside ", region_label_, " is in ",
+                           row.foreign_countries.front()));
   }
   if (break_risk) row.classes.push_back(GapClass::kBreakRisk);
   // WEAK
   if (row.local_producers >= 1) {
     std::vector<std::string> weak;
     if (row.local_producers == 1) {
-      weak.push_back(absl::StrCat("only one local producer (",
-                                  view_.name(local.front()->firm), ")"));
+      weak.push_back(zh_ ? absl::StrCat("本地仅一家生产企业（",
+                                        view_.name(local.front()->firm), "）")
+                         : absl::StrCat("only one local producer (",
+                                        view_.name(local.front()->firm), ")"));
     }
     if (row.local_credentialed == 0) {
-      weak.emplace_back("no local producer holds a credential in force");
+      weak.emplace_back(zh_ ? "本地生产企业均无有效资质"
+                            : "no local producer holds a credential in force");
     }
     if (row.hhi.has_value() && *row.hhi >= options_.hhi_threshold) {
-      weak.push_back(absl::StrCat(
-          "supply to local buyers is concentrated: HHI ",
-          static_cast<int>(*row.hhi * 10000 + 0.5),
-          " >= ", static_cast<int>(options_.hhi_threshold * 10000 + 0.5)));
+      const int hhi = static_cast<int>(*row.hhi * 10000 + 0.5);
+      const int threshold =
+          static_cast<int>(options_.hhi_threshold * 10000 + 0.5);
+      weak.push_back(
+          zh_ ? absl::StrCat("本地采购方的供货集中：HHI ", hhi, " ≥ ",
+                             threshold)
+              : absl::StrCat("supply to local buyers is concentrated: HHI ",
+                             hhi, " >= ", threshold));
     }
     if (!weak.empty()) {
       row.classes.push_back(GapClass::kWeak);
@@ -439,8 +498,10 @@ absl::Status GapCalculator::Classify(GapRow& row,
       row.classes.empty() ? GapClass::kCovered : row.classes.front();
   if (row.classes.empty()) {
     row.evidence.push_back(
-        absl::StrCat(row.local_producers, " local producers, ",
-                     row.local_credentialed, " with a credential"));
+        zh_ ? absl::StrCat("本地生产企业 ", row.local_producers, " 家，其中 ",
+                           row.local_credentialed, " 家有资质")
+            : absl::StrCat(row.local_producers, " local producers, ",
+                           row.local_credentialed, " with a credential"));
   }
 
   // Local producers, credentialed first; candidates outside, best first.

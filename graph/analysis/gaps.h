@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 
+#include "graph/analysis/language.h"
 #include "graph/analysis/supply_network.h"
 #include "graph/view/view.h"
 
@@ -36,6 +37,8 @@ struct GapOptions {
   // whole home country is local.
   std::string region_prefix;
   std::string home_country = "CN";
+  // Of the evidence and the candidates' reasons.
+  Language language = Language::kChinese;
   // Credentials count when in force on this date (0: when not revoked).
   DateNumber as_of = 0;
   // WEAK when the local suppliers' Herfindahl index over the observed

@@ -28,18 +28,19 @@ Proximity ProximityOf(const View& view, ViewIndex from, ViewIndex to) {
   return Proximity::kSameCountry;
 }
 
-absl::string_view ProximityLabel(Proximity proximity) {
+absl::string_view ProximityLabel(Proximity proximity, Language language) {
+  const bool zh = language == Language::kChinese;
   switch (proximity) {
     case Proximity::kSameCity:
-      return "same city 同城";
+      return zh ? "同城" : "same city 同城";
     case Proximity::kSameProvince:
-      return "same province 同省";
+      return zh ? "同省" : "same province 同省";
     case Proximity::kSameCountry:
-      return "same country 国内";
+      return zh ? "国内" : "same country 国内";
     case Proximity::kAbroad:
-      return "abroad 境外";
+      return zh ? "境外" : "abroad 境外";
     case Proximity::kUnknown:
-      return "country unknown";
+      return zh ? "国别不明" : "country unknown";
   }
   return "";
 }
@@ -128,23 +129,28 @@ absl::StatusOr<SubstitutesResult> Substitutes(
   size_t keep = std::min(all.size(), static_cast<size_t>(options.max_results));
   std::partial_sort(all.begin(), all.begin() + keep, all.end(), better);
   all.resize(keep);
+  const Language language = options.language;
+  const bool zh = language == Language::kChinese;
   for (Substitute& s : all) {
     std::vector<std::string> reasons = {
-        std::string(ProximityLabel(s.proximity))};
-    if (s.best_credential.kind != v1::CREDENTIAL_KIND_UNSPECIFIED) {
-      reasons.push_back(absl::StrCat(LevelLabel(s.best_credential.level),
-                                     CredentialLabel(s.best_credential.kind)));
+        std::string(ProximityLabel(s.proximity, language))};
+    if (std::string credential = CredentialText(s.best_credential, language);
+        !credential.empty()) {
+      reasons.push_back(std::move(credential));
     }
-    if (!MaturityLabel(s.maturity).empty()) {
-      reasons.emplace_back(MaturityLabel(s.maturity));
+    if (!MaturityLabel(s.maturity, language).empty()) {
+      reasons.emplace_back(MaturityLabel(s.maturity, language));
     }
     if (s.customers > 0) {
       reasons.push_back(
-          absl::StrCat("observed supplying ", s.customers, " firm(s)"));
+          zh ? absl::StrCat("已观测向 ", s.customers, " 家企业供货")
+             : absl::StrCat("observed supplying ", s.customers, " firm(s)"));
     }
-    if (s.maturity == 0)
-      reasons.emplace_back("known from observed supply only");
-    s.reason = absl::StrJoin(reasons, "; ");
+    if (s.maturity == 0) {
+      reasons.emplace_back(zh ? "仅据已观测的供货关系"
+                              : "known from observed supply only");
+    }
+    s.reason = absl::StrJoin(reasons, zh ? "；" : "; ");
   }
   result.substitutes = std::move(all);
   return result;

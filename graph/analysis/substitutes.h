@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 
+#include "graph/analysis/language.h"
 #include "graph/view/view.h"
 
 namespace chainkg::graph {
@@ -27,6 +28,7 @@ enum class Proximity {
 struct SubstituteOptions {
   DateNumber as_of = 0;  // credentials in force then (0: not revoked)
   int max_results = 20;
+  Language language = Language::kChinese;  // of the reasons
 };
 
 struct Substitute {

@@ -277,7 +277,7 @@ TEST(GapsTest, HandCheckedChainGetsOneClassPerRule) {
 
   const GapRow& none = RowOf(*view, report, "none");
   EXPECT_EQ(none.gap_class, GapClass::kMissing);
-  EXPECT_THAT(none.evidence, ElementsAre("no producer recorded anywhere"));
+  EXPECT_THAT(none.evidence, ElementsAre("尚无任何生产企业的记录"));
 
   // A producer of unknown country is neither domestic nor foreign.
   const GapRow& unknown = RowOf(*view, report, "unknown_only");
@@ -356,7 +356,13 @@ TEST(GapsTest, ForeignCriticalSupplierOfLocalLeaderMakesChokepoint) {
   EXPECT_EQ(chip.gap_class, GapClass::kChokepoint);
   ASSERT_EQ(chip.foreign_critical.size(), 1u);
   EXPECT_EQ(view->key(chip.foreign_critical[0].firm), "K");
-  EXPECT_THAT(chip.evidence[0], HasSubstr("critical supplier of local chain"));
+  EXPECT_THAT(chip.evidence[0], HasSubstr("的关键供应商"));
+  // English on request (issue 16).
+  GapOptions english;
+  english.language = Language::kEnglish;
+  GapReport in_english = Report(*view, english);
+  EXPECT_THAT(RowOf(*view, in_english, "chip").evidence[0],
+              HasSubstr("is a critical supplier of local chain leader"));
   // In capability mode the other chip makers stand in: no chokepoint.
   GapOptions capability;
   capability.supply.mode = SupplyMode::kCapability;

@@ -138,7 +138,15 @@ TEST(SubstitutesTest, NearestFirstThenCredentialMaturityAndProvenSupply) {
   EXPECT_EQ(result->substitutes[0].proximity, Proximity::kSameCity);
   EXPECT_THAT(result->substitutes[0].reason, HasSubstr("小巨人"));
   EXPECT_EQ(result->substitutes[5].customers, 1);  // COUNTRY
-  EXPECT_THAT(result->substitutes[7].reason,
+  EXPECT_THAT(result->substitutes[7].reason, HasSubstr("仅据已观测的供货关系"));
+  // English on request (issue 16).
+  SubstituteOptions english;
+  english.language = Language::kEnglish;
+  absl::StatusOr<SubstitutesResult> in_english =
+      Substitutes(*view, *view->Find(v1::VERTEX_KIND_FIRM, "F"),
+                  *view->Find(v1::VERTEX_KIND_PRODUCT, "in"), english);
+  ASSERT_OK(in_english.status());
+  EXPECT_THAT(in_english->substitutes[7].reason,
               HasSubstr("known from observed supply only"));
 
   SubstituteOptions two;

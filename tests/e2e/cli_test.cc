@@ -781,6 +781,18 @@ TEST_F(CliTest, RegionsAreNamedAndAnEmptyRegionIsAnError) {
   ProcessResult gaps = Cli({"gaps", "--chain", "EIT", "--region", "4419"});
   ASSERT_EQ(gaps.exit_code, 0) << gaps.err;
   EXPECT_THAT(gaps.out, HasSubstr("广东省 东莞市 (4419)"));
+  // Evidence and reasons in Chinese, English on request.
+  EXPECT_THAT(gaps.out, HasSubstr("生产企业"));
+  ProcessResult english =
+      Cli({"gaps", "--chain", "EIT", "--region", "4419", "--lang", "en"});
+  ASSERT_EQ(english.exit_code, 0) << english.err;
+  EXPECT_THAT(english.out, HasSubstr("producer"));
+  EXPECT_THAT(english.out, Not(HasSubstr("生产企业")));
+  ProcessResult french =
+      Cli({"gaps", "--chain", "EIT", "--region", "4419", "--lang", "fr"});
+  EXPECT_EQ(french.exit_code, 1);
+  EXPECT_THAT(french.err,
+              HasSubstr("INVALID_ARGUMENT: lang: must be zh or en"));
   for (const char* verb : {"gaps", "stats"}) {
     std::vector<std::string> args = {verb, "--region", "99"};
     if (std::string(verb) == "gaps")
