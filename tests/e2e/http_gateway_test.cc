@@ -21,6 +21,7 @@
 #include "httplib.h"
 #include "server/auth.h"
 #include "server/server.h"
+#include "tests/e2e/server_fixture.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
@@ -37,9 +38,10 @@ std::string ToJson(const google::protobuf::Message& message) {
   return json;
 }
 
-class HttpGatewayTest : public ::testing::Test {
+class HttpGatewayTest : public testing::ServerFixture {
  protected:
-  // The documented example data, bulk-imported.
+  // The documented example data, bulk-imported; each test starts the
+  // server with the options it needs.
   void SetUp() override {
     testing::ProcessResult imported = testing::RunProcess(
         {CHAINKG_IMPORT_PATH, "--db", dir_.Sub("db"), CHAINKG_EXAMPLES_DIR});
@@ -49,20 +51,12 @@ class HttpGatewayTest : public ::testing::Test {
   void Start(const std::string& tokens_file = "",
              const std::string& allow_origin = "") {
     server::ServerOptions options;
-    options.db_path = dir_.Sub("db");
-    options.listen_address = "127.0.0.1:0";
     options.tokens_file = tokens_file;
     options.http.listen_address = "127.0.0.1:0";
     options.http.max_body_bytes = 64 << 10;
     options.http.allow_origin = allow_origin;
-    absl::StatusOr<std::unique_ptr<server::ChainkgServer>> started =
-        server::ChainkgServer::Start(options);
-    ASSERT_TRUE(started.ok()) << started.status();
-    server_ = std::move(*started);
-    channel_ = grpc::CreateChannel(server_->address(),
-                                   grpc::InsecureChannelCredentials());
+    StartServer(options);
     analysis_ = v1::AnalysisService::NewStub(channel_);
-    graph_ = v1::GraphService::NewStub(channel_);
     std::vector<std::string> host_port =
         absl::StrSplit(server_->http_address(), ':');
     http_ = std::make_unique<httplib::Client>(host_port[0],
@@ -104,11 +98,7 @@ class HttpGatewayTest : public ::testing::Test {
     EXPECT_EQ(result->body, ToJson(response));
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<server::ChainkgServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::AnalysisService::Stub> analysis_;
-  std::unique_ptr<v1::GraphService::Stub> graph_;
   std::unique_ptr<httplib::Client> http_;
 };
 
@@ -152,7 +142,7 @@ TEST_F(HttpGatewayTest, EveryAnalysisAnswersTheSameJsonAsGrpc) {
   get.mutable_ref()->set_kind(v1::VERTEX_KIND_FIRM);
   get.mutable_ref()->set_key("SZSE:300607");
   ExpectParity("chainkg.v1.GraphService/GetVertex", get,
-               &v1::GraphService::Stub::GetVertex, *graph_);
+               &v1::GraphService::Stub::GetVertex, *stub_);
 }
 
 TEST_F(HttpGatewayTest, TraverseStreamsOneJsonLinePerGrpcMessage) {
@@ -308,7 +298,7 @@ TEST_F(HttpGatewayTest, TokensAndRolesAreThoseOfGrpc) {
   get.mutable_ref()->set_kind(v1::VERTEX_KIND_FIRM);
   get.mutable_ref()->set_key("EXT:New");
   v1::GetVertexResponse got;
-  grpc::Status status = graph_->GetVertex(Call(reader).get(), get, &got);
+  grpc::Status status = stub_->GetVertex(Call(reader).get(), get, &got);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(got.vertex().firm().name(), "New Co");
 }

@@ -19,9 +19,9 @@ class ServerFixture : public ::testing::Test {
  protected:
   void SetUp() override { StartServer(); }
 
-  // (Re)starts the server on the fixture's database.
-  void StartServer() {
-    server::ServerOptions options;
+  // (Re)starts the server on the fixture's database, on a free loopback
+  // port, with the other options as given.
+  void StartServer(server::ServerOptions options = server::ServerOptions()) {
     options.db_path = dir_.Sub("db");
     options.listen_address = "127.0.0.1:0";
     absl::StatusOr<std::unique_ptr<server::ChainkgServer>> started =
