@@ -137,6 +137,16 @@ options:
 
 namespace {
 
+// "电池包 (cell-pack), 电芯 (cell)": names with their keys.
+std::string NamesText(
+    const google::protobuf::RepeatedPtrField<v1::NamedKey>& named) {
+  std::vector<std::string> texts;
+  for (const v1::NamedKey& one : named) {
+    texts.push_back(absl::StrCat(one.name(), " (", one.key(), ")"));
+  }
+  return absl::StrJoin(texts, ", ");
+}
+
 // "广东拓斯达科技股份有限公司 (SZSE:300607), ..." for a chain's leaders.
 std::string LeadersText(const v1::ChainStats& chain) {
   std::vector<std::string> leaders;
@@ -564,11 +574,10 @@ absl::Status CmdCritical(const CommandLine& flags, Context& context) {
     std::string product =
         absl::StrCat(line.product_name(), " (", line.product_key(), ")");
     if (!line.works()) {
-      rows.cells.push_back(
-          {product,
-           absl::StrCat("no: no working supplier of ",
-                        absl::StrJoin(line.unsupplied_input_keys(), ", ")),
-           "", "", "", "", ""});
+      rows.cells.push_back({product,
+                            absl::StrCat("no: no working supplier of ",
+                                         NamesText(line.unsupplied_inputs())),
+                            "", "", "", "", ""});
       continue;
     }
     if (line.critical_firms().empty()) {
@@ -786,9 +795,8 @@ absl::Status CmdImpact(const CommandLine& flags, Context& context) {
                << "): " << response.lines_stopped()
                << " production lines stop, " << response.firms_hit_count()
                << " more firms hit, depth " << response.max_depth() << "\n";
-  if (!response.chains_hit().empty()) {
-    *context.out << "chains hit: " << absl::StrJoin(response.chains_hit(), " ")
-                 << "\n";
+  if (!response.hit_chains().empty()) {
+    *context.out << "chains hit: " << NamesText(response.hit_chains()) << "\n";
   }
   if (!response.leaders_hit().empty()) {
     std::vector<std::string> leaders;
@@ -798,9 +806,9 @@ absl::Status CmdImpact(const CommandLine& flags, Context& context) {
     *context.out << "chain leaders hit: " << absl::StrJoin(leaders, ", ")
                  << "\n";
   }
-  if (!response.products_lost().empty()) {
+  if (!response.lost_products().empty()) {
     *context.out << "products no longer made: "
-                 << absl::StrJoin(response.products_lost(), " ") << "\n";
+                 << NamesText(response.lost_products()) << "\n";
   }
   if (!response.firms_hit_by_tier().empty()) {
     std::vector<std::string> tiers;

@@ -15,6 +15,11 @@ void Summarize(const graph::View& view, graph::ViewIndex firm,
   out->set_region_name(RegionName(view.region(firm)));
 }
 
+void Name(const graph::View& view, graph::ViewIndex vertex, v1::NamedKey* out) {
+  out->set_key(std::string(view.key(vertex)));
+  out->set_name(std::string(view.name(vertex)));
+}
+
 void StatsToWire(const graph::View& v, const graph::GraphStats& stats,
                  v1::StatsResponse* response) {
   response->set_region_name(RegionName(response->region_prefix()));
@@ -160,6 +165,7 @@ void CriticalToWire(const graph::CriticalAnswer& answer,
     line->set_works(result.works);
     for (graph::ViewIndex input : result.unsupplied_inputs) {
       line->add_unsupplied_input_keys(std::string(v.key(input)));
+      Name(v, input, line->add_unsupplied_inputs());
     }
     for (graph::ViewIndex critical : result.critical_firms) {
       Summarize(v, critical, line->add_critical_firms());
@@ -191,10 +197,12 @@ void ImpactToWire(const graph::View& v, const graph::ImpactSummary& summary,
   for (graph::ViewIndex product : summary.products_lost) {
     if (static_cast<size_t>(response->products_lost_size()) >= max_rows) break;
     response->add_products_lost(std::string(v.key(product)));
+    Name(v, product, response->add_lost_products());
   }
   for (graph::ViewIndex chain : summary.chains_hit) {
     if (static_cast<size_t>(response->chains_hit_size()) >= max_rows) break;
     response->add_chains_hit(std::string(v.key(chain)));
+    Name(v, chain, response->add_hit_chains());
   }
   for (graph::ViewIndex leader : summary.leaders_hit) {
     if (static_cast<size_t>(response->leaders_hit_size()) >= max_rows) break;

@@ -28,6 +28,9 @@ void GapsToWire(const graph::GapAnswer& answer,
 void CriticalToWire(const graph::CriticalAnswer& answer,
                     v1::CriticalSuppliersResponse* response);
 
+// A product's or chain's key and name.
+void Name(const graph::View& view, graph::ViewIndex vertex, v1::NamedKey* out);
+
 // The counts by tier, region (with names) and chain (with its leaders); not
 // the sequence and freshness.
 void StatsToWire(const graph::View& v, const graph::GraphStats& stats,

@@ -423,7 +423,8 @@ TEST_F(CliTest, CriticalSuppliersOfTheDesignExampleAreCDAndR1) {
   // Observed mode with no recorded supplies: a gap, not a criticality.
   ProcessResult observed = Cli({"critical", "--firm", "EXT:F"});
   ASSERT_EQ(observed.exit_code, 0) << observed.err;
-  EXPECT_THAT(observed.out, HasSubstr("no: no working supplier of p1, p2"));
+  EXPECT_THAT(observed.out,
+              HasSubstr("no: no working supplier of 电池包 (p1), 电机 (p2)"));
 
   ProcessResult unknown = Cli({"critical", "--firm", "EXT:nobody"});
   EXPECT_EQ(unknown.exit_code, 1);
@@ -450,6 +451,16 @@ TEST_F(CliTest, CriticalSuppliersOfTheDesignExampleAreCDAndR1) {
   EXPECT_EQ(hit.firms_hit_by_tier(0).kind(), v1::CREDENTIAL_KIND_UNSPECIFIED);
   EXPECT_EQ(hit.firms_hit_by_tier(0).firms(), 3);
   EXPECT_THAT(hit.products_lost(), ::testing::Contains("f"));
+  // Names beside the keys (issue 16), in the answer and in the table.
+  std::map<std::string, std::string> lost;
+  for (const v1::NamedKey& product : hit.lost_products()) {
+    lost[product.key()] = product.name();
+  }
+  EXPECT_EQ(lost["f"], "整车");
+  ProcessResult table =
+      Cli({"impact", "--remove-firm", "EXT:R1", "--mode", "capability"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("整车 (f)"));
   ProcessResult nothing = Cli({"impact"});
   EXPECT_EQ(nothing.exit_code, 1);
   EXPECT_THAT(nothing.err, HasSubstr("INVALID_ARGUMENT: remove_firm_keys"));
