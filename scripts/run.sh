@@ -24,5 +24,5 @@ if [ ! -d "$db" ]; then
   echo "run: try  $cli --server $listen stats --region 4419"
 fi
 
-echo "run: HTTP/JSON at http://$http_listen/api/ (e.g. curl -d '{\"region_prefix\":\"4419\"}' http://$http_listen/api/chainkg.v1.AnalysisService/Stats)"
+echo "run: HTTP/JSON at http://$http_listen/api/ (e.g. curl -H 'Content-Type: application/json' -d '{\"region_prefix\":\"4419\"}' http://$http_listen/api/chainkg.v1.AnalysisService/Stats)"
 exec "$server" --db "$db" --listen "$listen" --http-listen "$http_listen"

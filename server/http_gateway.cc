@@ -9,9 +9,11 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/util/json_util.h"
@@ -80,10 +82,18 @@ void ReplyError(httplib::Response& response, const grpc::Status& status) {
              status.error_details());
 }
 
-// The call's context: the caller's bearer token and deadline.
+// The call's context: the caller's bearer token and deadline. A header
+// gRPC would refuse as metadata (a byte outside printable ASCII) is refused
+// here: gRPC aborts the process on such metadata.
 absl::Status PrepareContext(const httplib::Request& request,
                             grpc::ClientContext& context) {
   std::string authorization = request.get_header_value("Authorization");
+  for (char c : authorization) {
+    if (c < 0x20 || c > 0x7e) {
+      return absl::UnauthenticatedError(
+          "Authorization: only printable ASCII is allowed");
+    }
+  }
   if (!authorization.empty()) {
     context.AddMetadata("authorization", authorization);
   }
@@ -95,10 +105,11 @@ absl::Status PrepareContext(const httplib::Request& request,
   }
   if (!timeout.empty()) {
     int64_t ms = 0;
-    if (!absl::SimpleAtoi(timeout, &ms) || ms <= 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          source, ": must be a positive number of milliseconds, got \"",
-          timeout, "\""));
+    constexpr int64_t kDay = 24 * 3600 * 1000;
+    if (!absl::SimpleAtoi(timeout, &ms) || ms <= 0 || ms > kDay) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(source, ": must be a number of milliseconds within 1..",
+                       kDay, ", got \"", timeout, "\""));
     }
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::milliseconds(ms));
@@ -143,11 +154,20 @@ int HttpStatusOf(int grpc_code) {
 // The route handlers, apart from the listener's life cycle.
 class HttpGateway::Handlers {
  public:
-  explicit Handlers(std::shared_ptr<grpc::Channel> channel)
-      : channel_(channel), generic_(channel) {}
+  explicit Handlers(std::shared_ptr<grpc::Channel> channel,
+                    const HttpGatewayOptions& options)
+      : channel_(channel), generic_(channel), options_(options) {}
 
   // POST /api/<service>/<method>.
   void Call(const httplib::Request& request, httplib::Response& response) {
+    if (absl::Status allowed = Admit(request); !allowed.ok()) {
+      ReplyError(response, static_cast<grpc::StatusCode>(allowed.code()),
+                 allowed.message());
+      if (absl::StartsWith(allowed.message(), "Content-Type")) {
+        response.status = 415;
+      }
+      return;
+    }
     const std::string service_name = request.matches[1];
     const std::string method_name = request.matches[2];
     const google::protobuf::MethodDescriptor* method =
@@ -186,7 +206,7 @@ class HttpGateway::Handlers {
     auto context = std::make_unique<grpc::ClientContext>();
     if (absl::Status prepared = PrepareContext(request, *context);
         !prepared.ok()) {
-      ReplyError(response, grpc::StatusCode::INVALID_ARGUMENT,
+      ReplyError(response, static_cast<grpc::StatusCode>(prepared.code()),
                  prepared.message());
       return;
     }
@@ -198,6 +218,40 @@ class HttpGateway::Handlers {
   }
 
  private:
+  // Whether a request may reach the services at all: JSON only, from the
+  // gateway's own origin (or the one allowed), to a loopback Host when
+  // access is open.
+  absl::Status Admit(const httplib::Request& request) const {
+    std::string type = request.get_header_value("Content-Type");
+    if (!absl::StartsWithIgnoreCase(type, "application/json")) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Content-Type: must be application/json, got \"", type, "\""));
+    }
+    const std::string host = request.get_header_value("Host");
+    if (options_.loopback_hosts_only && !IsLoopbackHost(host)) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("Host ", host,
+                       ": without --tokens only loopback names are served "
+                       "(docs/operations.md)"));
+    }
+    const std::string origin = request.get_header_value("Origin");
+    if (!origin.empty() && origin != absl::StrCat("http://", host) &&
+        origin != options_.allow_origin) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("Origin ", origin,
+                       ": cross-origin calls are refused (chainkg-server "
+                       "--http-allow-origin)"));
+    }
+    return absl::OkStatus();
+  }
+
+  // "localhost", "127.0.0.1", "[::1]", with or without a port.
+  static bool IsLoopbackHost(absl::string_view host) {
+    if (absl::StartsWith(host, "[::1]")) return true;
+    host = host.substr(0, host.rfind(':'));
+    return host == "localhost" || absl::StartsWith(host, "127.");
+  }
+
   static const google::protobuf::MethodDescriptor* FindMethod(
       const std::string& service_name, const std::string& method_name) {
     bool known = false;
@@ -218,13 +272,16 @@ class HttpGateway::Handlers {
     grpc::SerializationTraits<Message>::Serialize(input, &request_bytes,
                                                   &own_buffer);
     grpc::ByteBuffer response_bytes;
-    std::promise<grpc::Status> done;
+    // Shared with the callback, which may still be returning from
+    // set_value when get() wakes this thread.
+    auto done = std::make_shared<std::promise<grpc::Status>>();
+    std::future<grpc::Status> answer = done->get_future();
     generic_.UnaryCall(
         &context,
         absl::StrCat("/", method.service()->full_name(), "/", method.name()),
         grpc::StubOptions(), &request_bytes, &response_bytes,
-        [&done](grpc::Status status) { done.set_value(std::move(status)); });
-    grpc::Status status = done.get_future().get();
+        [done](grpc::Status status) { done->set_value(std::move(status)); });
+    grpc::Status status = answer.get();
     if (!status.ok()) {
       ReplyError(response, status);
       return;
@@ -288,26 +345,26 @@ class HttpGateway::Handlers {
       }
     }
     response.status = 200;
+    // Every line is written within one call of the provider: between
+    // calls httplib ends a stream early once the server is stopping, and
+    // the walk should have the grace other calls get.
     response.set_chunked_content_provider(
         kNdjson, [walk](size_t /*offset*/, httplib::DataSink& sink) {
-          if (walk->has_next) {
+          while (walk->has_next) {
             std::string line = ToJson(walk->next);
             line.push_back('\n');
             if (!sink.write(line.data(), line.size())) return false;
             walk->has_next = walk->reader->Read(&walk->next);
-            return true;
           }
-          if (!walk->finished) {
-            grpc::Status status = walk->reader->Finish();
-            walk->finished = true;
-            if (!status.ok()) {
-              std::string line = absl::StrCat(
-                  "{\"error\":",
-                  ErrorJson(status.error_code(), status.error_message(),
-                            status.error_details()),
-                  "}\n");
-              sink.write(line.data(), line.size());
-            }
+          grpc::Status status = walk->reader->Finish();
+          walk->finished = true;
+          if (!status.ok()) {
+            std::string line = absl::StrCat(
+                "{\"error\":",
+                ErrorJson(status.error_code(), status.error_message(),
+                          status.error_details()),
+                "}\n");
+            sink.write(line.data(), line.size());
           }
           sink.done();
           return true;
@@ -316,12 +373,13 @@ class HttpGateway::Handlers {
 
   std::shared_ptr<grpc::Channel> channel_;
   grpc::GenericStub generic_;
+  const HttpGatewayOptions options_;
 };
 
 absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
     const HttpGatewayOptions& options, std::shared_ptr<grpc::Channel> channel) {
   std::unique_ptr<HttpGateway> gateway(new HttpGateway());
-  gateway->handlers_ = std::make_unique<Handlers>(std::move(channel));
+  gateway->handlers_ = std::make_unique<Handlers>(std::move(channel), options);
   gateway->http_ = std::make_unique<httplib::Server>();
   httplib::Server& http = *gateway->http_;
   int threads = options.threads;
@@ -414,7 +472,13 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
   gateway->address_ = absl::StrCat(host, ":", port);
   gateway->listener_ = std::thread([&http] { http.listen_after_bind(); });
   // Until it runs, a stop would not reach the listener.
+  absl::Time give_up = absl::Now() + absl::Seconds(10);
   while (!http.is_running()) {
+    if (absl::Now() > give_up) {
+      gateway->Stop();
+      return absl::UnavailableError(
+          absl::StrCat("the HTTP listener on ", address, " did not start"));
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   return gateway;
@@ -423,6 +487,7 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
 HttpGateway::~HttpGateway() { Stop(); }
 
 void HttpGateway::Stop() {
+  std::lock_guard<std::mutex> lock(stop_mu_);
   if (http_ != nullptr) http_->stop();
   if (listener_.joinable()) listener_.join();
 }

@@ -15,13 +15,18 @@
 // Calls go through the gRPC server's own in-process channel, so the
 // services' authorization (the Authorization: Bearer header), deadlines
 // (the X-Timeout-Ms header or the timeout_ms query parameter), limits and
-// canonical codes are exactly those of gRPC. An error answers
+// canonical codes are exactly those of gRPC. A browser's cross-site request
+// cannot write: /api/ takes only Content-Type application/json (415
+// otherwise, which a plain HTML form cannot send), and a request from
+// another Origin than the gateway's own (or --http-allow-origin) is refused
+// with 403. An error answers
 // {"code": "NOT_FOUND", "message": ..., "field": ..., "details": [...]}
 // with the HTTP status of the code (HttpStatusOf).
 #pragma once
 
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -43,16 +48,22 @@ struct HttpGatewayOptions {
   std::string listen_address;
   // Bodies larger than this are refused with 413.
   size_t max_body_bytes = size_t{16} << 20;
-  // A client that sends nothing for this long is disconnected.
-  absl::Duration read_timeout = absl::Seconds(30);
+  // A client that sends nothing for this long is disconnected (a stop also
+  // waits for such a client up to this long).
+  absl::Duration read_timeout = absl::Seconds(10);
   // An idle keep-alive connection is closed after this long (and a stop
   // waits for it at most this long).
   absl::Duration keep_alive_timeout = absl::Seconds(2);
   // Requests handled at once; more wait for a thread.
   int threads = 16;
-  // Empty: no CORS headers (a browser allows only the console's own
-  // origin). Otherwise the one origin allowed to call the API.
+  // Empty: no CORS headers, and a request whose Origin is not the
+  // gateway's own is refused (403). Otherwise one more origin allowed to
+  // call the API from a browser.
   std::string allow_origin;
+  // Open access (no tokens): only requests whose Host is a loopback name
+  // or address are served, so that a web page cannot reach the API
+  // through a DNS name that it points at 127.0.0.1 (DNS rebinding).
+  bool loopback_hosts_only = false;
   // The console's built files (web/dist), served at "/"; empty: none.
   std::string web_root;
 };
@@ -91,6 +102,7 @@ class HttpGateway {
   class Handlers;
   HttpGateway() = default;
 
+  std::mutex stop_mu_;
   std::unique_ptr<Handlers> handlers_;
   std::unique_ptr<httplib::Server> http_;
   std::thread listener_;

@@ -190,11 +190,13 @@ absl::StatusOr<std::unique_ptr<ChainkgServer>> ChainkgServer::Start(
   if (!options.http.listen_address.empty()) {
     // HTTP calls go through the same services, on the server's own
     // in-process channel (no socket, no second copy of any rule).
+    HttpGatewayOptions http_options = options.http;
+    http_options.loopback_hosts_only = options.tokens_file.empty();
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(options.max_send_message_bytes);
     args.SetMaxSendMessageSize(options.max_receive_message_bytes);
     absl::StatusOr<std::unique_ptr<HttpGateway>> http = HttpGateway::Start(
-        options.http, server->server_->InProcessChannel(args));
+        http_options, server->server_->InProcessChannel(args));
     if (!http.ok()) return http.status();
     server->http_ = std::move(*http);
   }

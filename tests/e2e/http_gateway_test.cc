@@ -321,6 +321,62 @@ TEST_F(HttpGatewayTest, AConfiguredOriginGetsCorsHeaders) {
             "http://console.example");
 }
 
+// A web page in the operator's browser must not reach the API: JSON only,
+// the gateway's own origin, loopback Host names without tokens. A header
+// gRPC would abort on is refused before it reaches gRPC.
+TEST_F(HttpGatewayTest, CrossSiteRequestsAndBadHeadersAreRefused) {
+  Start();
+  struct Case {
+    std::string content_type;
+    httplib::Headers headers;
+    int status;
+    std::string code;
+  };
+  const std::string upsert =
+      R"({"vertices": [{"firm": {"key": "EXT:Evil", "name": "Evil"}}]})";
+  for (const Case& c : std::vector<Case>{
+           {"text/plain", {}, 415, "INVALID_ARGUMENT"},
+           {"application/x-www-form-urlencoded", {}, 415, "INVALID_ARGUMENT"},
+           {"application/json",
+            {{"Origin", "http://evil.example"}},
+            403,
+            "PERMISSION_DENIED"},
+           {"application/json",
+            {{"Host", "evil.example:8080"}},
+            403,
+            "PERMISSION_DENIED"},
+           {"application/json",
+            {{"Authorization", "Bearer a\x01b"}},
+            401,
+            "UNAUTHENTICATED"},
+           {"application/json",
+            {{"X-Timeout-Ms", "99999999999999"}},
+            400,
+            "INVALID_ARGUMENT"},
+       }) {
+    SCOPED_TRACE(c.content_type);
+    httplib::Result result =
+        http_->Post("/api/chainkg.v1.GraphService/UpsertVertices", c.headers,
+                    upsert, c.content_type.c_str());
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->status, c.status) << result->body;
+    EXPECT_THAT(result->body, HasSubstr(c.code));
+  }
+  // Nothing was written; the gateway's own origin is served.
+  v1::GetVertexRequest get;
+  get.mutable_ref()->set_kind(v1::VERTEX_KIND_FIRM);
+  get.mutable_ref()->set_key("EXT:Evil");
+  v1::GetVertexResponse got;
+  EXPECT_EQ(stub_->GetVertex(Call().get(), get, &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  httplib::Result own = http_->Post(
+      "/api/chainkg.v1.AnalysisService/Stats",
+      {{"Origin", absl::StrCat("http://", server_->http_address())}}, "{}",
+      "application/json");
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->status, 200) << own->body;
+}
+
 TEST(HttpGatewayStartTest, OpenAccessRefusesANonLoopbackHttpAddress) {
   testing::TempDir dir;
   server::ServerOptions options;
