@@ -350,6 +350,51 @@ class RowsWriter {
   v1::TraverseResponse chunk_;
 };
 
+// The walk a TraverseRequest asks for, every field checked; not the
+// deadline and cancellation, which come from the call.
+absl::StatusOr<graph::TraversalOptions> TraversalOptionsOf(
+    const v1::TraverseRequest& request) {
+  if (!v1::TraverseDirection_IsValid(request.direction())) {
+    return InvalidField("direction", "unknown value");
+  }
+  graph::TraversalOptions options;
+  options.direction = request.direction() == v1::TRAVERSE_DIRECTION_DOWNSTREAM
+                          ? graph::FlowDirection::kDownstream
+                          : graph::FlowDirection::kUpstream;
+  CHAINKG_ASSIGN_OR_RETURN(options.edge_kinds, EdgeKinds(request.edge_kinds()));
+  CHAINKG_ASSIGN_OR_RETURN(int64_t depth,
+                           Limit(request.max_depth(), 3, 64, "max_depth"));
+  CHAINKG_ASSIGN_OR_RETURN(
+      options.budget.max_visited,
+      Limit(request.max_visited(), 1'000'000, 50'000'000, "max_visited"));
+  CHAINKG_ASSIGN_OR_RETURN(
+      options.budget.max_results,
+      Limit(request.max_results(), 100'000, 10'000'000, "max_results"));
+  options.budget.max_depth = static_cast<int>(depth);
+  options.region_prefix = request.region_prefix();
+  CHAINKG_RETURN_IF_ERROR(CheckOptional("region_prefix", options.region_prefix,
+                                        ValidateRegionPrefix));
+  options.country = request.country();
+  CHAINKG_RETURN_IF_ERROR(
+      CheckOptional("country", options.country, ValidateCountryCode));
+  if (!v1::CredentialKind_IsValid(request.credential())) {
+    return InvalidField("credential", "unknown value");
+  }
+  options.credential = request.credential();
+  CHAINKG_RETURN_IF_ERROR(
+      CheckOptional("as_of", request.as_of(), ValidateDate));
+  options.as_of = graph::ParseDateNumber(request.as_of());
+  if (!v1::TraversalEncoding_IsValid(request.encoding())) {
+    return InvalidField("encoding", "unknown value");
+  }
+  if (request.encoding() == v1::TRAVERSAL_ENCODING_COLUMNS &&
+      request.include_paths()) {
+    return InvalidField("include_paths",
+                        "paths are sent with the ROWS encoding only");
+  }
+  return options;
+}
+
 }  // namespace
 
 grpc::Status AnalysisServiceImpl::Traverse(
@@ -361,63 +406,12 @@ grpc::Status AnalysisServiceImpl::Traverse(
     return ToGrpcStatus(caller.status(), "Traverse");
   }
   constexpr absl::string_view kRpc = "Traverse";
-  if (!v1::TraverseDirection_IsValid(request->direction())) {
-    return ToGrpcStatus(InvalidField("direction", "unknown value"), kRpc);
-  }
-  graph::TraversalOptions options;
-  options.direction = request->direction() == v1::TRAVERSE_DIRECTION_DOWNSTREAM
-                          ? graph::FlowDirection::kDownstream
-                          : graph::FlowDirection::kUpstream;
-  absl::StatusOr<std::vector<v1::EdgeKind>> kinds =
-      EdgeKinds(request->edge_kinds());
-  if (!kinds.ok()) return ToGrpcStatus(kinds.status(), kRpc);
-  options.edge_kinds = *kinds;
-  absl::StatusOr<int64_t> depth =
-      Limit(request->max_depth(), 3, 64, "max_depth");
-  absl::StatusOr<int64_t> visited =
-      Limit(request->max_visited(), 1'000'000, 50'000'000, "max_visited");
-  absl::StatusOr<int64_t> results =
-      Limit(request->max_results(), 100'000, 10'000'000, "max_results");
-  for (const auto* limit : {&depth, &visited, &results}) {
-    if (!limit->ok()) return ToGrpcStatus(limit->status(), kRpc);
-  }
-  options.budget.max_depth = static_cast<int>(*depth);
-  options.budget.max_visited = *visited;
-  options.budget.max_results = *results;
+  absl::StatusOr<graph::TraversalOptions> parsed = TraversalOptionsOf(*request);
+  if (!parsed.ok()) return ToGrpcStatus(parsed.status(), kRpc);
+  graph::TraversalOptions options = *std::move(parsed);
   options.budget.deadline = DeadlineOf(*context);
   options.budget.cancelled = CancelledCheck(*context);
-  options.region_prefix = request->region_prefix();
-  if (absl::Status status = CheckOptional(
-          "region_prefix", options.region_prefix, ValidateRegionPrefix);
-      !status.ok()) {
-    return ToGrpcStatus(status, kRpc);
-  }
-  options.country = request->country();
-  if (absl::Status status =
-          CheckOptional("country", options.country, ValidateCountryCode);
-      !status.ok()) {
-    return ToGrpcStatus(status, kRpc);
-  }
-  if (!v1::CredentialKind_IsValid(request->credential())) {
-    return ToGrpcStatus(InvalidField("credential", "unknown value"), kRpc);
-  }
-  options.credential = request->credential();
-  if (absl::Status status =
-          CheckOptional("as_of", request->as_of(), ValidateDate);
-      !status.ok()) {
-    return ToGrpcStatus(status, kRpc);
-  }
-  options.as_of = graph::ParseDateNumber(request->as_of());
-  if (!v1::TraversalEncoding_IsValid(request->encoding())) {
-    return ToGrpcStatus(InvalidField("encoding", "unknown value"), kRpc);
-  }
   const bool columns = request->encoding() == v1::TRAVERSAL_ENCODING_COLUMNS;
-  if (columns && request->include_paths()) {
-    return ToGrpcStatus(
-        InvalidField("include_paths",
-                     "paths are sent with the ROWS encoding only"),
-        kRpc);
-  }
   absl::StatusOr<std::shared_ptr<const graph::View>> view =
       ViewFor(request->min_sequence(), *context);
   if (!view.ok()) return ToGrpcStatus(view.status(), kRpc);
