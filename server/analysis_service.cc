@@ -350,6 +350,46 @@ class RowsWriter {
   v1::TraverseResponse chunk_;
 };
 
+// The firms an ImpactRequest removes, in view: the named ones (NOT_FOUND
+// naming remove_firm_keys[i]), plus every firm of remove_country and of
+// remove_region_prefix; sorted, each once.
+absl::StatusOr<std::vector<graph::ViewIndex>> RemovedFirms(
+    const graph::View& v, const v1::ImpactRequest& request) {
+  std::vector<graph::ViewIndex> removed;
+  for (int i = 0; i < request.remove_firm_keys_size(); ++i) {
+    v1::VertexRef ref;
+    ref.set_kind(v1::VERTEX_KIND_FIRM);
+    ref.set_key(request.remove_firm_keys(i));
+    std::string field = absl::StrCat("remove_firm_keys[", i, "]");
+    if (absl::Status valid = graph::CanonicalizeRef(&ref); !valid.ok()) {
+      return InvalidField(field, valid.message());
+    }
+    std::optional<graph::ViewIndex> firm =
+        v.Find(v1::VERTEX_KIND_FIRM, ref.key());
+    if (!firm.has_value()) {
+      return FieldError(absl::StatusCode::kNotFound, field,
+                        absl::StrCat("no firm \"", ref.key(), "\""));
+    }
+    removed.push_back(*firm);
+  }
+  // A country and a region prefix add up.
+  if (!request.remove_country().empty()) {
+    for (graph::ViewIndex firm :
+         graph::FirmsIn(v, request.remove_country(), "")) {
+      removed.push_back(firm);
+    }
+  }
+  if (!request.remove_region_prefix().empty()) {
+    for (graph::ViewIndex firm :
+         graph::FirmsIn(v, "", request.remove_region_prefix())) {
+      removed.push_back(firm);
+    }
+  }
+  std::sort(removed.begin(), removed.end());
+  removed.erase(std::unique(removed.begin(), removed.end()), removed.end());
+  return removed;
+}
+
 // The walk a TraverseRequest asks for, every field checked; not the
 // deadline and cancellation, which come from the call.
 absl::StatusOr<graph::TraversalOptions> TraversalOptionsOf(
@@ -623,45 +663,13 @@ grpc::Status AnalysisServiceImpl::Impact(grpc::ServerContext* context,
   if (!network.ok()) return ToGrpcStatus(network.status(), kRpc);
   // The firms are looked up in the view the network was built on.
   const graph::View& v = (*network)->view();
-  std::vector<graph::ViewIndex> removed;
-  for (int i = 0; i < request->remove_firm_keys_size(); ++i) {
-    v1::VertexRef ref;
-    ref.set_kind(v1::VERTEX_KIND_FIRM);
-    ref.set_key(request->remove_firm_keys(i));
-    std::string field = absl::StrCat("remove_firm_keys[", i, "]");
-    absl::Status valid = graph::CanonicalizeRef(&ref);
-    if (!valid.ok()) {
-      return ToGrpcStatus(InvalidField(field, valid.message()), kRpc);
-    }
-    std::optional<graph::ViewIndex> firm =
-        v.Find(v1::VERTEX_KIND_FIRM, ref.key());
-    if (!firm.has_value()) {
-      return ToGrpcStatus(
-          FieldError(absl::StatusCode::kNotFound, field,
-                     absl::StrCat("no firm \"", ref.key(), "\"")),
-          kRpc);
-    }
-    removed.push_back(*firm);
-  }
-  // A country and a region prefix add up.
-  if (!request->remove_country().empty()) {
-    for (graph::ViewIndex firm :
-         graph::FirmsIn(v, request->remove_country(), "")) {
-      removed.push_back(firm);
-    }
-  }
-  if (!request->remove_region_prefix().empty()) {
-    for (graph::ViewIndex firm :
-         graph::FirmsIn(v, "", request->remove_region_prefix())) {
-      removed.push_back(firm);
-    }
-  }
-  std::sort(removed.begin(), removed.end());
-  removed.erase(std::unique(removed.begin(), removed.end()), removed.end());
+  absl::StatusOr<std::vector<graph::ViewIndex>> removed =
+      RemovedFirms(v, *request);
+  if (!removed.ok()) return ToGrpcStatus(removed.status(), kRpc);
   absl::StatusOr<graph::ImpactResult> impact =
-      (*network)->Impact(removed, limits);
+      (*network)->Impact(*removed, limits);
   if (!impact.ok()) return ToGrpcStatus(impact.status(), kRpc);
-  ImpactToWire(v, (*network)->Summarize(*impact, removed), removed.size(),
+  ImpactToWire(v, (*network)->Summarize(*impact, *removed), removed->size(),
                max_rows, response);
   response->set_sequence(v.sequence());
   SetFreshness(v, response->mutable_freshness());
